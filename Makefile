@@ -1,0 +1,32 @@
+# Two commands for a new user:  make run  (web app with demo data)   make test  (the whole suite)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-postgres lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/incidentdesk migrate --verbosity 0
+	$(BIN)/incidentdesk demo
+	@echo "IncidentDesk runs at http://127.0.0.1:8000  (stop with Ctrl-C)"
+	$(BIN)/incidentdesk runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 -q
+
+test-postgres: $(STAMP)
+	INCIDENTDESK_DB_ENGINE=postgres $(BIN)/python -m pytest -n 2 -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/register.py --incidents 1000000
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,60 @@
+"""Shared fixtures: an organisation profile, personas, and a quick way to record incidents."""
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright runs an event loop (stack notes)
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def organisation(db):
+    from incidentdesk.organisation.services import save_profile
+
+    return save_profile(by=None, name="Test BV", country="BE", time_zone="Europe/Brussels",
+                        supervisory_authority="Belgian DPA", ai_act_role="deployer")
+
+
+@pytest.fixture
+def manager(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("manager", "manager@example.org", "a-long-test-password")
+
+
+@pytest.fixture
+def record(organisation, manager):
+    """Record an incident through the service, as the web app and CLI do."""
+    from incidentdesk.incidents.services import record_incident
+
+    def _record(**overrides):
+        values = {"title": "Chatbot gave a wrong answer", "description": "It invented a refund policy.",
+                  "detected_at": datetime(2026, 11, 20, 8, 0, tzinfo=UTC), "by": manager, "now": NOW,
+                  "facts": {"published_externally": True, "personal_data": {"involved": False}}}
+        return record_incident(**(values | overrides))
+
+    return _record
+
+
+def table_counts():
+    """Rows in every register table: proof that refused input stored nothing."""
+    from django.apps import apps
+
+    labels = ("audit", "organisation", "inventory", "incidents", "obligations", "breaches", "notifications")
+    return {m._meta.label: m.objects.count() for label in labels for m in apps.get_app_config(label).get_models()}
+
+
+@pytest.fixture
+def transactional_register(transactional_db):
+    """A transactional database whose audit triggers are lifted only for the flush afterwards."""
+    from django.db import connection
+
+    from incidentdesk.audit import triggers
+
+    triggers.install(connection)
+    yield
+    if connection.vendor == "sqlite":
+        triggers.remove(connection)

@@ -1,0 +1,226 @@
+"""The facts of one incident, as the assessment core reads them.
+
+Every yes/no fact is three-valued: ``True``, ``False`` or ``None`` (unknown). A missing fact is
+unknown, never false, and the assessment lists every unknown it relied on. The same model is what
+``incidentdesk assess FILE`` reads, what the API accepts and what a stored incident turns into.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+#: How far into the future a timestamp may lie before we call it impossible (clock skew).
+FUTURE_SKEW = timedelta(minutes=5)
+
+
+class Category(StrEnum):
+    """AI incident categories (ISO 42001 policy template §2; seed procedure §3)."""
+
+    MODEL_FAILURE = "model_failure"
+    BIAS = "bias_discrimination"
+    ADVERSARIAL = "adversarial_attack"
+    DATA_ISSUE = "data_issue_leakage"
+    PRIVACY = "privacy"
+    MISINFORMATION = "misinformation_hallucination"
+    IP_COPYRIGHT = "ip_copyright"
+    OUTSIDE_INVENTORY = "use_outside_inventory"
+    SAFETY = "safety"
+    SECURITY = "security"
+    OTHER = "other"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Tri = bool | None
+
+
+class OrganisationFacts(Strict):
+    """The organisation profile: these facts decide which regimes apply."""
+
+    name: str | None = None
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code, e.g. BE")
+    time_zone: str = "UTC"
+    supervisory_authority: str | None = None
+    ai_act_role: Literal["provider", "deployer", "both", "none"] | None = None
+    gdpr_role: Literal["controller", "processor", "both"] = "controller"
+    nis2_entity: Tri = None
+    nis2_trust_service_provider: bool = False
+    dora_financial_entity: Tri = None
+    dora_weekend_relief: bool = Field(
+        True, description="False for entities RTS 2025/301 Art 5(5) excludes from the relief"
+    )
+    sb53_frontier_developer: Tri = None
+    raise_frontier_developer: Tri = None
+    gpai_systemic_risk_provider: Tri = None
+    retention_years: int = Field(5, ge=1, le=100)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Brussels)") from exc
+        return value
+
+    @field_validator("country")
+    @classmethod
+    def _country_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if len(value) != 2 or not value.isalpha():
+            raise ValueError("country must be a two-letter ISO code such as BE")
+        return value.upper()
+
+
+class ToolFacts(Strict):
+    name: str = Field(min_length=1)
+    in_inventory: Tri = None
+    high_risk: Tri = None
+
+
+class PersonalDataFacts(Strict):
+    """Facts of item 7 of the foundation issue: the input of the ENISA score (docs/facts.md)."""
+
+    involved: Tri = None
+    lost: list[Literal["confidentiality", "integrity", "availability"]] | None = None
+    data_categories: list[str] | None = None
+    data_subjects: int | None = Field(None, ge=0)
+    records: int | None = Field(None, ge=0)
+    encrypted: Tri = None
+    key_compromised: Tri = None
+    backup_available: Tri = None
+    restore_hours: float | None = Field(None, ge=0)
+    exfiltrated: Tri = None
+    recipient: Literal["trusted", "untrusted", "public", "unknown"] | None = None
+    identifiability: Literal["negligible", "limited", "significant", "maximum"] | None = None
+    malicious: Tri = None
+    vulnerable_subjects: Tri = None
+
+
+class HarmFacts(Strict):
+    death: Tri = None
+    serious_health_harm: Tri = None
+    critical_infrastructure_disruption: Tri = None
+    fundamental_rights_breach: Tri = None
+    serious_property_or_environment_harm: Tri = None
+    widespread_infringement: Tri = None
+    imminent_risk_of_death_or_injury: Tri = None
+    algorithmic_discrimination: Tri = None
+    critical_safety_incident: Tri = Field(None, description="California SB 53 / New York RAISE definition")
+
+
+class GdprDecision(Strict):
+    """A person's decision on Art 33/34. It always wins over the recommendation."""
+
+    notify_supervisory_authority: Tri = None
+    communicate_to_data_subjects: Tri = None
+    reasons: str = ""
+
+
+class IncidentFacts(Strict):
+    detected_at: datetime
+    occurred_at: datetime | None = None
+    aware_at: datetime | None = None
+    causal_link_established_at: datetime | None = None
+    classified_at: datetime | None = None
+    organisation: OrganisationFacts = Field(default_factory=OrganisationFacts)
+    tools: list[ToolFacts] = Field(default_factory=list)
+    categories: list[Category] = Field(default_factory=list)
+    published_externally: Tri = None
+    caught_in_review: Tri = None
+    client_data_affected: Tri = None
+    automated_decision_without_human_review: Tri = None
+    significant_incident: Tri = Field(None, description="NIS2 Art 23(3)")
+    major_ict_incident: Tri = Field(None, description="DORA Art 19(1), RTS 2024/1772")
+    clients_financial_interests_affected: Tri = Field(None, description="DORA Art 19(3)")
+    personal_data: PersonalDataFacts = Field(default_factory=PersonalDataFacts)
+    harm: HarmFacts = Field(default_factory=HarmFacts)
+    gdpr_decision: GdprDecision = Field(default_factory=GdprDecision)
+    level_override: int | None = Field(
+        None, ge=1, le=4, description="A person's definitive level; escalation or a reasoned downgrade"
+    )
+    completed: dict[str, datetime] = Field(
+        default_factory=dict, description="Obligation rule id -> when it was done"
+    )
+
+    @field_validator(
+        "detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at"
+    )
+    @classmethod
+    def _aware_datetime(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("timestamp needs a UTC offset, e.g. 2026-03-02T09:15:00+01:00")
+        return value.astimezone(UTC) if value is not None else None
+
+    @field_validator("completed")
+    @classmethod
+    def _aware_completed(cls, value: dict[str, datetime]) -> dict[str, datetime]:
+        for key, stamp in value.items():
+            if stamp.tzinfo is None:
+                raise ValueError(f"completed[{key}] needs a UTC offset")
+        return {key: stamp.astimezone(UTC) for key, stamp in value.items()}
+
+    @model_validator(mode="after")
+    def _possible_order(self) -> IncidentFacts:
+        if self.occurred_at and self.occurred_at > self.detected_at:
+            raise ValueError("occurred_at is after detected_at: an incident cannot be detected before it happens")
+        if self.aware_at and self.occurred_at and self.aware_at < self.occurred_at:
+            raise ValueError("aware_at is before occurred_at")
+        return self
+
+    def check_not_future(self, now: datetime) -> None:
+        """Refuse timestamps in the future (beyond a small clock skew): they are typing errors."""
+        limit = now + FUTURE_SKEW
+        for name in ("detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at"):
+            stamp = getattr(self, name)
+            if stamp is not None and stamp > limit:
+                raise ValueError(f"{name} ({stamp.isoformat()}) lies in the future")
+
+    @property
+    def awareness(self) -> datetime:
+        """When the organisation became aware; detection is the earliest it can be."""
+        return self.aware_at or self.detected_at
+
+
+def unknown_facts(facts: IncidentFacts) -> list[str]:
+    """Dotted names of the facts still unknown, skipping those made irrelevant by a known 'no'."""
+    unknown: list[str] = []
+    for name in ("published_externally", "caught_in_review", "client_data_affected",
+                 "automated_decision_without_human_review"):
+        if getattr(facts, name) is None:
+            unknown.append(name)
+    for name, value in facts.harm:
+        if value is None:
+            unknown.append(f"harm.{name}")
+    if facts.personal_data.involved is None:
+        unknown.append("personal_data.involved")
+    elif facts.personal_data.involved:
+        for name, value in facts.personal_data:
+            if value is None and name != "involved":
+                unknown.append(f"personal_data.{name}")
+    for index, tool in enumerate(facts.tools):
+        for name, value in tool:
+            if value is None:
+                unknown.append(f"tools[{index}].{name}")
+    return unknown
+
+
+def fact_value(facts: IncidentFacts, path: str, extra: dict[str, Any] | None = None) -> Any:
+    """Read a dotted fact path; ``tools[].x`` gives the list of every tool's value."""
+    if extra and path in extra:
+        return extra[path]
+    head, _, rest = path.partition(".")
+    if head == "tools[]":
+        return [getattr(tool, rest) for tool in facts.tools]
+    value: Any = getattr(facts, head)
+    for part in rest.split(".") if rest else []:
+        value = getattr(value, part)
+    return value

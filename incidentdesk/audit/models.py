@@ -1,0 +1,50 @@
+"""The audit trail: an append-only, hash-chained log of every change to register data.
+
+Each event carries the SHA-256 of the previous event (``prev_hash``) and its own hash over its
+content and ``prev_hash``; ``seq`` is allocated under a lock on ``AuditHead`` so it has no gaps.
+Database triggers (migration 0002) refuse UPDATE and DELETE; ``incidentdesk audit verify``
+recomputes the chain and names the first broken event. Events survive the deletion of what they
+describe: the actor is kept by name as well as by key.
+"""
+
+from django.conf import settings
+from django.db import models
+
+GENESIS = "0" * 64
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              db_constraint=False, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    incident_ref = models.CharField(max_length=32, blank=True, db_index=True)
+    data = models.TextField(help_text="Canonical JSON: summary, before and after")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events are append-only")
+
+
+class AuditHead(models.Model):
+    """One row: the last sequence number and hash. Locking it serialises appends to the chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS)

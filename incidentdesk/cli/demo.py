@@ -1,0 +1,152 @@
+"""Demo data: the seed procedure's examples and well-known public AI incidents, rewritten as entries.
+
+The public incidents are summarised from widely reported cases (named in each description); the
+level 4 entry is a tabletop scenario and says so. Times are relative to now, so the clocks run.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from incidentdesk.incidents import services as incidents
+from incidentdesk.incidents.models import Incident
+from incidentdesk.inventory.models import AITool
+from incidentdesk.inventory.services import save_tool
+from incidentdesk.organisation.models import Organisation
+from incidentdesk.organisation.services import save_profile
+
+USERNAME, PASSWORD = "demo", "demo-incidentdesk"
+
+TOOLS = [
+    dict(name="ChatGPT Team", provider="OpenAI", version="GPT-5", purpose="Drafting texts and summaries",
+         risk_class="gpai", data_classes_allowed=["public", "internal"], owner="Founder",
+         provider_incident_contact="OpenAI trust portal"),
+    dict(name="DeepL Pro", provider="DeepL SE", purpose="Translation of client material", risk_class="minimal",
+         data_classes_allowed=["public", "internal", "confidential"], owner="Founder",
+         provider_incident_contact="support@deepl.com"),
+    dict(name="GitHub Copilot", provider="GitHub", purpose="Code completion for the training platform",
+         risk_class="minimal", data_classes_allowed=["internal"], owner="Founder"),
+    dict(name="Website chatbot", provider="In-house (on a GPAI model)", purpose="Answers visitors' questions",
+         risk_class="limited", data_classes_allowed=["public"], owner="Founder"),
+    dict(name="CV screening assistant", provider="In-house", version="1.2",
+         purpose="Ranks applications for the learning platform's job board", risk_class="high_risk",
+         data_classes_allowed=["personal"], owner="Founder"),
+]
+
+
+def _incidents(now) -> list[dict[str, Any]]:
+    def ago(**kw):
+        return now - timedelta(**kw)
+
+    return [
+        dict(title="Factual error in an AI-drafted internal memo, caught in review",
+             description="ChatGPT drafted a memo citing a wrong GDPR article number. Caught during review before "
+                         "sending. (Seed procedure §4, Level 1 example.)",
+             detected_at=ago(days=40), tools=["ChatGPT Team"], categories=["misinformation_hallucination"],
+             facts={"published_externally": False, "caught_in_review": True, "personal_data": {"involved": False},
+                    "automated_decision_without_human_review": False, "client_data_affected": False}),
+        dict(title="Blog post published with an AI-invented statistic",
+             description="A blog post drafted with ChatGPT stated an adoption figure that no source supports. "
+                         "Found by a reader after publication. (Seed procedure §4, Level 2 example.)",
+             detected_at=ago(hours=30), tools=["ChatGPT Team"], categories=["misinformation_hallucination"],
+             detection_source="third_party_report",
+             facts={"published_externally": True, "personal_data": {"involved": False}}),
+        dict(title="Contractor used an unapproved transcription tool",
+             description="A freelance designer working for us transcribed a client call with an AI note-taker that "
+                         "is not in our AI tool inventory. (Seed procedure §4, Level 2 example.)",
+             detected_at=ago(days=3), tools=["Otter.ai"], categories=["use_outside_inventory"],
+             detection_source="own_observation",
+             facts={"published_externally": False, "personal_data": {"involved": None}, "client_data_affected": True}),
+        dict(title="Client personal data pasted into ChatGPT",
+             description="A learner's name, e-mail and health information from a support ticket were pasted into "
+                         "ChatGPT to draft a reply. (Seed procedure §4, Level 3 example.)",
+             detected_at=ago(hours=20), tools=["ChatGPT Team"], categories=["privacy", "data_issue_leakage"],
+             data_classes=["contact", "health"], affected_parties="One learner",
+             facts={"published_externally": False, "client_data_affected": True,
+                    "personal_data": {"involved": True, "lost": ["confidentiality"],
+                                      "data_categories": ["contact", "health"], "data_subjects": 1, "records": 1,
+                                      "encrypted": False, "exfiltrated": False, "recipient": "trusted",
+                                      "identifiability": "maximum", "malicious": False,
+                                      "vulnerable_subjects": False}}),
+        dict(title="Applicant rejected automatically without human review",
+             description="The CV screening assistant's ranking was used to reject an applicant without the "
+                         "required human review. (Seed procedure §4, Level 3 example.)",
+             detected_at=ago(days=6), tools=["CV screening assistant"], categories=["model_failure"],
+             facts={"automated_decision_without_human_review": True, "personal_data": {"involved": True, "lost": []}}),
+        dict(title="Website chatbot invented a refund policy (cf. Moffatt v. Air Canada, 2024)",
+             description="Rewritten from the public case: an airline's chatbot told a customer he could claim a "
+                         "bereavement fare refund after travel, contrary to policy; a tribunal held the airline "
+                         "liable for its chatbot's statement.",
+             detected_at=ago(days=12), tools=["Website chatbot"], categories=["misinformation_hallucination"],
+             detection_source="client_report",
+             facts={"published_externally": True, "personal_data": {"involved": False}}),
+        dict(title="Fabricated case law in a filing drafted with AI (cf. Mata v. Avianca, 2023)",
+             description="Rewritten from the public case: lawyers filed a brief citing court decisions that ChatGPT "
+                         "had invented; the court sanctioned them.",
+             detected_at=ago(days=25), tools=["ChatGPT Team"], categories=["misinformation_hallucination"],
+             facts={"published_externally": True, "personal_data": {"involved": False}}),
+        dict(title="Source code pasted into a public chatbot (cf. Samsung, 2023)",
+             description="Rewritten from the public case: engineers pasted confidential source code and meeting "
+                         "notes into a public chatbot; the company then restricted generative AI use.",
+             detected_at=ago(days=60), tools=["Public chatbot (personal account)"],
+             categories=["data_issue_leakage", "use_outside_inventory"],
+             facts={"published_externally": False, "personal_data": {"involved": False}}),
+        dict(title="Chat history and payment details exposed to other users (cf. ChatGPT outage, March 2023)",
+             description="Rewritten from the public case: a caching bug showed some users other users' chat titles "
+                         "and, for a small share of subscribers, partial payment details.",
+             detected_at=ago(hours=50), tools=["ChatGPT Team"], categories=["privacy", "security"],
+             data_classes=["contact", "payment"],
+             facts={"published_externally": False,
+                    "personal_data": {"involved": True, "lost": ["confidentiality"],
+                                      "data_categories": ["contact", "payment"], "data_subjects": 1200,
+                                      "encrypted": False, "exfiltrated": False, "recipient": "untrusted",
+                                      "identifiability": "maximum", "malicious": False}}),
+        dict(title="Prompt injection made the chatbot 'agree' to sell a car for $1 (cf. Chevrolet dealer, 2023)",
+             description="Rewritten from the public case: visitors instructed a dealership's chatbot to agree to "
+                         "anything; screenshots of a '$1, legally binding' offer spread online.",
+             detected_at=ago(days=9), tools=["Website chatbot"], categories=["adversarial_attack"],
+             facts={"published_externally": True, "personal_data": {"involved": False}}),
+        dict(title="Screening model downgraded CVs mentioning women's organisations (cf. Amazon, 2018)",
+             description="Rewritten from the public case: a recruiting model trained on past hires penalised CVs "
+                         "containing the word 'women's'; it was abandoned.",
+             detected_at=ago(days=15), tools=["CV screening assistant"], categories=["bias_discrimination"],
+             facts={"harm": {"algorithmic_discrimination": True, "fundamental_rights_breach": None},
+                    "personal_data": {"involved": True, "lost": []}}),
+        dict(title="Tabletop scenario: high-risk model failure harming a person's health",
+             description="Fictional tabletop exercise (seed §9): the high-risk screening assistant mis-ranked "
+                         "accessibility requests, delaying care for an applicant. Used to rehearse Art 73.",
+             detected_at=ago(days=2), tools=["CV screening assistant"], categories=["safety", "model_failure"],
+             facts={"harm": {"serious_health_harm": True, "death": False}, "personal_data": {"involved": True,
+                                                                                           "lost": []}}),
+    ]
+
+
+def load() -> tuple[int, str, str]:
+    """Create the demo organisation, tools, incidents and login; do nothing if already loaded."""
+    user_model = get_user_model()
+    if not user_model.objects.filter(username=USERNAME).exists():
+        user_model.objects.create_superuser(USERNAME, "demo@example.org", PASSWORD)
+    if Incident.objects.exists():
+        return 0, USERNAME, PASSWORD
+    user = user_model.objects.get(username=USERNAME)
+    now = timezone.now()
+    with transaction.atomic():
+        if not Organisation.objects.exists():
+            save_profile(by=user, name="Demo AI Consultancy BV", country="BE", time_zone="Europe/Brussels",
+                         supervisory_authority="Belgian DPA (GBA/APD), contact@apd-gba.be, +32 2 274 48 00",
+                         ai_act_authority="BIPT (presumed market surveillance authority, pending Belgian law)",
+                         ai_act_role="both", gdpr_role="controller")
+        for tool in TOOLS:
+            if not AITool.objects.filter(name=tool["name"]).exists():
+                save_tool(by=user, **tool)
+        entries = _incidents(now)
+        for entry in entries:
+            incidents.record_incident(by=user, now=now, **entry)
+    first = Incident.objects.get(title__startswith="Factual error in an AI-drafted internal memo")
+    incidents.classify(incident=first, level=1, by=user, reasoning="Caught in review, never left the company.")
+    return len(entries), USERNAME, PASSWORD

@@ -1,0 +1,370 @@
+"""``incidentdesk …``: the command line. Every sub-command is thin and calls the same services as the web app."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from django_typer.management import TyperCommand, command, group
+
+from incidentdesk.assessment import assess as assess_facts
+from incidentdesk.assessment.facts import IncidentFacts
+from incidentdesk.assessment.rulebook import RuleFileError, default_rulebook
+from incidentdesk.audit import services as audit
+from incidentdesk.breaches import services as breaches
+from incidentdesk.cli import demo as demo_data
+from incidentdesk.cli import export as register_export
+from incidentdesk.cli.output import LEVEL_NAMES, countdown, incident_detail, incident_summary, local
+from incidentdesk.cli.parsing import parse_assignments, parse_time, tri
+from incidentdesk.incidents import services as incidents
+from incidentdesk.incidents.facts import FactsRefused, explain
+from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.register import filter_register, next_deadlines
+from incidentdesk.notifications import services as notifications
+from incidentdesk.obligations.services import open_clocks
+from incidentdesk.organisation import services as organisation
+from incidentdesk.organisation.models import Organisation
+
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
+REFUSALS = (incidents.IncidentRefused, incidents.IncidentNotFound, FactsRefused, breaches.DecisionRefused,
+            organisation.ProfileRefused)
+
+
+def operator():
+    """The person at the keyboard: the CLI acts as the system user, named in the audit log."""
+    return None
+
+
+class Command(TyperCommand):
+    help = "IncidentDesk: record, classify and report AI incidents. Run a sub-command with --help for details."
+
+    def emit(self, data, as_json: bool, text: str) -> None:
+        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) if as_json else text)
+
+    @command()
+    def init(
+        self,
+        name: Annotated[str, typer.Option(prompt="Organisation name")],
+        country: Annotated[str, typer.Option(prompt="Country (ISO code, e.g. BE)")],
+        time_zone: Annotated[str, typer.Option(prompt="Time zone (e.g. Europe/Brussels)")],
+        supervisory_authority: Annotated[str, typer.Option(help="GDPR supervisory authority")] = "",
+        ai_act_role: Annotated[str, typer.Option(help="provider, deployer, both or none")] = "deployer",
+        gdpr_role: Annotated[str, typer.Option(help="controller, processor or both")] = "controller",
+        nis2: Annotated[bool, typer.Option(help="NIS2 essential or important entity")] = False,
+        dora: Annotated[bool, typer.Option(help="DORA financial entity")] = False,
+        sb53: Annotated[bool, typer.Option(help="Frontier developer under California SB 53")] = False,
+        raise_act: Annotated[bool, typer.Option("--raise/--no-raise", help="Frontier developer, NY RAISE")] = False,
+        gpai_systemic: Annotated[bool, typer.Option(help="Provider of a GPAI model with systemic risk")] = False,
+        retention_years: Annotated[int, typer.Option(help="Register retention (seed §8: 5)")] = 5,
+    ):
+        """Create the database and the organisation profile (run once; run again to change the profile)."""
+        call_command("migrate", verbosity=0)
+        try:
+            org = organisation.save_profile(
+                by=operator(), name=name, country=country, time_zone=time_zone,
+                supervisory_authority=supervisory_authority, ai_act_role=ai_act_role, gdpr_role=gdpr_role,
+                nis2_entity=nis2, dora_financial_entity=dora, sb53_frontier_developer=sb53,
+                raise_frontier_developer=raise_act, gpai_systemic_risk_provider=gpai_systemic,
+                retention_years=retention_years)
+        except REFUSALS as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Organisation profile saved: {org.name} ({org.country}, {org.time_zone}). "
+                          "Create a login with: incidentdesk createsuperuser")
+
+    @command()
+    def demo(self):
+        """Load demo data: the seed procedure's examples and well-known public AI incidents."""
+        call_command("migrate", verbosity=0)
+        created, username, password = demo_data.load()
+        self.stdout.write(f"Demo data: {created} incident(s) added." if created else "Demo data already loaded.")
+        self.stdout.write(f"Demo login: {username} / {password}")
+
+    @command()
+    def record(
+        self,
+        title: Annotated[str | None, typer.Option(help="What happened, in a few words")] = None,
+        description: Annotated[str | None, typer.Option(help="What happened")] = None,
+        detected_at: Annotated[str, typer.Option(help="When detected (ISO; organisation time if no offset)")] = "now",
+        occurred_at: Annotated[str | None, typer.Option(help="When it happened, if different")] = None,
+        aware_at: Annotated[str | None, typer.Option(help="When awareness (GDPR/AI Act) was reached")] = None,
+        tool: Annotated[list[str] | None, typer.Option(help="AI tool involved (repeatable)")] = None,
+        category: Annotated[list[str] | None, typer.Option(help="Category (repeatable), see docs/facts.md")] = None,
+        source: Annotated[str, typer.Option(help="Detection source")] = "own_observation",
+        personal_data: Annotated[str | None, typer.Option(help="yes, no or unknown")] = None,
+        published: Annotated[str | None, typer.Option(help="Published externally? yes, no or unknown")] = None,
+        facts_file: Annotated[Path | None, typer.Option("--facts", help="JSON file with more facts")] = None,
+        as_json: Json = False,
+    ):
+        """Record an incident (step 1: detect and record). Prompts for what is missing when run interactively."""
+        interactive = sys.stdin.isatty()
+        if title is None:
+            title = typer.prompt("What happened (title)") if interactive else ""
+        if description is None:
+            description = typer.prompt("Describe it", default=title) if interactive else title
+        if personal_data is None and interactive:
+            personal_data = typer.prompt("Personal data involved? (yes/no/unknown)", default="unknown")
+        if published is None and interactive:
+            published = typer.prompt("Published externally? (yes/no/unknown)", default="unknown")
+        facts = json.loads(facts_file.read_text()) if facts_file else {}
+        facts.setdefault("personal_data", {})
+        if personal_data is not None:
+            facts["personal_data"]["involved"] = tri(personal_data, field="personal_data")
+        if published is not None:
+            facts["published_externally"] = tri(published, field="published")
+        try:
+            incident = incidents.record_incident(
+                title=title or "", description=description or "", by=operator(), detection_source=source,
+                detected_at=parse_time(detected_at, field="detected_at"),
+                occurred_at=parse_time(occurred_at, field="occurred_at"),
+                aware_at=parse_time(aware_at, field="aware_at"), tools=tool or [], categories=category or [],
+                facts=facts)
+        except REFUSALS as exc:
+            raise CommandError(str(exc)) from exc
+        due = next_deadlines([incident.pk]).get(incident.pk)
+        self.emit(incident_summary(incident, due), as_json,
+                  f"Recorded {incident.reference}: level {incident.severity_level} "
+                  f"({LEVEL_NAMES[incident.severity_level]}, provisional). Next deadline: {local(due)}.\n"
+                  f"See the clocks with: incidentdesk show {incident.reference}")
+
+    @command(name="list")
+    def list_incidents(
+        self,
+        status: Annotated[str | None, typer.Option()] = None,
+        severity: Annotated[int | None, typer.Option(help="Minimum level")] = None,
+        search: Annotated[str | None, typer.Option("--search", "-q")] = None,
+        limit: Annotated[int, typer.Option()] = 50,
+        as_json: Json = False,
+    ):
+        """List the register, newest first."""
+        rows = list(filter_register(Incident.objects.prefetch_related("tools"),
+                                    {"status": status, "severity": severity, "q": search})[:limit])
+        due = next_deadlines([i.pk for i in rows])
+        data = [incident_summary(i, due.get(i.pk)) for i in rows]
+        lines = [f"{i.reference}  L{i.severity_level}{'?' if i.provisional else ' '} {i.status:<13} "
+                 f"{local(i.detected_at)}  next: {local(due.get(i.pk)):<22} {i.title}" for i in rows]
+        self.emit(data, as_json, "\n".join(lines) or "The register is empty.")
+
+    @command()
+    def show(self, reference: str, as_json: Json = False):
+        """Show one incident: facts, severity with reasons, obligations and history."""
+        incident = self._get(reference)
+        data = incident_detail(incident)
+        now = timezone.now()
+        lines = [f"{incident.reference} — {incident.title}", f"Status: {incident.status}",
+                 f"Detected: {local(incident.detected_at)}",
+                 f"Severity: level {incident.severity_level} ({LEVEL_NAMES[incident.severity_level]})"
+                 + (" provisional" if incident.provisional else f", classified {local(incident.classified_at)}")]
+        lines += [f"  - {r}" for r in incident.severity_reasons]
+        lines.append("Obligations:")
+        order = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
+        rows = sorted(incident.obligations.all(), key=lambda o: (order[o.shown_status(now)], o.due_at or now))
+        for o in rows:
+            shown = o.shown_status(now)
+            when = ""
+            if shown in ("pending", "overdue", "may_apply"):
+                when = f" — due {local(o.due_at)} ({self._when(o, now)})" if o.due_at else f" — {o.deadline}"
+            lines.append(f"  [{shown}] {o.rule_id}: {o.action} — {o.citation}{when}")
+            if shown in ("not_required", "may_apply"):
+                lines.append(f"      why: {o.reasons[-1] if shown == 'not_required' else o.reasons[0]}")
+        self.emit(data, as_json, "\n".join(lines))
+
+    @command()
+    def update(
+        self,
+        reference: str,
+        set_: Annotated[list[str], typer.Option("--set", help="name=value, e.g. harm.death=false (repeatable)")],
+        as_json: Json = False,
+    ):
+        """Change facts or fields; severity and obligations are recomputed and the change is logged."""
+        incident = self._get(reference)
+        try:
+            incidents.update_incident(incident=incident, by=operator(), changes=parse_assignments(set_))
+        except REFUSALS as exc:
+            raise CommandError(str(exc)) from exc
+        self.emit(incident_summary(incident), as_json,
+                  f"Updated {incident.reference}: level {incident.severity_level}.")
+
+    @command()
+    def classify(
+        self,
+        reference: str,
+        level: Annotated[int, typer.Option(help="1 Minor, 2 Moderate, 3 Major, 4 Serious")],
+        reason: Annotated[str, typer.Option(help="Written reasoning (required)")],
+        as_json: Json = False,
+    ):
+        """Record the definitive classification (seed §6 step 3), or escalate / downgrade with a reason."""
+        incident = self._get(reference)
+        try:
+            incidents.classify(incident=incident, level=level, reasoning=reason, by=operator())
+        except REFUSALS as exc:
+            raise CommandError(str(exc)) from exc
+        self.emit(incident_summary(incident), as_json,
+                  f"{incident.reference} classified at level {level} ({LEVEL_NAMES[level]}).")
+
+    @command()
+    def decide(
+        self,
+        reference: str,
+        notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Notify the supervisory authority")],
+        communicate: Annotated[bool, typer.Option("--communicate/--no-communicate", help="Tell data subjects")],
+        reason: Annotated[str, typer.Option(help="Written reasons (required)")],
+    ):
+        """Record a person's GDPR Art 33/34 decision beside the recommendation."""
+        incident = self._get(reference)
+        try:
+            breaches.record_decision(incident=incident, notify_authority=notify, communicate_subjects=communicate,
+                                     reasons=reason, by=operator())
+            incidents.reassess(incident=incident, by=operator())
+        except REFUSALS as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Decision recorded for {incident.reference}.")
+
+    @command()
+    def action(
+        self,
+        reference: str,
+        description: Annotated[str, typer.Option(help="What was done")],
+        at: Annotated[str, typer.Option(help="When (ISO)")] = "now",
+    ):
+        """Record an action taken, with its date (seed §8)."""
+        incident = self._get(reference)
+        try:
+            incidents.add_action(incident=incident, description=description, taken_at=parse_time(at, field="at"),
+                                 by=operator())
+        except REFUSALS as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Action recorded for {incident.reference}.")
+
+    @command()
+    def notify(
+        self,
+        reference: str,
+        recipient: Annotated[str, typer.Option(help="To whom")],
+        obligation: Annotated[str | None, typer.Option(help="Rule id this notification answers")] = None,
+        channel: Annotated[str, typer.Option(help="email, portal, phone, letter, meeting, other")] = "email",
+        sent_at: Annotated[str, typer.Option(help="When sent (ISO)")] = "now",
+        ref: Annotated[str, typer.Option("--reference", help="Reference returned by the recipient")] = "",
+    ):
+        """Record a notification sent; if it answers an obligation, that obligation is done."""
+        incident = self._get(reference)
+        try:
+            notifications.record_notification(incident=incident, recipient=recipient, rule_id=obligation,
+                                              channel=channel, sent_at=parse_time(sent_at, field="sent_at"),
+                                              reference=ref, by=operator())
+        except REFUSALS as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Notification recorded for {incident.reference}.")
+
+    @command()
+    def reevaluate(self, reference: str):
+        """Re-evaluate an incident against the current rule files (explicit and logged)."""
+        incident = self._get(reference)
+        incidents.reassess(incident=incident, by=operator(), reevaluate=True)
+        self.stdout.write(f"{incident.reference} re-evaluated with rules {default_rulebook().versions()}.")
+
+    @command()
+    def clocks(
+        self,
+        within: Annotated[int | None, typer.Option(help="Only clocks due within this many hours")] = None,
+        as_json: Json = False,
+    ):
+        """What is due, soonest first (overdue first)."""
+        now = timezone.now()
+        rows = list(open_clocks(now, timedelta(hours=within) if within is not None else None)[:500])
+        data = [{"incident": o.incident.reference, "rule_id": o.rule_id, "action": o.action,
+                 "citation": o.citation, "due_at": o.due_at.isoformat(), "status": o.shown_status(now),
+                 "legal_latest": o.legal_latest_at.isoformat() if o.legal_latest_at else None} for o in rows]
+        lines = [f"{local(o.due_at)}  {self._when(o, now):<26} {o.incident.reference}  {o.rule_id}: "
+                 f"{o.action} ({o.citation})" for o in rows]
+        self.emit(data, as_json, "\n".join(lines) or "No open clocks.")
+
+    @command()
+    def assess(
+        self,
+        facts_file: Annotated[Path, typer.Argument(help="JSON facts, see docs/facts.md")],
+        now: Annotated[str | None, typer.Option(help="Evaluate as of this time (ISO, default: now)")] = None,
+        as_json: Json = False,
+    ):
+        """What-if: assess one incident's facts and store nothing."""
+        try:
+            raw = facts_file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"cannot read {facts_file}: {exc.strerror}") from exc
+        try:
+            facts = IncidentFacts.model_validate_json(raw)
+            at = parse_time(now, field="now") or timezone.now()
+            facts.check_not_future(at)
+        except ValueError as exc:
+            detail = explain(exc) if hasattr(exc, "errors") else str(exc)
+            raise CommandError(f"{facts_file}: {detail}") from exc
+        try:
+            result = assess_facts(facts, now=at)
+        except RuleFileError as exc:
+            raise CommandError(str(exc)) from exc
+        s = result.severity
+        lines = [f"Severity: level {s.level} ({s.name})"] + [f"  - {r}" for r in s.reasons]
+        lines.append("Obligations:")
+        for o in result.obligations:
+            lines.append(f"  [{o.status}] {o.rule_id}: {o.action} — {o.citation}"
+                         + (f" — due {o.due_at:%Y-%m-%d %H:%M} UTC" if o.due_at else ""))
+        g = result.gdpr
+        lines.append(f"GDPR: score {g.score} ({g.band}); notify authority {g.notify_supervisory_authority}; "
+                     f"communicate {g.communicate_to_data_subjects}")
+        lines.append(f"Unknown facts: {', '.join(result.unknown) or 'none'}")
+        self.emit(result.as_dict(), as_json, "\n".join(lines))
+
+    @group(help="The audit trail")
+    def audit(self):
+        pass
+
+    @audit.command()
+    def verify(self, as_json: Json = False):
+        """Verify the hash chain; name the first broken event."""
+        result = audit.verify()
+        data = {"ok": result.ok, "events": result.events, "first_broken": result.first_broken,
+                "problem": result.problem, "seconds": round(result.seconds, 3)}
+        if as_json:
+            self.stdout.write(json.dumps(data))
+        elif result.ok:
+            self.stdout.write(f"Audit chain intact: {result.events} events verified in {result.seconds:.2f} s.")
+        if not result.ok:
+            raise CommandError(f"Audit chain broken at event #{result.first_broken}: {result.problem}")
+
+    @command()
+    def export(
+        self,
+        format_: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+        output: Annotated[Path | None, typer.Option(help="File to write (default: standard output)")] = None,
+    ):
+        """Export the whole register with the fields of seed procedure §8."""
+        if format_ not in ("csv", "json"):
+            raise CommandError("--format: choose csv or json")
+        stream = output.open("w", encoding="utf-8", newline="") if output else self.stdout
+        try:
+            count = register_export.write(stream, format_)
+        finally:
+            if output:
+                stream.close()
+        if output:
+            self.stderr.write(f"Exported {count} incident(s) to {output}.")
+
+    @staticmethod
+    def _when(obligation, now) -> str:
+        if obligation.status == "may_apply":
+            return f"may apply; if so {countdown(obligation.due_at, now)}"
+        return countdown(obligation.due_at, now)
+
+    def _get(self, reference: str) -> Incident:
+        try:
+            return incidents.get_incident(reference)
+        except incidents.IncidentNotFound as exc:
+            raise CommandError(str(exc)) from exc
+
+
+__all__ = ["Command", "Organisation"]

@@ -1,0 +1,77 @@
+"""Human-readable text for the CLI; ``--json`` output uses the same dictionaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from incidentdesk.incidents.models import Incident
+from incidentdesk.organisation.models import Organisation
+
+LEVEL_NAMES = {1: "Minor", 2: "Moderate", 3: "Major", 4: "Serious"}
+
+
+def local(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    zone = ZoneInfo(Organisation.current().time_zone or "UTC")
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def countdown(due: datetime | None, now: datetime) -> str:
+    if due is None:
+        return "no fixed deadline"
+    seconds = int((due - now).total_seconds())
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    days, hours = divmod(hours, 24)
+    text = (f"{days}d " if days else "") + f"{hours}h{minutes:02d}m"
+    return f"overdue by {text}" if seconds < 0 else f"in {text}"
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.astimezone(ZoneInfo("UTC")).isoformat().replace("+00:00", "Z") if value else None
+
+
+def incident_summary(incident: Incident, next_due: datetime | None = None) -> dict[str, Any]:
+    return {
+        "reference": incident.reference, "title": incident.title, "status": incident.status,
+        "severity": incident.severity_level, "severity_name": LEVEL_NAMES[incident.severity_level],
+        "provisional": incident.provisional, "detected_at": iso(incident.detected_at),
+        "categories": incident.categories, "tools": [str(t) for t in incident.tools.all()],
+        "next_due": iso(next_due),
+    }
+
+
+def incident_detail(incident: Incident) -> dict[str, Any]:
+    now = timezone.now()
+    breach = getattr(incident, "breach_assessment", None)
+    return incident_summary(incident) | {
+        "description": incident.description, "detection_source": incident.detection_source,
+        "occurred_at": iso(incident.occurred_at), "aware_at": iso(incident.aware_at),
+        "causal_link_established_at": iso(incident.causal_link_established_at),
+        "classified_at": iso(incident.classified_at), "data_classes": incident.data_classes,
+        "affected_parties": incident.affected_parties, "facts": incident.facts,
+        "severity_reasons": incident.severity_reasons, "severity_reasoning": incident.severity_reasoning,
+        "rca_outcome": incident.rca_outcome, "resulting_changes": incident.resulting_changes,
+        "actions": [{"taken_at": iso(a.taken_at), "description": a.description} for a in incident.actions.all()],
+        "notifications": [{"sent_at": iso(n.sent_at), "recipient": n.recipient, "channel": n.channel,
+                           "reference": n.reference, "obligation": n.obligation.rule_id if n.obligation else None}
+                          for n in incident.notifications.select_related("obligation")],
+        "obligations": [{"rule_id": o.rule_id, "rule_version": o.rule_version, "regime": o.regime,
+                         "action": o.action, "citation": o.citation, "status": o.shown_status(now),
+                         "clock_start_event": o.clock_start_event, "clock_start": iso(o.clock_start_at),
+                         "due_at": iso(o.due_at), "legal_latest": iso(o.legal_latest_at), "reasons": o.reasons}
+                        for o in incident.obligations.all()],
+        "gdpr": None if breach is None else {
+            "score": breach.score, "band": breach.band,
+            "recommendation": {"notify_supervisory_authority": breach.recommend_notify_authority,
+                               "communicate_to_data_subjects": breach.recommend_communicate_subjects,
+                               "reasons": breach.reasons},
+            "decision": None if breach.decided_at is None else {
+                "notify_supervisory_authority": breach.decided_notify_authority,
+                "communicate_to_data_subjects": breach.decided_communicate_subjects,
+                "reasons": breach.decision_reasons, "decided_at": iso(breach.decided_at)}},
+    }

@@ -1,0 +1,144 @@
+"""The incident register: every field of section 8 of the seed procedure, and its history.
+
+Identifiers are ``INC-YYYY-NNN``, sequential per year and never reused (``IncidentSequence`` is
+incremented under a row lock). Yes/no facts that feed the assessment live in ``facts`` (JSON,
+null = unknown), validated by ``incidentdesk.assessment.facts`` before anything is stored.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from incidentdesk.inventory.models import AITool
+
+
+class Status(models.TextChoices):
+    DETECTED = "detected", "Detected"
+    CONTAINED = "contained", "Contained"
+    CLASSIFIED = "classified", "Classified"
+    NOTIFIED = "notified", "Notified"
+    INVESTIGATING = "investigating", "Investigating"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class DetectionSource(models.TextChoices):
+    OWN_OBSERVATION = "own_observation", "Own observation"
+    CLIENT_REPORT = "client_report", "Client report"
+    THIRD_PARTY_REPORT = "third_party_report", "Third-party report"
+    MONITORING = "monitoring", "Platform alert / monitoring"
+    INTERNAL_CHANNEL = "internal_channel", "Internal reporting channel"
+
+
+class IncidentSequence(models.Model):
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Incident(models.Model):
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(editable=False)
+    number = models.PositiveIntegerField(editable=False)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DETECTED)
+    detection_source = models.CharField(max_length=24, choices=DetectionSource.choices,
+                                        default=DetectionSource.OWN_OBSERVATION)
+    detected_at = models.DateTimeField()
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    aware_at = models.DateTimeField(null=True, blank=True, help_text="GDPR/AI Act awareness, if later than detection")
+    causal_link_established_at = models.DateTimeField(null=True, blank=True)
+    classified_at = models.DateTimeField(null=True, blank=True, help_text="Definitive classification")
+    categories = models.JSONField(default=list, blank=True)
+    data_classes = models.JSONField(default=list, blank=True, help_text="Data classes involved")
+    affected_parties = models.TextField(blank=True)
+    facts = models.JSONField(default=dict, blank=True, help_text="Assessment facts; null means unknown")
+    severity_level = models.PositiveSmallIntegerField(default=1)
+    severity_reasons = models.JSONField(default=list, blank=True)
+    severity_reasoning = models.TextField(blank=True, help_text="A person's written reasoning")
+    level_override = models.PositiveSmallIntegerField(null=True, blank=True)
+    override_basis = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                      help_text="Computed level when the override was set")
+    rca_outcome = models.TextField("Root-cause analysis outcome", blank=True)
+    resulting_changes = models.TextField("Changes to policy, inventory or procedure", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-detected_at"]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="incident_number_per_year")]
+        indexes = [
+            models.Index(fields=["-detected_at"], name="incident_detected"),
+            models.Index(fields=["status", "-detected_at"], name="incident_status_detected"),
+            models.Index(fields=["severity_level", "-detected_at"], name="incident_severity_detected"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def audit_incident_ref(self) -> str:
+        return self.reference
+
+    @property
+    def provisional(self) -> bool:
+        return self.classified_at is None
+
+
+class IncidentTool(models.Model):
+    """A tool involved in an incident; ``tool`` is empty when it is outside the inventory."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="tools")
+    tool = models.ForeignKey(AITool, null=True, blank=True, on_delete=models.PROTECT, related_name="incident_links")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "name"], name="incident_tool_once")]
+
+    def __str__(self) -> str:
+        return self.name if self.tool_id else f"{self.name} (outside inventory)"
+
+    @property
+    def outside_inventory(self) -> bool:
+        return self.tool_id is None
+
+
+class ActionTaken(models.Model):
+    """Seed §8: actions taken and their dates."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
+    taken_at = models.DateTimeField()
+    description = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["taken_at"]
+
+
+class ClassificationKind(models.TextChoices):
+    PROVISIONAL = "provisional", "Provisional (computed at recording)"
+    RECOMPUTED = "recomputed", "Recomputed after a change of facts"
+    HELD = "held", "Held: computed level fell, no silent downgrade"
+    DEFINITIVE = "definitive", "Definitive classification"
+    ESCALATION = "escalation", "Escalation by a person"
+    DOWNGRADE = "downgrade", "Downgrade by a person, with reason"
+
+
+class Classification(models.Model):
+    """Every change of an incident's level, with its reasons: the severity history."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="classifications")
+    level = models.PositiveSmallIntegerField()
+    previous_level = models.PositiveSmallIntegerField(null=True)
+    computed_level = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=12, choices=ClassificationKind.choices)
+    reasoning = models.TextField(blank=True)
+    reasons = models.JSONField(default=list)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by_name = models.CharField(max_length=150)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]

@@ -1,0 +1,290 @@
+"""Record incidents, change their facts, classify them, and keep their assessment current.
+
+Every function validates first and writes after, inside one transaction with its audit events,
+so bad input leaves stored data untouched. Views, the API and the CLI all call these functions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from incidentdesk.assessment import Assessment, assess
+from incidentdesk.assessment.facts import FUTURE_SKEW, Category
+from incidentdesk.assessment.rulebook import default_rulebook
+from incidentdesk.assessment.severity import classify as compute_severity
+from incidentdesk.audit import services as audit
+from incidentdesk.breaches import services as breaches
+from incidentdesk.inventory.services import find_tool
+from incidentdesk.obligations import services as obligations
+from incidentdesk.organisation.models import Organisation
+
+from . import facts as incident_facts
+from .models import (
+    ActionTaken,
+    Classification,
+    ClassificationKind,
+    DetectionSource,
+    Incident,
+    IncidentSequence,
+    IncidentTool,
+    Status,
+)
+
+COLUMNS = ("title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
+           "causal_link_established_at", "categories", "data_classes", "affected_parties", "rca_outcome",
+           "resulting_changes")
+FACT_GROUPS = ("personal_data", "harm")
+
+
+class IncidentRefused(ValueError):
+    """The request is invalid; the message is for the user and nothing was stored."""
+
+
+class IncidentNotFound(LookupError):
+    pass
+
+
+def get_incident(reference: str) -> Incident:
+    try:
+        return Incident.objects.get(reference=reference.strip().upper())
+    except Incident.DoesNotExist:
+        raise IncidentNotFound(f"no incident {reference!r} in the register (ids look like INC-2026-001)") from None
+
+
+def allocate_reference(year: int) -> tuple[int, str]:
+    """Next number for ``year`` under a row lock: sequential, never reused, safe under concurrency."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                IncidentSequence.objects.get_or_create(year=year)
+        except IntegrityError:
+            pass  # another transaction created the year's row first; lock it below
+        sequence = IncidentSequence.objects.select_for_update().get(year=year)
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+    return sequence.last, f"INC-{year}-{sequence.last:03d}"
+
+
+def _validate(*, columns: dict[str, Any], stored: dict[str, Any], tool_names: list[str], now: datetime) -> None:
+    """Build the core's facts from the would-be state; refuse before anything is written."""
+    if not (columns.get("title") or "").strip():
+        raise IncidentRefused("title: say in a few words what happened")
+    if not (columns.get("description") or "").strip():
+        raise IncidentRefused("description: describe what happened")
+    if columns.get("detection_source") not in DetectionSource.values:
+        raise IncidentRefused(f"detection_source: choose one of {', '.join(DetectionSource.values)}")
+    unknown = set(stored) - set(incident_facts.FLAGS) - set(FACT_GROUPS)
+    if unknown:
+        raise IncidentRefused(f"unknown fact(s): {', '.join(sorted(unknown))} (see docs/facts.md)")
+    tools = [{"name": n, "in_inventory": find_tool(n) is not None} for n in tool_names]
+    payload = incident_facts.payload_for(columns=columns, stored=stored, tools=tools,
+                                         organisation=Organisation.current().as_facts(), completed={},
+                                         decision=None, level_override=None)
+    try:
+        facts = incident_facts.build(payload)
+        facts.check_not_future(now)
+    except (incident_facts.FactsRefused, ValueError) as exc:
+        raise IncidentRefused(str(exc)) from exc
+
+
+def _set_tools(incident: Incident, names: list[str]) -> None:
+    incident.tools.all().delete()
+    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+        tool = find_tool(name)
+        IncidentTool.objects.create(incident=incident, tool=tool, name=tool.name if tool else name)
+
+
+def _history(incident: Incident, *, level: int, previous: int | None, computed: int, kind: str, reasons: list[str],
+             by: Any, reasoning: str = "") -> None:
+    Classification.objects.create(incident=incident, level=level, previous_level=previous, computed_level=computed,
+                                  kind=kind, reasoning=reasoning, reasons=reasons,
+                                  by=by if getattr(by, "pk", None) else None, by_name=audit.actor_name(by),
+                                  at=timezone.now())
+
+
+def reassess(*, incident: Incident, by: Any, now: datetime | None = None, reevaluate: bool = False,
+             person_set_level: bool = False) -> Assessment:
+    """Recompute severity, obligations and the GDPR recommendation from the stored facts.
+
+    Never a silent downgrade: if new facts lower the computed level, the level is held and a
+    person must downgrade it with a reason (``classify``). New facts that raise it always win.
+    """
+    now = now or timezone.now()
+    facts = incident_facts.facts_for(incident)
+    computed = compute_severity(facts.model_copy(update={"level_override": None}), default_rulebook()).level
+    previous = incident.severity_level if incident.classifications.exists() else None
+    kind = ClassificationKind.PROVISIONAL if previous is None else ClassificationKind.RECOMPUTED
+    if incident.level_override and computed > (incident.override_basis or 0):
+        incident.level_override = incident.override_basis = None  # new facts raise the level past a person's
+    level = incident.level_override or computed
+    if previous is not None and level < previous and not person_set_level:
+        level, kind = previous, ClassificationKind.HELD
+        incident.level_override, incident.override_basis = previous, computed
+    rules = None if reevaluate else obligations.stored_rules(incident)
+    result = assess(facts.model_copy(update={"level_override": incident.level_override}), now=now, rules=rules)
+    if kind == ClassificationKind.HELD:
+        result.severity.reasons.append(f"Held at level {level}: the facts now give level {computed}, and a level "
+                                       "is never lowered silently; a person may downgrade it with a reason")
+    newly_held = kind == ClassificationKind.HELD and getattr(incident.classifications.last(), "kind", "") != kind
+    changed = result.severity.level != incident.severity_level or previous is None or newly_held
+    incident.severity_level, incident.severity_reasons = result.severity.level, result.severity.reasons
+    incident.save()
+    if changed and not person_set_level:  # a person's classification writes its own history row
+        _history(incident, level=result.severity.level, previous=previous, computed=computed, kind=kind,
+                 reasons=result.severity.reasons, by=by)
+        audit.record(action="incident.severity", object_type="incident", object_id=incident.pk, by=by,
+                     incident_ref=incident.reference, before={"severity_level": previous},
+                     after={"severity_level": result.severity.level, "kind": kind,
+                            "reasons": result.severity.reasons})
+    obligations.apply_outcomes(incident=incident, outcomes=result.obligations,
+                               rules=rules if rules is not None else default_rulebook().obligations, by=by,
+                               reevaluated=reevaluate)
+    breaches.store_recommendation(incident=incident, gdpr=result.gdpr, by=by)
+    return result
+
+
+def record_incident(*, title: str, description: str, detected_at: datetime, by: Any,
+                    detection_source: str = DetectionSource.OWN_OBSERVATION, occurred_at: datetime | None = None,
+                    aware_at: datetime | None = None, causal_link_established_at: datetime | None = None,
+                    tools: list[str] | None = None, categories: list[str] | None = None,
+                    data_classes: list[str] | None = None, affected_parties: str = "",
+                    facts: dict[str, Any] | None = None, now: datetime | None = None) -> Incident:
+    """Step 1 of the procedure (detect and record): store the incident and start its clocks."""
+    now = now or timezone.now()
+    columns = {"title": title, "description": description, "detection_source": detection_source,
+               "detected_at": detected_at, "occurred_at": occurred_at, "aware_at": aware_at,
+               "causal_link_established_at": causal_link_established_at, "categories": list(categories or []),
+               "data_classes": list(data_classes or []), "affected_parties": affected_parties}
+    stored = dict(facts or {})
+    _validate(columns=columns, stored=stored, tool_names=list(tools or []), now=now)
+    columns["categories"] = [Category(c).value for c in columns["categories"]]
+    with transaction.atomic():
+        number, reference = allocate_reference(detected_at.astimezone(ZoneInfo(Organisation.current().time_zone)).year)
+        incident = Incident.objects.create(reference=reference, year=int(reference[4:8]), number=number,
+                                           facts=stored, created_by=by if getattr(by, "pk", None) else None,
+                                           **columns)
+        _set_tools(incident, list(tools or []))
+        audit.record(action="incident.created", object_type="incident", object_id=incident.pk, by=by,
+                     incident_ref=reference, after=audit.snapshot(incident) | {"tools": _tool_names(incident)})
+        reassess(incident=incident, by=by, now=now)
+    return incident
+
+
+def _tool_names(incident: Incident) -> list[str]:
+    return [str(link) for link in incident.tools.all()]
+
+
+def update_incident(*, incident: Incident, by: Any, changes: dict[str, Any], now: datetime | None = None) -> Incident:
+    """Change columns and facts (``harm.death``, ``personal_data.records``, ``tools``…), then reassess."""
+    now = now or timezone.now()
+    columns = {name: getattr(incident, name) for name in COLUMNS}
+    stored = {k: (dict(v) if isinstance(v, dict) else v) for k, v in incident.facts.items()}
+    tool_names = [link.name for link in incident.tools.all()]
+    for key, value in changes.items():
+        group, _, name = key.partition(".")
+        if key == "tools":
+            tool_names = list(value)
+        elif key in COLUMNS:
+            columns[key] = value
+        elif group in FACT_GROUPS and name:
+            stored.setdefault(group, {})[name] = value
+        elif key in incident_facts.FLAGS:
+            stored[key] = value
+        else:
+            raise IncidentRefused(f"{key}: not a field or fact that can be changed (see docs/facts.md)")
+    _validate(columns=columns, stored=stored, tool_names=tool_names, now=now)
+    before = audit.snapshot(incident) | {"tools": _tool_names(incident)}
+    with transaction.atomic():
+        for name, value in columns.items():
+            setattr(incident, name, value)
+        incident.facts = stored
+        incident.save()
+        _set_tools(incident, tool_names)
+        old, new = audit.changed(before, audit.snapshot(incident) | {"tools": _tool_names(incident)})
+        old.pop("updated_at", None)
+        new.pop("updated_at", None)
+        if new:
+            audit.record(action="incident.updated", object_type="incident", object_id=incident.pk, by=by,
+                         incident_ref=incident.reference, before=old, after=new)
+        reassess(incident=incident, by=by, now=now)
+    return incident
+
+
+def classify(*, incident: Incident, level: int, reasoning: str, by: Any, now: datetime | None = None) -> Incident:
+    """Step 3 (classify): a person's definitive level with written reasoning.
+
+    Escalation is always allowed; a level below the current or computed one is a downgrade and is
+    recorded as such. Both need reasoning (seed §6 step 3: "documents the reasoning").
+    """
+    now = now or timezone.now()
+    if level not in (1, 2, 3, 4):
+        raise IncidentRefused("level: choose 1 (Minor), 2 (Moderate), 3 (Major) or 4 (Serious)")
+    if not reasoning.strip():
+        raise IncidentRefused("reasoning: the definitive classification needs written reasoning (seed §6 step 3)")
+    facts = incident_facts.facts_for(incident)
+    computed = compute_severity(facts.model_copy(update={"level_override": None}), default_rulebook()).level
+    previous = incident.severity_level
+    if level < previous or level < computed:
+        kind = ClassificationKind.DOWNGRADE
+    elif level > previous:
+        kind = ClassificationKind.ESCALATION
+    else:
+        kind = ClassificationKind.DEFINITIVE
+    with transaction.atomic():
+        before = {"severity_level": previous, "classified_at": incident.classified_at,
+                  "severity_reasoning": incident.severity_reasoning}
+        incident.level_override, incident.override_basis = level, computed
+        incident.severity_reasoning = reasoning.strip()
+        incident.classified_at = incident.classified_at or now
+        if incident.status == Status.DETECTED or incident.status == Status.CONTAINED:
+            incident.status = Status.CLASSIFIED
+        incident.save()
+        result = reassess(incident=incident, by=by, now=now, person_set_level=True)
+        _history(incident, level=level, previous=previous, computed=computed, kind=kind,
+                 reasons=result.severity.reasons, by=by, reasoning=reasoning.strip())
+        audit.record(action=f"incident.classified.{kind}", object_type="incident", object_id=incident.pk, by=by,
+                     incident_ref=incident.reference, before=before,
+                     after={"severity_level": level, "classified_at": incident.classified_at,
+                            "severity_reasoning": incident.severity_reasoning})
+    return incident
+
+
+def add_action(*, incident: Incident, description: str, taken_at: datetime, by: Any,
+               now: datetime | None = None) -> ActionTaken:
+    """Seed §8: an action taken, with its date."""
+    now = now or timezone.now()
+    if not description.strip():
+        raise IncidentRefused("description: say what was done")
+    if taken_at > now + FUTURE_SKEW:
+        raise IncidentRefused("taken_at lies in the future")
+    with transaction.atomic():
+        action = ActionTaken.objects.create(incident=incident, description=description.strip(), taken_at=taken_at,
+                                            recorded_by=by if getattr(by, "pk", None) else None)
+        audit.record(action="action.added", object_type="actiontaken", object_id=action.pk, by=by,
+                     incident_ref=incident.reference, after=audit.snapshot(action))
+    return action
+
+
+def complete_obligation(*, incident: Incident, rule_id: str, at: datetime, by: Any,
+                        now: datetime | None = None) -> None:
+    """Mark an obligation done at ``at`` and reassess (later stages start their clocks from it)."""
+    now = now or timezone.now()
+    row = incident.obligations.filter(rule_id=rule_id).first()
+    if row is None:
+        raise IncidentRefused(f"{incident.reference} has no obligation {rule_id!r}")
+    if row.status == "not_required":
+        raise IncidentRefused(f"{rule_id} is not required for {incident.reference}: {row.reasons[-1]}")
+    if at > now + FUTURE_SKEW:
+        raise IncidentRefused("the completion time lies in the future")
+    with transaction.atomic():
+        row.completed_at = at
+        row.completed_by = by if getattr(by, "pk", None) else None
+        row.save(update_fields=["completed_at", "completed_by"])
+        audit.record(action="obligation.completed", object_type="obligation", object_id=row.pk, by=by,
+                     incident_ref=incident.reference, after={"rule_id": rule_id, "completed_at": at})
+        reassess(incident=incident, by=by, now=now)

@@ -1,0 +1,64 @@
+"""Obligations: one row per rule for each incident, with its clock, status and reasons.
+
+``terms`` keeps the rule exactly as it was when the obligation was created, so a later edit of a
+rule file never rewrites past obligations; re-evaluation against the current rule files is an
+explicit, logged act (``incidentdesk reevaluate``). "Not required" rows are kept with their reason.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from incidentdesk.incidents.models import Incident
+
+
+class ObligationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    MAY_APPLY = "may_apply", "May apply (facts to establish)"
+    DONE = "done", "Done"
+    NOT_REQUIRED = "not_required", "Not required"
+
+
+class Obligation(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="obligations")
+    rule_id = models.CharField(max_length=64)
+    rule_version = models.CharField(max_length=32)
+    regime = models.CharField(max_length=32, db_index=True)
+    action = models.TextField()
+    recipient = models.CharField(max_length=200)
+    citation = models.CharField(max_length=200)
+    deadline = models.CharField(max_length=40, help_text="As the law says it: 72 hours, 15 days, …")
+    clock_start_event = models.CharField(max_length=64)
+    clock_start_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, help_text="Target: the binding due time")
+    legal_latest_at = models.DateTimeField(null=True, blank=True, help_text="Reg. 1182/71 legal latest")
+    status = models.CharField(max_length=16, choices=ObligationStatus.choices)
+    applies = models.BooleanField(null=True, help_text="Null: may apply, facts unknown")
+    reasons = models.JSONField(default=list)
+    notes = models.TextField(blank=True)
+    terms = models.JSONField(help_text="The rule as it was when this obligation was created")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "rule_id"]
+        constraints = [models.UniqueConstraint(fields=["incident", "rule_id"], name="one_obligation_per_rule")]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(status__in=["pending", "may_apply"]),
+                         name="obligation_open_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident.reference} {self.rule_id}"
+
+    @property
+    def audit_incident_ref(self) -> str:
+        return self.incident.reference
+
+    def shown_status(self, now) -> str:
+        """Overdue is derived, never stored: a pending obligation past its due time."""
+        if self.status == ObligationStatus.PENDING and self.due_at and self.due_at < now:
+            return "overdue"
+        return self.status

@@ -1,0 +1,86 @@
+"""Store the assessment core's obligation outcomes and answer 'what is due'.
+
+The core decides; this module persists, and writes one audit event per sync listing exactly which
+obligations changed (status, due time, applicability), so a change of clocks is never silent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from incidentdesk.assessment.obligations import Obligation as Outcome
+from incidentdesk.assessment.rulebook import ObligationRule
+from incidentdesk.audit import services as audit
+from incidentdesk.incidents.models import Incident
+
+from .models import Obligation, ObligationStatus
+
+TRACKED = ("status", "applies", "clock_start_at", "due_at", "legal_latest_at", "rule_version")
+
+
+def stored_rules(incident: Incident) -> list[ObligationRule] | None:
+    """The rule terms the incident's obligations were created with, or None before the first sync."""
+    terms = [o.terms for o in incident.obligations.all()]
+    return [ObligationRule.model_validate(t) for t in terms] if terms else None
+
+
+def _fields(outcome: Outcome) -> dict[str, Any]:
+    status = ObligationStatus.PENDING if outcome.status == "overdue" else outcome.status
+    return {
+        "rule_version": outcome.rule_version, "regime": outcome.regime, "action": outcome.action,
+        "recipient": outcome.recipient, "citation": outcome.citation, "deadline": outcome.deadline,
+        "clock_start_event": outcome.clock_start_event, "clock_start_at": outcome.clock_start,
+        "due_at": outcome.due_at, "legal_latest_at": outcome.legal_latest, "status": status,
+        "applies": outcome.applies, "reasons": outcome.reasons, "notes": outcome.notes,
+        "completed_at": outcome.completed_at,
+    }
+
+
+def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[ObligationRule], by: Any,
+                   reevaluated: bool = False) -> int:
+    """Create or update one row per outcome; return how many changed. Call inside a transaction."""
+    terms = {rule.id: rule.model_dump(mode="json") for rule in rules}
+    existing = {o.rule_id: o for o in incident.obligations.all()}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for outcome in outcomes:
+        fields = _fields(outcome)
+        row = existing.get(outcome.rule_id)
+        if row is None:
+            Obligation.objects.create(incident=incident, rule_id=outcome.rule_id, terms=terms[outcome.rule_id],
+                                      **fields)
+            after[outcome.rule_id] = {k: fields[k] for k in TRACKED}
+            continue
+        old = {k: getattr(row, k) for k in TRACKED}
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.terms = terms[outcome.rule_id]
+        new = {k: getattr(row, k) for k in TRACKED}
+        row.save()
+        if old != new:
+            before[outcome.rule_id], after[outcome.rule_id] = audit.changed(old, new)
+    if after:
+        action = "obligations.reevaluated" if reevaluated else (
+            "obligations.recomputed" if existing else "obligations.created")
+        audit.record(action=action, object_type="incident", object_id=incident.pk, by=by,
+                     incident_ref=incident.reference, before=before or None, after=after,
+                     summary=f"{len(after)} obligation(s) changed")
+    return len(after)
+
+
+def due_between(start: datetime, end: datetime) -> QuerySet[Obligation]:
+    """Pending obligations whose due time falls in [start, end), soonest first."""
+    return (Obligation.objects.filter(status=ObligationStatus.PENDING, due_at__gte=start, due_at__lt=end)
+            .select_related("incident").order_by("due_at"))
+
+
+def open_clocks(now: datetime, horizon: timedelta | None = None) -> QuerySet[Obligation]:
+    """Pending and may-apply obligations with a due time, soonest first, optionally within a horizon."""
+    qs = Obligation.objects.filter(status__in=[ObligationStatus.PENDING, ObligationStatus.MAY_APPLY],
+                                   due_at__isnull=False)
+    if horizon is not None:
+        qs = qs.filter(due_at__lt=now + horizon)
+    return qs.select_related("incident").order_by("due_at")

@@ -1,0 +1,80 @@
+"""The organisation profile. Its facts decide which regimes apply to an incident."""
+
+from zoneinfo import available_timezones
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone such as Europe/Brussels")
+
+
+class AIActRole(models.TextChoices):
+    PROVIDER = "provider", "Provider"
+    DEPLOYER = "deployer", "Deployer"
+    BOTH = "both", "Provider and deployer"
+    NONE = "none", "Neither"
+
+
+class GdprRole(models.TextChoices):
+    CONTROLLER = "controller", "Controller"
+    PROCESSOR = "processor", "Processor"
+    BOTH = "both", "Controller and processor"
+
+
+class Organisation(models.Model):
+    """A single row (pk=1): IncidentDesk serves one organisation per installation."""
+
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2, e.g. BE; decides public holidays")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    supervisory_authority = models.CharField(max_length=200, blank=True,
+                                             help_text="GDPR supervisory authority, e.g. Belgian DPA (GBA/APD)")
+    ai_act_authority = models.CharField(max_length=200, blank=True,
+                                        help_text="AI Act market surveillance authority, e.g. BIPT (presumed)")
+    ai_act_role = models.CharField(max_length=10, choices=AIActRole.choices, default=AIActRole.DEPLOYER)
+    gdpr_role = models.CharField(max_length=10, choices=GdprRole.choices, default=GdprRole.CONTROLLER)
+    nis2_entity = models.BooleanField("NIS2 essential or important entity", default=False)
+    nis2_trust_service_provider = models.BooleanField("NIS2 trust service provider", default=False)
+    dora_financial_entity = models.BooleanField("DORA financial entity", default=False)
+    dora_weekend_relief = models.BooleanField(
+        "DORA weekend relief applies", default=True,
+        help_text="Untick for credit institutions, CCPs, trading venues and NIS2 entities (RTS 2025/301 Art 5(5))")
+    sb53_frontier_developer = models.BooleanField("Frontier developer under California SB 53", default=False)
+    raise_frontier_developer = models.BooleanField("Frontier developer under New York's RAISE Act", default=False)
+    gpai_systemic_risk_provider = models.BooleanField("Provider of a GPAI model with systemic risk", default=False)
+    retention_years = models.PositiveSmallIntegerField(default=5, help_text="Seed procedure §8: at least 5 years")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        self.country = self.country.upper()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "Organisation":
+        """The profile, or an unsaved default one before ``incidentdesk init``."""
+        return cls.objects.filter(pk=1).first() or cls(name="(organisation not set up)", country="")
+
+    def as_facts(self) -> dict:
+        return {
+            "name": self.name,
+            "country": self.country or None,
+            "time_zone": self.time_zone,
+            "supervisory_authority": self.supervisory_authority or None,
+            "ai_act_role": self.ai_act_role,
+            "gdpr_role": self.gdpr_role,
+            "nis2_entity": self.nis2_entity,
+            "nis2_trust_service_provider": self.nis2_trust_service_provider,
+            "dora_financial_entity": self.dora_financial_entity,
+            "dora_weekend_relief": self.dora_weekend_relief,
+            "sb53_frontier_developer": self.sb53_frontier_developer,
+            "raise_frontier_developer": self.raise_frontier_developer,
+            "gpai_systemic_risk_provider": self.gpai_systemic_risk_provider,
+            "retention_years": self.retention_years,
+        }

@@ -1,0 +1,144 @@
+"""Django settings, read from environment variables with strict parsing.
+
+Demo profile (default): SQLite under ./var, DEBUG on, no services needed.
+Production profile: set INCIDENTDESK_SECRET_KEY (or _FILE), INCIDENTDESK_DEBUG=false and
+INCIDENTDESK_ALLOWED_HOSTS; `manage.py check --deploy` is then clean.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str = "") -> str:
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        return Path(file_path).read_text().strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if value.lower() not in ("true", "false"):
+        raise ValueError(f"{name} must be true or false, got {value!r}")
+    return value.lower() == "true"
+
+
+DATA_DIR = Path(env("INCIDENTDESK_DATA_DIR", str(Path.cwd() / "var")))
+DEBUG = env_bool("INCIDENTDESK_DEBUG", True)
+SECRET_KEY = env("INCIDENTDESK_SECRET_KEY") or ("insecure-demo-key-only-for-local-use" if DEBUG else "")
+if not SECRET_KEY:
+    raise ValueError("INCIDENTDESK_SECRET_KEY is required when INCIDENTDESK_DEBUG=false")
+ALLOWED_HOSTS = [h for h in env("INCIDENTDESK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in env("INCIDENTDESK_CSRF_TRUSTED_ORIGINS").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_typer",
+    "incidentdesk.audit",
+    "incidentdesk.organisation",
+    "incidentdesk.inventory",
+    "incidentdesk.incidents",
+    "incidentdesk.obligations",
+    "incidentdesk.breaches",
+    "incidentdesk.notifications",
+    "incidentdesk.cli",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "incidentdesk.organisation.middleware.OrganisationTimeZoneMiddleware",
+]
+
+ROOT_URLCONF = "incidentdesk.urls"
+WSGI_APPLICATION = "incidentdesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if env("INCIDENTDESK_DB_ENGINE", "sqlite") == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": env("INCIDENTDESK_DB_NAME", "incidentdesk"),
+            "USER": env("INCIDENTDESK_DB_USER", "incidentdesk"),
+            "PASSWORD": env("INCIDENTDESK_DB_PASSWORD"),
+            "HOST": env("INCIDENTDESK_DB_HOST", "127.0.0.1"),
+            "PORT": env("INCIDENTDESK_DB_PORT", "5432"),
+            "CONN_MAX_AGE": 600,
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env("INCIDENTDESK_DB_NAME", str(DATA_DIR / "incidentdesk.sqlite3")),
+            "CONN_MAX_AGE": 600,
+            # WAL and IMMEDIATE avoid "database is locked" when a read upgrades to a write (stack notes).
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "transaction_mode": "IMMEDIATE",
+            },
+            # A file, not memory, so concurrency tests see real locking (pytest-xdist adds a suffix per worker).
+            "TEST": {"NAME": str(DATA_DIR / "test-incidentdesk.sqlite3")},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/admin/login/"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"  # stored in UTC; shown in the organisation's time zone (middleware)
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("INCIDENTDESK_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(env("INCIDENTDESK_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
