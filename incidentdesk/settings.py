@@ -28,6 +28,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DATA_DIR = Path(env("INCIDENTDESK_DATA_DIR", str(Path.cwd() / "var")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite database and uploads live here
 DEBUG = env_bool("INCIDENTDESK_DEBUG", True)
 SECRET_KEY = env("INCIDENTDESK_SECRET_KEY") or ("insecure-demo-key-only-for-local-use" if DEBUG else "")
 if not SECRET_KEY:

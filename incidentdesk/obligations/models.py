@@ -1,7 +1,8 @@
 """Obligations: one row per rule for each incident, with its clock, status and reasons.
 
-``terms`` keeps the rule exactly as it was when the obligation was created, so a later edit of a
-rule file never rewrites past obligations; re-evaluation against the current rule files is an
+``snapshot`` points at the rule exactly as it was when the obligation was created (a ``RuleSnapshot``,
+stored once per distinct rule version and shared by every incident), so a later edit of a rule file
+never rewrites past obligations; re-evaluation against the current rule files is an
 explicit, logged act (``incidentdesk reevaluate``). "Not required" rows are kept with their reason.
 """
 
@@ -17,6 +18,19 @@ class ObligationStatus(models.TextChoices):
     MAY_APPLY = "may_apply", "May apply (facts to establish)"
     DONE = "done", "Done"
     NOT_REQUIRED = "not_required", "Not required"
+
+
+class RuleSnapshot(models.Model):
+    """One version of one rule, frozen: identified by the SHA-256 of its canonical terms."""
+
+    rule_id = models.CharField(max_length=64)
+    version = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64, unique=True)
+    terms = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} v{self.version}"
 
 
 class Obligation(models.Model):
@@ -36,7 +50,8 @@ class Obligation(models.Model):
     applies = models.BooleanField(null=True, help_text="Null: may apply, facts unknown")
     reasons = models.JSONField(default=list)
     notes = models.TextField(blank=True)
-    terms = models.JSONField(help_text="The rule as it was when this obligation was created")
+    snapshot = models.ForeignKey(RuleSnapshot, on_delete=models.PROTECT, related_name="+",
+                             help_text="The rule as it was when this obligation was created")
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")

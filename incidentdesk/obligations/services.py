@@ -6,9 +6,11 @@ obligations changed (status, due time, applicability), so a change of clocks is 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from incidentdesk.assessment.obligations import Obligation as Outcome
@@ -16,15 +18,32 @@ from incidentdesk.assessment.rulebook import ObligationRule
 from incidentdesk.audit import services as audit
 from incidentdesk.incidents.models import Incident
 
-from .models import Obligation, ObligationStatus
+from .models import Obligation, ObligationStatus, RuleSnapshot
 
 TRACKED = ("status", "applies", "clock_start_at", "due_at", "legal_latest_at", "rule_version")
 
 
 def stored_rules(incident: Incident) -> list[ObligationRule] | None:
     """The rule terms the incident's obligations were created with, or None before the first sync."""
-    terms = [o.terms for o in incident.obligations.all()]
+    terms = [o.snapshot.terms for o in incident.obligations.select_related("snapshot")]
     return [ObligationRule.model_validate(t) for t in terms] if terms else None
+
+
+def snapshots_for(rules: list[ObligationRule]) -> dict[str, RuleSnapshot]:
+    """Rule id -> the stored, shared snapshot of that exact rule version (created on first use)."""
+    terms = {rule.id: rule.model_dump(mode="json") for rule in rules}
+    digests = {rule_id: hashlib.sha256(audit.canonical(t).encode()).hexdigest() for rule_id, t in terms.items()}
+    found = {s.digest: s for s in RuleSnapshot.objects.filter(digest__in=digests.values())}
+    for rule in rules:
+        digest = digests[rule.id]
+        if digest not in found:
+            try:
+                with transaction.atomic():
+                    found[digest] = RuleSnapshot.objects.create(rule_id=rule.id, version=rule.version,
+                                                                digest=digest, terms=terms[rule.id])
+            except IntegrityError:  # created meanwhile by a concurrent transaction
+                found[digest] = RuleSnapshot.objects.get(digest=digest)
+    return {rule_id: found[digest] for rule_id, digest in digests.items()}
 
 
 def _fields(outcome: Outcome) -> dict[str, Any]:
@@ -42,7 +61,7 @@ def _fields(outcome: Outcome) -> dict[str, Any]:
 def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[ObligationRule], by: Any,
                    reevaluated: bool = False) -> int:
     """Create or update one row per outcome; return how many changed. Call inside a transaction."""
-    terms = {rule.id: rule.model_dump(mode="json") for rule in rules}
+    snapshots = snapshots_for(rules)
     existing = {o.rule_id: o for o in incident.obligations.all()}
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
@@ -50,14 +69,14 @@ def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[O
         fields = _fields(outcome)
         row = existing.get(outcome.rule_id)
         if row is None:
-            Obligation.objects.create(incident=incident, rule_id=outcome.rule_id, terms=terms[outcome.rule_id],
+            Obligation.objects.create(incident=incident, rule_id=outcome.rule_id, snapshot=snapshots[outcome.rule_id],
                                       **fields)
             after[outcome.rule_id] = {k: fields[k] for k in TRACKED}
             continue
         old = {k: getattr(row, k) for k in TRACKED}
         for name, value in fields.items():
             setattr(row, name, value)
-        row.terms = terms[outcome.rule_id]
+        row.snapshot = snapshots[outcome.rule_id]
         new = {k: getattr(row, k) for k in TRACKED}
         row.save()
         if old != new:

@@ -134,3 +134,8 @@ def test_the_console_script_exits_non_zero_on_bad_input(tmp_path):
                             env={"PATH": "/usr/bin:/bin", "INCIDENTDESK_DATA_DIR": str(tmp_path)}, timeout=60)
     assert result.returncode != 0
     assert "UTC offset" in result.stderr
+
+
+def test_the_documented_schema_is_current(db):
+    committed = json.loads((Path(__file__).parents[3] / "docs" / "facts.schema.json").read_text())
+    assert json.loads(run("schema")) == committed, "run: incidentdesk schema > docs/facts.schema.json"

@@ -319,6 +319,11 @@ class Command(TyperCommand):
         lines.append(f"Unknown facts: {', '.join(result.unknown) or 'none'}")
         self.emit(result.as_dict(), as_json, "\n".join(lines))
 
+    @command()
+    def schema(self):
+        """Print the JSON Schema of the facts that ``assess`` reads (docs/facts.md)."""
+        self.stdout.write(json.dumps(IncidentFacts.model_json_schema(), indent=2, ensure_ascii=False))
+
     @group(help="The audit trail")
     def audit(self):
         pass
