@@ -8,12 +8,16 @@ from datetime import UTC, datetime
 
 
 def stamp(at: datetime | str) -> str:
-    """Canonical UTC text of a timestamp; raw SQLite rows give text, PostgreSQL gives datetimes."""
+    """Canonical UTC text of a timestamp, ``YYYY-MM-DD HH:MM:SS.ffffff``.
+
+    Raw SQLite rows give the stored text (Django omits ``.000000`` when microseconds are zero);
+    PostgreSQL and the ORM give datetimes. All three must hash the same.
+    """
     if isinstance(at, str):
-        at = datetime.fromisoformat(at)
+        return at if len(at) == 26 else at[:19] + ".000000"
     if at.tzinfo is not None:
         at = at.astimezone(UTC).replace(tzinfo=None)
-    return at.isoformat(timespec="microseconds")
+    return at.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def event_hash(seq: int, at: str, actor_name: str, action: str, object_type: str, object_id: str,

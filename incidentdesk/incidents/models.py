@@ -72,6 +72,7 @@ class Incident(models.Model):
             models.Index(fields=["-detected_at"], name="incident_detected"),
             models.Index(fields=["status", "-detected_at"], name="incident_status_detected"),
             models.Index(fields=["severity_level", "-detected_at"], name="incident_severity_detected"),
+            models.Index(fields=["status", "severity_level", "-detected_at"], name="incident_status_severity"),
         ]
 
     def __str__(self) -> str:

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Min, QuerySet
 
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 
 from .models import Incident
+from .search import search_incidents
 
 
 def filter_register(qs: QuerySet[Incident], params: Mapping[str, Any]) -> QuerySet[Incident]:
@@ -24,8 +25,7 @@ def filter_register(qs: QuerySet[Incident], params: Mapping[str, Any]) -> QueryS
     if params.get("tool"):
         qs = qs.filter(tools__name__iexact=params["tool"])
     if params.get("q"):
-        text = params["q"]
-        qs = qs.filter(Q(reference__icontains=text) | Q(title__icontains=text) | Q(description__icontains=text))
+        qs = search_incidents(qs, params["q"])
     return qs.order_by("-detected_at")
 
 

@@ -8,7 +8,6 @@ explicit, logged act (``incidentdesk reevaluate``). "Not required" rows are kept
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from incidentdesk.incidents.models import Incident
 
@@ -49,7 +48,6 @@ class Obligation(models.Model):
     status = models.CharField(max_length=16, choices=ObligationStatus.choices)
     applies = models.BooleanField(null=True, help_text="Null: may apply, facts unknown")
     reasons = models.JSONField(default=list)
-    notes = models.TextField(blank=True)
     snapshot = models.ForeignKey(RuleSnapshot, on_delete=models.PROTECT, related_name="+",
                              help_text="The rule as it was when this obligation was created")
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -61,8 +59,8 @@ class Obligation(models.Model):
         ordering = ["due_at", "rule_id"]
         constraints = [models.UniqueConstraint(fields=["incident", "rule_id"], name="one_obligation_per_rule")]
         indexes = [
-            models.Index(fields=["due_at"], condition=Q(status__in=["pending", "may_apply"]),
-                         name="obligation_open_due"),
+            # Not partial: SQLite uses a partial index only when the query repeats its WHERE exactly.
+            models.Index(fields=["status", "due_at"], name="obligation_status_due"),
         ]
 
     def __str__(self) -> str:

@@ -53,7 +53,7 @@ def _fields(outcome: Outcome) -> dict[str, Any]:
         "recipient": outcome.recipient, "citation": outcome.citation, "deadline": outcome.deadline,
         "clock_start_event": outcome.clock_start_event, "clock_start_at": outcome.clock_start,
         "due_at": outcome.due_at, "legal_latest_at": outcome.legal_latest, "status": status,
-        "applies": outcome.applies, "reasons": outcome.reasons, "notes": outcome.notes,
+        "applies": outcome.applies, "reasons": outcome.reasons,
         "completed_at": outcome.completed_at,
     }
 

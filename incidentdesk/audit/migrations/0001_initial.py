@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import incidentdesk.audit.models
 from django.db import migrations, models
 
 
@@ -25,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='AuditEvent',
             fields=[
-                ('seq', models.BigIntegerField(primary_key=True, serialize=False)),
+                ('seq', incidentdesk.audit.models.SequenceField(primary_key=True, serialize=False)),
                 ('at', models.DateTimeField(db_index=True)),
                 ('actor_name', models.CharField(max_length=150)),
                 ('action', models.CharField(max_length=64)),

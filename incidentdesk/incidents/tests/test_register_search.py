@@ -1,0 +1,42 @@
+"""Free-text search: substring, any case, kept in step with edits, safe with quotes and wildcards."""
+
+import pytest
+
+from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.register import filter_register
+from incidentdesk.incidents.services import update_incident
+
+
+def refs(params):
+    return [i.reference for i in filter_register(Incident.objects.all(), params)]
+
+
+@pytest.fixture
+def three(record):
+    return [record(title="Chatbot invented a refund policy"),
+            record(title="Résumé screening ranked women lower", description="Bias in the CV screener."),
+            record(title="Translation leaked a 100% draft_v2", description='Quoted "secret" text')]
+
+
+def test_search_matches_substrings_in_any_case_across_title_description_and_reference(three):
+    assert refs({"q": "REFUND"}) == [three[0].reference]
+    assert refs({"q": "screen"}) == [three[1].reference]
+    assert refs({"q": "cv scr"}) == [three[1].reference]
+    assert set(refs({"q": three[2].reference})) == {three[2].reference}
+
+
+def test_search_treats_quotes_and_like_wildcards_as_text(three):
+    assert refs({"q": '"secret"'}) == [three[2].reference]
+    assert refs({"q": "100%"}) == [three[2].reference]
+    assert refs({"q": "t_v"}) == [three[2].reference]  # short term: plain scan, still literal
+    assert refs({"q": "draft_v2"}) == [three[2].reference]
+
+
+def test_search_follows_edits_to_the_title(three, manager):
+    update_incident(incident=three[0], by=manager, changes={"title": "Assistant promised a discount"})
+    assert refs({"q": "chatbot"}) == []
+    assert refs({"q": "discount"}) == [three[0].reference]
+
+
+def test_search_combines_with_other_filters(three):
+    assert refs({"q": "screen", "status": "closed"}) == []
