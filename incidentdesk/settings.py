@@ -6,7 +6,10 @@ INCIDENTDESK_ALLOWED_HOSTS; `manage.py check --deploy` is then clean.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -44,6 +47,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_typer",
+    "django_filters",
+    "django_htmx",
+    "axes",
+    "csp",
+    "incidentdesk.accounts",
     "incidentdesk.audit",
     "incidentdesk.organisation",
     "incidentdesk.inventory",
@@ -51,6 +59,7 @@ INSTALLED_APPS = [
     "incidentdesk.obligations",
     "incidentdesk.breaches",
     "incidentdesk.notifications",
+    "incidentdesk.dashboard",
     "incidentdesk.cli",
 ]
 
@@ -63,7 +72,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "incidentdesk.organisation.middleware.OrganisationTimeZoneMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "incidentdesk.urls"
@@ -79,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "incidentdesk.accounts.context.permissions_context",
             ],
         },
     },
@@ -122,7 +135,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Login throttling: five failures for one username from one address lock it for 15 minutes.
+AXES_FAILURE_LIMIT = int(env("INCIDENTDESK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("INCIDENTDESK_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+# Content Security Policy: no inline script or style anywhere; every asset is served from here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form data; uploads get their own limit
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"  # stored in UTC; shown in the organisation's time zone (middleware)
@@ -130,6 +168,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the stylesheet and vendored htmx (from npm, see docs/decisions.md)
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 

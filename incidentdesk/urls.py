@@ -1,10 +1,12 @@
 from django.contrib import admin
-from django.urls import path
-
-from incidentdesk.incidents import views as incident_views
+from django.urls import include, path
 
 urlpatterns = [
-    path("", incident_views.register, name="register"),
-    path("incidents/<str:reference>/", incident_views.detail, name="incident-detail"),
+    path("", include("incidentdesk.dashboard.urls")),
+    path("", include("incidentdesk.accounts.urls")),
+    path("", include("incidentdesk.incidents.urls")),
+    path("", include("incidentdesk.inventory.urls")),
+    path("", include("incidentdesk.organisation.urls")),
+    path("", include("incidentdesk.audit.urls")),
     path("admin/", admin.site.urls),
 ]

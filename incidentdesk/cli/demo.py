@@ -13,7 +13,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from incidentdesk.accounts.models import Role
+from incidentdesk.accounts.services import add_person
 from incidentdesk.incidents import services as incidents
+from incidentdesk.incidents.access import restrict
 from incidentdesk.incidents.models import Incident
 from incidentdesk.inventory.models import AITool
 from incidentdesk.inventory.services import save_tool
@@ -21,6 +24,9 @@ from incidentdesk.organisation.models import Organisation
 from incidentdesk.organisation.services import save_profile
 
 USERNAME, PASSWORD = "demo", "demo-incidentdesk"
+#: One login per role, all with the demo password, so a visitor can see what each role sees.
+PEOPLE = [("manager", Role.INCIDENT_MANAGER), ("responder", Role.RESPONDER), ("viewer", Role.VIEWER),
+          ("auditor", Role.AUDITOR), ("reporter", Role.REPORTER)]
 
 TOOLS = [
     dict(name="ChatGPT Team", provider="OpenAI", version="GPT-5", purpose="Drafting texts and summaries",
@@ -131,6 +137,9 @@ def load() -> tuple[int, str, str]:
     user_model = get_user_model()
     if not user_model.objects.filter(username=USERNAME).exists():
         user_model.objects.create_superuser(USERNAME, "demo@example.org", PASSWORD)
+    for username, role in PEOPLE:
+        if not user_model.objects.filter(username=username).exists():
+            add_person(username=username, password=PASSWORD, role=role, by=None, email=f"{username}@example.org")
     if Incident.objects.exists():
         return 0, USERNAME, PASSWORD
     user = user_model.objects.get(username=USERNAME)
@@ -149,4 +158,9 @@ def load() -> tuple[int, str, str]:
             incidents.record_incident(by=user, now=now, **entry)
     first = Incident.objects.get(title__startswith="Factual error in an AI-drafted internal memo")
     incidents.classify(incident=first, level=1, by=user, reasoning="Caught in review, never left the company.")
+    incidents.add_action(incident=first, description="Corrected the memo before it was sent", by=user,
+                         taken_at=first.detected_at + timedelta(minutes=40))
+    hr = Incident.objects.filter(tools__name="CV screening assistant").order_by("detected_at").first()
+    if hr is not None:
+        restrict(incident=hr, restricted=True, people=[user_model.objects.get(username="manager")], by=user)
     return len(entries), USERNAME, PASSWORD

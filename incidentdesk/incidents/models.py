@@ -60,6 +60,7 @@ class Incident(models.Model):
                                                       help_text="Computed level when the override was set")
     rca_outcome = models.TextField("Root-cause analysis outcome", blank=True)
     resulting_changes = models.TextField("Changes to policy, inventory or procedure", blank=True)
+    restricted = models.BooleanField(default=False, help_text="Only the people named on it can see it")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -143,3 +144,13 @@ class Classification(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class IncidentAccess(models.Model):
+    """A person named on a restricted incident (seed §8: the register is "accessible only to the founder")."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="access")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="incident_access")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["incident", "user"], name="incident_access_once")]

@@ -3,30 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.paginator import Page
 from django.db.models import Min, QuerySet
 
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 
+from .filters import RegisterFilter
 from .models import Incident
-from .search import search_incidents
+from .paging import RegisterPaginator
 
 
 def filter_register(qs: QuerySet[Incident], params: Mapping[str, Any]) -> QuerySet[Incident]:
-    """Apply the register's filters: status, severity (minimum level), year, tool, free text."""
-    if params.get("status"):
-        qs = qs.filter(status=params["status"])
-    if params.get("severity"):
-        qs = qs.filter(severity_level__gte=int(params["severity"]))
-    if params.get("year"):
-        qs = qs.filter(year=int(params["year"]))
-    if params.get("tool"):
-        qs = qs.filter(tools__name__iexact=params["tool"])
-    if params.get("q"):
-        qs = search_incidents(qs, params["q"])
-    return qs.order_by("-detected_at")
+    """Apply the register's filters (see ``filters.RegisterFilter``); invalid values are ignored."""
+    data = {k: v for k, v in params.items() if v not in (None, "")}
+    return RegisterFilter(data, queryset=qs).qs
+
+
+@dataclass
+class RegisterPage:
+    filter: RegisterFilter
+    page: Page
+    rows: list[tuple[Incident, datetime | None]]
+
+
+def register_page(*, user: Any, params: Mapping[str, Any], number: Any = 1, per_page: int = 50) -> RegisterPage:
+    """One page of the register as ``user`` may see it: filtered, sorted, with each incident's next deadline.
+
+    The web page and the benchmark both call this, so the benchmark measures what a person waits for.
+    """
+    from .access import visible_incidents
+
+    filterset = RegisterFilter(params or None, queryset=visible_incidents(user))
+    searching = bool(filterset.form.is_valid() and (filterset.form.cleaned_data.get("q") or "").strip())
+    page = RegisterPaginator(filterset.qs, per_page, capped=searching).get_page(number)
+    rows = list(page.object_list.prefetch_related("tools"))
+    deadlines = next_deadlines([i.pk for i in rows])
+    return RegisterPage(filterset, page, [(i, deadlines.get(i.pk)) for i in rows])
 
 
 def next_deadlines(incident_ids: list[int]) -> dict[int, datetime]:

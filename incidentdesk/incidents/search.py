@@ -9,23 +9,23 @@ index and fall back to a plain scan.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 SEARCH_TABLE = "incidents_incident_search"
 SEARCHED = "reference || ' ' || title || ' ' || description"
 
 _SQLITE_INSTALL = [
-    f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5(reference, title, description, "
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5(reference, title, description, "
     "content='incidents_incident', content_rowid='id', tokenize='trigram')",
-    f"CREATE TRIGGER {SEARCH_TABLE}_insert AFTER INSERT ON incidents_incident BEGIN "
+    f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_insert AFTER INSERT ON incidents_incident BEGIN "
     f"INSERT INTO {SEARCH_TABLE}(rowid, reference, title, description) "
     "VALUES (new.id, new.reference, new.title, new.description); END",
-    f"CREATE TRIGGER {SEARCH_TABLE}_delete AFTER DELETE ON incidents_incident BEGIN "
+    f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_delete AFTER DELETE ON incidents_incident BEGIN "
     f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rowid, reference, title, description) "
     "VALUES ('delete', old.id, old.reference, old.title, old.description); END",
-    f"CREATE TRIGGER {SEARCH_TABLE}_update AFTER UPDATE OF reference, title, description ON incidents_incident "
-    f"BEGIN INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rowid, reference, title, description) "
+    f"CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_update AFTER UPDATE OF reference, title, description "
+    f"ON incidents_incident BEGIN INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rowid, reference, title, description) "
     "VALUES ('delete', old.id, old.reference, old.title, old.description); "
     f"INSERT INTO {SEARCH_TABLE}(rowid, reference, title, description) "
     "VALUES (new.id, new.reference, new.title, new.description); END",
@@ -47,6 +47,22 @@ def install(conn) -> None:
             cursor.execute(sql)
 
 
+def ensure(conn) -> None:
+    """Re-create missing search triggers and rebuild the index (run after every ``migrate``).
+
+    SQLite rebuilds a table to alter it (``AddField`` and friends), and its triggers go with the old
+    table; this puts them back, so a migration cannot silently stop the search from seeing changes.
+    """
+    if conn.vendor != "sqlite":
+        return
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                       [f"{SEARCH_TABLE}_%"])
+        if cursor.fetchone()[0] == 3:
+            return
+    install(conn)
+
+
 def remove(conn) -> None:
     statements = _SQLITE_REMOVE if conn.vendor == "sqlite" else _POSTGRES_REMOVE
     with conn.cursor() as cursor:
@@ -59,6 +75,10 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+#: Above this many matches SQLite is steered to walk the register in date order instead (see below).
+BROAD = 20_000
+
+
 def search_incidents(qs: QuerySet, text: str) -> QuerySet:
     """Incidents whose reference, title or description contains ``text`` (any case)."""
     text = text.strip()
@@ -66,7 +86,16 @@ def search_incidents(qs: QuerySet, text: str) -> QuerySet:
         return qs.filter(Q(reference__icontains=text) | Q(title__icontains=text) | Q(description__icontains=text))
     if connection.vendor == "sqlite":
         phrase = '"' + text.replace('"', '""') + '"'
-        ids = RawSQL(f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s", [phrase])
+        matches = f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({matches} LIMIT {BROAD + 1})", [phrase])
+            broad = cursor.fetchone()[0] > BROAD
+        if broad:
+            # Many matches: fetching each by id and sorting them all is slow. "+id" hides the id from the
+            # planner, so it walks the date index newest first and stops once it has a page.
+            table = qs.model._meta.db_table
+            return qs.filter(RawSQL(f"+{table}.id IN ({matches})", [phrase], output_field=BooleanField()))
+        ids = RawSQL(matches, [phrase])
     else:
         ids = RawSQL(f"SELECT id FROM incidents_incident WHERE ({SEARCHED}) ILIKE %s ESCAPE '\\'",
                      [_like_pattern(text)])

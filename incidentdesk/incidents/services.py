@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from incidentdesk.assessment import Assessment, assess
-from incidentdesk.assessment.facts import FUTURE_SKEW, Category
+from incidentdesk.assessment.facts import FUTURE_SKEW, Category, IncidentFacts
 from incidentdesk.assessment.rulebook import default_rulebook
 from incidentdesk.assessment.severity import classify as compute_severity
 from incidentdesk.audit import services as audit
@@ -70,7 +70,8 @@ def allocate_reference(year: int) -> tuple[int, str]:
     return sequence.last, f"INC-{year}-{sequence.last:03d}"
 
 
-def _validate(*, columns: dict[str, Any], stored: dict[str, Any], tool_names: list[str], now: datetime) -> None:
+def _validate(*, columns: dict[str, Any], stored: dict[str, Any], tool_names: list[str],
+              now: datetime) -> IncidentFacts:
     """Build the core's facts from the would-be state; refuse before anything is written."""
     if not (columns.get("title") or "").strip():
         raise IncidentRefused("title: say in a few words what happened")
@@ -90,6 +91,16 @@ def _validate(*, columns: dict[str, Any], stored: dict[str, Any], tool_names: li
         facts.check_not_future(now)
     except (incident_facts.FactsRefused, ValueError) as exc:
         raise IncidentRefused(str(exc)) from exc
+    return facts
+
+
+def preview(*, title: str, detected_at: datetime, tools: list[str], facts: dict[str, Any],
+            now: datetime | None = None) -> Assessment:
+    """What recording these facts would give (provisional severity and clocks); stores nothing."""
+    now = now or timezone.now()
+    columns = {"title": title or "(untitled)", "description": title or "(untitled)",
+               "detection_source": DetectionSource.OWN_OBSERVATION, "detected_at": detected_at, "categories": []}
+    return assess(_validate(columns=columns, stored=facts, tool_names=tools, now=now), now=now)
 
 
 def _set_tools(incident: Incident, names: list[str]) -> None:
@@ -252,6 +263,15 @@ def classify(*, incident: Incident, level: int, reasoning: str, by: Any, now: da
                      after={"severity_level": level, "classified_at": incident.classified_at,
                             "severity_reasoning": incident.severity_reasoning})
     return incident
+
+
+def decide_breach(*, incident: Incident, notify_authority: bool, communicate_subjects: bool, reasons: str,
+                  by: Any) -> None:
+    """A person's GDPR Art 33/34 decision, then the clocks it switches on or off, in one transaction."""
+    with transaction.atomic():
+        breaches.record_decision(incident=incident, notify_authority=notify_authority,
+                                 communicate_subjects=communicate_subjects, reasons=reasons, by=by)
+        reassess(incident=incident, by=by)
 
 
 def add_action(*, incident: Incident, description: str, taken_at: datetime, by: Any,

@@ -1,36 +1,218 @@
-"""The plain register page and incident page (the full web app comes with issue #3)."""
+"""The register, recording an incident, and the incident workspace. Thin: forms parse, services decide."""
 
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from incidentdesk.accounts.permissions import Capability, can
+from incidentdesk.audit.models import AuditEvent
+from incidentdesk.breaches import services as breaches
+from incidentdesk.inventory.models import AITool
+
+from . import access, exports, workflow
+from . import services as incidents
+from .facts import FLAGS
+from .filters import RegisterFilter
+from .forms import ActionForm, ClassifyForm, DecisionForm, IncidentForm, QuickRecordForm, RestrictForm
 from .models import Incident
-from .register import filter_register, next_deadlines
-from .services import IncidentNotFound, get_incident
+from .register import register_page
+
+
+def require(request, capability: Capability) -> None:
+    if not can(request.user, capability):
+        raise PermissionDenied(f"Your role does not allow this ({capability.value.replace('_', ' ')}).")
+
+
+def visible(request, reference: str) -> Incident:
+    """The incident if this person may see it; 404 otherwise, so a restricted incident's existence stays private."""
+    incident = access.visible_incidents(request.user).filter(reference=reference.strip().upper()).first()
+    if incident is None:
+        raise Http404(f"No incident {reference} that you can see.")
+    return incident
+
+
+def refuse_on_form(form, exc: Exception) -> None:
+    """Put a service's refusal ("field: message") next to its field; otherwise at the top of the form."""
+    field, sep, message = str(exc).partition(": ")
+    field = field.replace(".", "__")
+    if sep and field in form.fields:
+        form.add_error(field, message)
+    else:
+        form.add_error(None, str(exc))
 
 
 @login_required
 def register(request):
-    incidents = filter_register(Incident.objects.all(), request.GET)
-    page = Paginator(incidents.select_related(None), 50).get_page(request.GET.get("page"))
-    deadlines = next_deadlines([i.pk for i in page.object_list])
-    rows = [(incident, deadlines.get(incident.pk)) for incident in page.object_list]
-    return render(request, "incidents/register.html", {"page": page, "rows": rows, "now": timezone.now(),
-                                                       "query": request.GET})
+    result = register_page(user=request.user, params=request.GET, number=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    now = timezone.now()
+    return render(request, "incidents/register.html", {
+        "filter": result.filter, "page": result.page, "rows": result.rows, "now": now,
+        "soon": now + timedelta(hours=24), "query": query.urlencode()})
 
 
 @login_required
-def detail(request, reference: str):
-    try:
-        incident = get_incident(reference)
-    except IncidentNotFound as exc:
-        return render(request, "incidents/not_found.html", {"message": str(exc)}, status=404)
+def export(request, fmt: str):
+    require(request, Capability.EXPORT)
+    filterset = RegisterFilter(request.GET or None, queryset=access.visible_incidents(request.user))
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        exports.write_xlsx(response, filterset.qs)
+    elif fmt == "csv":
+        response = StreamingHttpResponse(exports.stream_csv(filterset.qs), content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404("Export as csv or xlsx.")
+    response["Content-Disposition"] = f'attachment; filename="incident-register-{stamp}.{fmt}"'
+    return response
+
+
+def _quick_initial() -> dict:
+    return {"detected_at": timezone.localtime().replace(second=0, microsecond=0)}
+
+
+@login_required
+def record(request):
+    require(request, Capability.RECORD)
+    form = QuickRecordForm(request.POST or None, initial=_quick_initial())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = incidents.record_incident(
+                title=data["title"], description=data["description"] or data["title"],
+                detected_at=data["detected_at"], tools=form.tools(), facts=form.facts(), by=request.user)
+        except incidents.IncidentRefused as exc:
+            refuse_on_form(form, exc)
+        else:
+            messages.success(request, f"Recorded {incident.reference}. Its clocks are running; next steps below.")
+            return redirect("incident-workspace", incident.reference)
+    tools = AITool.objects.values_list("name", flat=True)
+    return render(request, "incidents/record.html", {"form": form, "tools": tools, "assessment": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def record_preview(request):
+    """htmx: the provisional severity and clocks these facts would give, live as the form is filled in."""
+    require(request, Capability.RECORD)
+    form = QuickRecordForm(request.POST)
+    assessment, problem = None, ""
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            assessment = incidents.preview(title=data["title"], detected_at=data["detected_at"], tools=form.tools(),
+                                           facts=form.facts())
+        except incidents.IncidentRefused as exc:
+            problem = str(exc)
+    else:
+        problem = "Fill in what happened and when it was detected to see the provisional severity."
+    return render(request, "incidents/_preview.html", {"assessment": assessment, "problem": problem,
+                                                       "now": timezone.now()})
+
+
+@login_required
+def workspace(request, reference: str):
+    incident = visible(request, reference)
     now = timezone.now()
-    obligations = [(o, o.shown_status(now)) for o in incident.obligations.order_by("status", "due_at")]
-    return render(request, "incidents/detail.html", {
-        "incident": incident, "obligations": obligations, "now": now,
+    obligations = list(incident.obligations.select_related("snapshot").order_by("due_at", "rule_id"))
+    rank = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
+    shown = sorted(((o, o.shown_status(now)) for o in obligations),
+                   key=lambda pair: (rank.get(pair[1], 5), pair[0].due_at or now + timedelta(days=3650)))
+    events = AuditEvent.objects.filter(incident_ref=incident.reference).order_by("-seq")[:200]
+    return render(request, "incidents/workspace.html", {
+        "incident": incident, "now": now, "soon": now + timedelta(hours=24),
+        "level_name": workflow.level_name(incident.severity_level),
+        "clocks": [(o, s) for o, s in shown if s not in ("not_required",)],
+        "not_required": [o for o, s in shown if s == "not_required"],
+        "steps": workflow.steps(incident), "minimum_response": workflow.minimum_response(incident.severity_level),
         "tools": incident.tools.select_related("tool"), "actions": incident.actions.all(),
         "notifications": incident.notifications.all(), "history": incident.classifications.all(),
-        "breach": getattr(incident, "breach_assessment", None),
+        "breach": getattr(incident, "breach_assessment", None), "events": events,
+        "classify_form": ClassifyForm(initial={"level": incident.severity_level}),
+        "action_form": ActionForm(initial={"taken_at": timezone.localtime().replace(second=0, microsecond=0)}),
+        "decision_form": DecisionForm(), "restrict_form": RestrictForm(initial={
+            "restricted": incident.restricted, "people": [a.user_id for a in incident.access.all()]}),
     })
+
+
+@login_required
+def edit(request, reference: str):
+    incident = visible(request, reference)
+    require(request, Capability.EDIT)
+    form = IncidentForm(request.POST or None, initial=IncidentForm.initial_for(incident))
+    if request.method == "POST" and form.is_valid():
+        try:
+            incidents.update_incident(incident=incident, by=request.user, changes=form.changes())
+        except incidents.IncidentRefused as exc:
+            refuse_on_form(form, exc)
+        else:
+            messages.success(request, "Saved. Severity and clocks were recomputed from the new facts.")
+            return redirect("incident-workspace", incident.reference)
+    return render(request, "incidents/edit.html", {"form": form, "incident": incident, "flags": FLAGS},
+                  status=400 if form.errors else 200)
+
+
+def _post_action(request, reference: str, capability: Capability, form_class, act, done: str):
+    """Shared shape of the workspace's small forms: check, parse, call the service, report."""
+    incident = visible(request, reference)
+    require(request, capability)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(incident, form.cleaned_data)
+        except (incidents.IncidentRefused, breaches.DecisionRefused, access.AccessRefused) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+    else:
+        problems = "; ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ")
+                             for f, e in form.errors.items())
+        messages.error(request, f"Nothing was saved. {problems}")
+    return redirect("incident-workspace", incident.reference)
+
+
+@login_required
+@require_POST
+def classify(request, reference: str):
+    return _post_action(request, reference, Capability.CLASSIFY, ClassifyForm,
+                        lambda i, d: incidents.classify(incident=i, level=d["level"], reasoning=d["reasoning"],
+                                                        by=request.user),
+                        "Classified definitively; the reasoning is in the severity history.")
+
+
+@login_required
+@require_POST
+def add_action(request, reference: str):
+    return _post_action(request, reference, Capability.EDIT, ActionForm,
+                        lambda i, d: incidents.add_action(incident=i, description=d["description"],
+                                                          taken_at=d["taken_at"], by=request.user),
+                        "Action recorded.")
+
+
+@login_required
+@require_POST
+def decide(request, reference: str):
+    return _post_action(request, reference, Capability.CLASSIFY, DecisionForm,
+                        lambda i, d: incidents.decide_breach(incident=i, notify_authority=d["notify_authority"],
+                                                             communicate_subjects=d["communicate_subjects"],
+                                                             reasons=d["reasons"], by=request.user),
+                        "GDPR decision recorded beside the recommendation.")
+
+
+@login_required
+@require_POST
+def restrict(request, reference: str):
+    return _post_action(request, reference, Capability.RESTRICT, RestrictForm,
+                        lambda i, d: access.restrict(incident=i, restricted=d["restricted"], people=list(d["people"]),
+                                                     by=request.user),
+                        "Access updated.")

@@ -10,14 +10,14 @@ def signed_in(client, manager):
 
 
 def test_the_register_asks_for_sign_in(client, db):
-    response = client.get("/")
+    response = client.get("/incidents/")
     assert response.status_code == 302
     assert "/login/" in response["Location"]
 
 
 def test_the_register_lists_incidents_with_their_next_deadline(signed_in, record):
     incident = record(title="Chatbot invented a refund policy")
-    response = signed_in.get("/")
+    response = signed_in.get("/incidents/")
     assert response.status_code == 200
     page = response.content.decode()
     assert incident.reference in page
@@ -27,7 +27,7 @@ def test_the_register_lists_incidents_with_their_next_deadline(signed_in, record
 def test_the_register_filters_by_text(signed_in, record):
     record(title="Chatbot invented a refund policy")
     record(title="Résumé screening ranked women lower")
-    page = signed_in.get("/", {"q": "screening"}).content.decode()
+    page = signed_in.get("/incidents/", {"q": "screening"}).content.decode()
     assert "Résumé screening" in page
     assert "refund policy" not in page
 

@@ -40,3 +40,21 @@ def test_search_follows_edits_to_the_title(three, manager):
 
 def test_search_combines_with_other_filters(three):
     assert refs({"q": "screen", "status": "closed"}) == []
+
+
+def test_search_survives_a_migration_that_rebuilds_the_table(three):
+    """SQLite drops triggers with a rebuilt table; after migrate the index is restored and rebuilt."""
+    from django.db import connection
+
+    from incidentdesk.incidents import search
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the trigger-based index is SQLite's")
+    search.remove(connection)
+    connection.cursor().execute(f"CREATE VIRTUAL TABLE {search.SEARCH_TABLE} USING fts5(reference, title, "
+                                "description, content='incidents_incident', content_rowid='id', tokenize='trigram')")
+    Incident.objects.filter(pk=three[0].pk).update(title="Assistant promised a discount")
+    search.ensure(connection)
+    assert refs({"q": "discount"}) == [three[0].reference]
+    Incident.objects.filter(pk=three[0].pk).update(title="Assistant promised a voucher")
+    assert refs({"q": "voucher"}) == [three[0].reference]

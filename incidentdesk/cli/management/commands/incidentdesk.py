@@ -19,9 +19,9 @@ from incidentdesk.assessment.rulebook import RuleFileError, default_rulebook
 from incidentdesk.audit import services as audit
 from incidentdesk.breaches import services as breaches
 from incidentdesk.cli import demo as demo_data
-from incidentdesk.cli import export as register_export
 from incidentdesk.cli.output import LEVEL_NAMES, countdown, incident_detail, incident_summary, local
 from incidentdesk.cli.parsing import parse_assignments, parse_time, tri
+from incidentdesk.incidents import exports as register_export
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.facts import FactsRefused, explain
 from incidentdesk.incidents.models import Incident
@@ -83,7 +83,9 @@ class Command(TyperCommand):
         call_command("migrate", verbosity=0)
         created, username, password = demo_data.load()
         self.stdout.write(f"Demo data: {created} incident(s) added." if created else "Demo data already loaded.")
-        self.stdout.write(f"Demo login: {username} / {password}")
+        self.stdout.write(f"Demo login: {username} / {password}  (administrator)")
+        self.stdout.write("Other roles, same password: " + ", ".join(f"{name} ({role.label.split(' (')[0].lower()})"
+                                                                   for name, role in demo_data.PEOPLE))
 
     @command()
     def record(
@@ -143,7 +145,7 @@ class Command(TyperCommand):
     ):
         """List the register, newest first."""
         rows = list(filter_register(Incident.objects.prefetch_related("tools"),
-                                    {"status": status, "severity": severity, "q": search})[:limit])
+                                    {"status": status, "severity_min": severity, "q": search})[:limit])
         due = next_deadlines([i.pk for i in rows])
         data = [incident_summary(i, due.get(i.pk)) for i in rows]
         lines = [f"{i.reference}  L{i.severity_level}{'?' if i.provisional else ' '} {i.status:<13} "
@@ -218,9 +220,8 @@ class Command(TyperCommand):
         """Record a person's GDPR Art 33/34 decision beside the recommendation."""
         incident = self._get(reference)
         try:
-            breaches.record_decision(incident=incident, notify_authority=notify, communicate_subjects=communicate,
-                                     reasons=reason, by=operator())
-            incidents.reassess(incident=incident, by=operator())
+            incidents.decide_breach(incident=incident, notify_authority=notify, communicate_subjects=communicate,
+                                    reasons=reason, by=operator())
         except REFUSALS as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Decision recorded for {incident.reference}.")
@@ -344,12 +345,19 @@ class Command(TyperCommand):
     @command()
     def export(
         self,
-        format_: Annotated[str, typer.Option("--format", help="csv or json")] = "csv",
+        format_: Annotated[str, typer.Option("--format", help="csv, json or xlsx")] = "csv",
         output: Annotated[Path | None, typer.Option(help="File to write (default: standard output)")] = None,
     ):
         """Export the whole register with the fields of seed procedure §8."""
-        if format_ not in ("csv", "json"):
-            raise CommandError("--format: choose csv or json")
+        if format_ not in ("csv", "json", "xlsx"):
+            raise CommandError("--format: choose csv, json or xlsx")
+        if format_ == "xlsx":
+            if not output:
+                raise CommandError("--format xlsx needs --output FILE (a workbook is not text)")
+            with output.open("wb") as binary:
+                count = register_export.write_xlsx(binary)
+            self.stderr.write(f"Exported {count} incident(s) to {output}.")
+            return
         stream = output.open("w", encoding="utf-8", newline="") if output else self.stdout
         try:
             count = register_export.write(stream, format_)

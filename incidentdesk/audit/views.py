@@ -1,0 +1,27 @@
+"""The audit log for auditors: every event, newest first, with the chain's state."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from incidentdesk.accounts.permissions import Capability
+from incidentdesk.incidents.access import visible_incidents
+from incidentdesk.incidents.views import require
+
+from .models import AuditEvent
+from .services import verify
+
+
+@login_required
+def audit_log(request):
+    require(request, Capability.VIEW_AUDIT)
+    events = AuditEvent.objects.order_by("-seq")
+    hidden = visible_incidents(request.user).model.objects.filter(restricted=True).exclude(
+        pk__in=visible_incidents(request.user).filter(restricted=True).values("pk")).values("reference")
+    events = events.exclude(incident_ref__in=hidden)  # a restricted incident's events stay with its named people
+    if request.GET.get("incident"):
+        events = events.filter(incident_ref=request.GET["incident"].strip().upper())
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    check = verify() if request.GET.get("verify") else None
+    return render(request, "audit/log.html",
+                  {"page": page, "check": check, "incident": request.GET.get("incident", "")})

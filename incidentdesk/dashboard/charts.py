@@ -1,0 +1,31 @@
+"""Server-side SVG charts (pygal): no script, no CDN, the same image works in a PDF.
+
+pygal's default config loads a tooltip script from a CDN; ``js=[]`` turns that off (stack notes).
+"""
+
+from __future__ import annotations
+
+import pygal
+from pygal.style import Style
+
+STYLE = Style(background="white", plot_background="white", font_family="DejaVu Sans, sans-serif",
+              colors=("#1d4ed8", "#c2410c", "#166534", "#a16207", "#7c3aed", "#b91c1c", "#0e7490", "#4b5563",
+                      "#db2777", "#65a30d", "#9ca3af", "#78350f"))
+CONFIG = {"js": [], "style": STYLE, "width": 720, "height": 320, "legend_at_bottom": True, "legend_font_size": 10,
+          "disable_xml_declaration": True, "print_values": False}
+
+
+def per_month(data: dict[str, dict[str, int]]) -> bytes:
+    chart = pygal.StackedBar(title="Incidents per month by category", x_label_rotation=30, **CONFIG)
+    chart.x_labels = list(data)
+    categories = sorted({c for counter in data.values() for c in counter})
+    for category in categories:
+        chart.add(category.replace("_", " "), [data[m].get(category, 0) for m in data])
+    return chart.render()
+
+
+def per_tool(rows: list[tuple[str, int]]) -> bytes:
+    chart = pygal.HorizontalBar(title="Incidents per AI tool (12 months)", show_legend=False, **CONFIG)
+    chart.x_labels = [name for name, _ in rows]
+    chart.add("Incidents", [n for _, n in rows])
+    return chart.render()

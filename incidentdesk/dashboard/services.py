@@ -1,0 +1,90 @@
+"""The dashboard's figures, computed over the incidents a person may see. No HTTP here."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Min, QuerySet
+from django.utils import timezone
+
+from incidentdesk.incidents.access import visible_incidents
+from incidentdesk.incidents.models import ActionTaken, IncidentTool, Status
+from incidentdesk.obligations.models import Obligation, ObligationStatus
+
+LEVELS = (1, 2, 3, 4)
+
+
+@dataclass
+class Dashboard:
+    open_by_severity: dict[int, int]
+    open_by_status: dict[str, int]
+    due_24h: int
+    due_7d: int
+    overdue: int
+    overdue_clocks: list[Obligation]
+    per_month: dict[str, dict[str, int]] = field(default_factory=dict)
+    per_tool: list[tuple[str, int]] = field(default_factory=list)
+    median_hours_to_classify: float | None = None
+    median_hours_to_contain: float | None = None
+    compliance: dict[str, Any] = field(default_factory=dict)
+
+
+def _months(now: datetime, count: int = 12) -> list[str]:
+    first = timezone.localtime(now).date().replace(day=1)
+    months = []
+    for _ in range(count):
+        months.append(first.strftime("%Y-%m"))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return list(reversed(months))
+
+
+def _median_hours(deltas: list[timedelta]) -> float | None:
+    return round(statistics.median(d.total_seconds() for d in deltas) / 3600, 1) if deltas else None
+
+
+def compliance(obligations: QuerySet[Obligation]) -> dict[str, Any]:
+    """Share of completed obligations done by their due time (late ones are still counted, as late)."""
+    done = obligations.filter(status=ObligationStatus.DONE, due_at__isnull=False, completed_at__isnull=False)
+    total = done.count()
+    on_time = done.filter(completed_at__lte=F("due_at")).count()
+    return {"done": total, "on_time": on_time, "late": total - on_time,
+            "rate": round(100 * on_time / total, 1) if total else None}
+
+
+def build(*, user: Any, now: datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    incidents = visible_incidents(user)
+    open_ = incidents.exclude(status=Status.CLOSED)
+    by_level = dict(open_.values_list("severity_level").annotate(n=Count("id")).order_by())
+    by_status = dict(open_.values_list("status").annotate(n=Count("id")).order_by())
+    clocks = Obligation.objects.filter(incident__in=incidents, status=ObligationStatus.PENDING, due_at__isnull=False)
+    since = now - timedelta(days=370)
+    recent = incidents.filter(detected_at__gte=since)
+    months = _months(now)
+    per_month: dict[str, Counter] = {m: Counter() for m in months}
+    for detected, categories in recent.values_list("detected_at", "categories").iterator(chunk_size=5000):
+        month = timezone.localtime(detected).strftime("%Y-%m")
+        if month in per_month:
+            per_month[month].update(categories or ["uncategorised"])
+    per_tool = list(IncidentTool.objects.filter(incident__in=recent).values_list("name").annotate(n=Count("id"))
+                    .order_by("-n", "name")[:10])
+    classified = [c - d for d, c in recent.filter(classified_at__isnull=False)
+                  .values_list("detected_at", "classified_at")]
+    first_action = (ActionTaken.objects.filter(incident__in=recent).values("incident")
+                    .annotate(first=Min("taken_at")).values_list("incident__detected_at", "first"))
+    return Dashboard(
+        open_by_severity={level: by_level.get(level, 0) for level in LEVELS},
+        open_by_status={s.label: by_status.get(s.value, 0) for s in Status if s != Status.CLOSED},
+        due_24h=clocks.filter(due_at__gte=now, due_at__lt=now + timedelta(hours=24)).count(),
+        due_7d=clocks.filter(due_at__gte=now, due_at__lt=now + timedelta(days=7)).count(),
+        overdue=clocks.filter(due_at__lt=now).count(),
+        overdue_clocks=list(clocks.filter(due_at__lt=now).select_related("incident").order_by("due_at")[:10]),
+        per_month={m: dict(c.most_common()) for m, c in per_month.items()}, per_tool=per_tool,
+        median_hours_to_classify=_median_hours([d for d in classified if d >= timedelta(0)]),
+        median_hours_to_contain=_median_hours([a - d for d, a in first_action if a >= d]),
+        compliance=compliance(Obligation.objects.filter(incident__in=recent)),
+    )

@@ -1,0 +1,88 @@
+"""The register's filters, shared by the web page, its exports, the CLI and the API (django-filter)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import django_filters as df
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from incidentdesk.assessment.facts import Category
+from incidentdesk.obligations.models import Obligation, ObligationStatus
+
+from .models import Incident, Status
+from .search import search_incidents
+
+CATEGORY_CHOICES = [(c.value, c.value.replace("_", " ").capitalize()) for c in Category]
+LEVEL_CHOICES = [(1, "1 Minor"), (2, "2 Moderate"), (3, "3 Major"), (4, "4 Serious")]
+STATUS_CHOICES = [("open", "Open (not closed)"), *Status.choices]
+REGIME_CHOICES = [("internal", "Internal procedure"), ("gdpr", "GDPR"), ("ai_act", "EU AI Act"), ("nis2", "NIS2"),
+                  ("dora", "DORA"), ("california_sb53", "California SB 53"), ("new_york_raise", "New York RAISE")]
+ORDERINGS = {"detected": "Newest first", "-detected": "Oldest first", "severity": "Most severe first",
+             "reference": "Id", "title": "Title"}
+_ORDER_BY = {"detected": ("-detected_at",), "-detected": ("detected_at",),
+             "severity": ("-severity_level", "-detected_at"), "reference": ("-year", "-number"), "title": ("title",)}
+
+
+def _day_start(value) -> datetime:
+    return timezone.make_aware(datetime.combine(value, time.min), timezone.get_current_timezone())
+
+
+class RegisterFilter(df.FilterSet):
+    q = df.CharFilter(label="Search", method="filter_text")
+    severity = df.TypedChoiceFilter(field_name="severity_level", label="Severity", choices=LEVEL_CHOICES, coerce=int)
+    severity_min = df.TypedChoiceFilter(label="At least", choices=LEVEL_CHOICES, coerce=int, method="filter_min")
+    status = df.ChoiceFilter(label="Status", choices=STATUS_CHOICES, method="filter_status")
+    category = df.ChoiceFilter(label="Category", choices=CATEGORY_CHOICES, method="filter_category")
+    tool = df.CharFilter(label="AI tool", field_name="tools__name", lookup_expr="iexact")
+    detected_from = df.DateFilter(label="Detected from", method="filter_from")
+    detected_to = df.DateFilter(label="Detected to", method="filter_to")
+    regime = df.ChoiceFilter(label="Regime", choices=REGIME_CHOICES, method="filter_regime")
+    overdue = df.BooleanFilter(label="Overdue clocks only", method="filter_overdue")
+    year = df.NumberFilter(field_name="year")
+    sort = df.ChoiceFilter(label="Sort", choices=list(ORDERINGS.items()), method="filter_sort", empty_label=None)
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+    @property
+    def qs(self) -> QuerySet[Incident]:
+        qs = super().qs
+        if not getattr(self.form, "cleaned_data", {}).get("sort"):
+            qs = qs.order_by("-detected_at")
+        return qs
+
+    def filter_text(self, qs, name, value):
+        return search_incidents(qs, value) if value.strip() else qs
+
+    def filter_min(self, qs, name, value):
+        return qs.filter(severity_level__gte=value)
+
+    def filter_status(self, qs, name, value):
+        return qs.exclude(status=Status.CLOSED) if value == "open" else qs.filter(status=value)
+
+    def filter_category(self, qs, name, value):
+        return qs.filter(categories__icontains=f'"{value}"')
+
+    def filter_from(self, qs, name, value):
+        return qs.filter(detected_at__gte=_day_start(value))
+
+    def filter_to(self, qs, name, value):
+        return qs.filter(detected_at__lt=_day_start(value + timedelta(days=1)))
+
+    def filter_regime(self, qs, name, value):
+        applies = Obligation.objects.filter(incident=OuterRef("pk"), regime=value).exclude(
+            status=ObligationStatus.NOT_REQUIRED)
+        return qs.filter(Exists(applies))
+
+    def filter_overdue(self, qs, name, value):
+        if value is None:
+            return qs
+        late = Obligation.objects.filter(incident=OuterRef("pk"), status=ObligationStatus.PENDING,
+                                         due_at__lt=timezone.now())
+        return qs.filter(Exists(late)) if value else qs.exclude(Exists(late))
+
+    def filter_sort(self, qs, name, value):
+        return qs.order_by(*_ORDER_BY.get(value, ("-detected_at",)))

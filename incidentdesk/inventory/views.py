@@ -1,0 +1,45 @@
+"""The AI tool inventory: list, one tool with its incidents, add and change (audited by the service)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+
+from incidentdesk.accounts.permissions import Capability
+from incidentdesk.incidents.access import visible_incidents
+from incidentdesk.incidents.views import refuse_on_form, require
+
+from . import services
+from .forms import ToolForm
+from .models import AITool
+
+
+@login_required
+def inventory(request):
+    require(request, Capability.VIEW_REGISTER)
+    tools = AITool.objects.annotate(incident_count=Count("incident_links"))
+    return render(request, "inventory/list.html", {"tools": tools})
+
+
+@login_required
+def tool_detail(request, pk: int):
+    require(request, Capability.VIEW_REGISTER)
+    tool = get_object_or_404(AITool, pk=pk)
+    incidents = visible_incidents(request.user).filter(tools__tool=tool).order_by("-detected_at")[:100]
+    return render(request, "inventory/detail.html", {"tool": tool, "incidents": incidents})
+
+
+@login_required
+def tool_edit(request, pk: int | None = None):
+    require(request, Capability.MANAGE_INVENTORY)
+    tool = get_object_or_404(AITool, pk=pk) if pk else None
+    form = ToolForm(request.POST or None, instance=AITool.objects.get(pk=pk) if pk else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tool = services.save_tool(by=request.user, tool=tool, **form.cleaned_data)
+        except services.ToolRefused as exc:
+            refuse_on_form(form, exc)
+        else:
+            messages.success(request, f"Saved {tool.name} in the inventory.")
+            return redirect("tool-detail", tool.pk)
+    return render(request, "inventory/edit.html", {"form": form, "tool": tool}, status=400 if form.errors else 200)
