@@ -10,6 +10,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright ru
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that create many logins use a fast hasher instead."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def organisation(db):
     from incidentdesk.organisation.services import save_profile
@@ -58,3 +64,34 @@ def transactional_register(transactional_db):
     yield
     if connection.vendor == "sqlite":
         triggers.remove(connection)
+
+
+PERSONAS = {"administrator": "administrator", "manager": "incident_manager", "responder": "responder",
+            "viewer": "viewer", "auditor": "auditor", "reporter": "reporter"}
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def people(db, organisation):
+    """One login per role (healthchecks' alice/bob/charlie idea): people["viewer"] and so on."""
+    from incidentdesk.accounts.services import add_person
+
+    return {name: add_person(username=f"p-{name}", password=PASSWORD, role=role, by=None)
+            for name, role in PERSONAS.items()}
+
+
+@pytest.fixture
+def as_person(client, people):
+    """A test client signed in as one of the personas."""
+    def _as(name):
+        client.force_login(people[name])
+        return client
+    return _as
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: ``playwright install`` cannot download browsers here (stack notes)."""
+    return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run"]}

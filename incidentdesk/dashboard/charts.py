@@ -1,9 +1,12 @@
 """Server-side SVG charts (pygal): no script, no CDN, the same image works in a PDF.
 
-pygal's default config loads a tooltip script from a CDN; ``js=[]`` turns that off (stack notes).
+pygal's default config loads a tooltip script from a CDN; ``js=[]`` turns that off (stack notes). It
+still writes an inline config script, which an image never runs; we strip it so the SVG holds no script.
 """
 
 from __future__ import annotations
+
+import re
 
 import pygal
 from pygal.style import Style
@@ -15,17 +18,24 @@ CONFIG = {"js": [], "style": STYLE, "width": 720, "height": 320, "legend_at_bott
           "disable_xml_declaration": True, "print_values": False}
 
 
-def per_month(data: dict[str, dict[str, int]]) -> bytes:
+SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+
+def _svg(chart) -> str:
+    return SCRIPT.sub("", chart.render())
+
+
+def per_month(data: dict[str, dict[str, int]]) -> str:
     chart = pygal.StackedBar(title="Incidents per month by category", x_label_rotation=30, **CONFIG)
     chart.x_labels = list(data)
     categories = sorted({c for counter in data.values() for c in counter})
     for category in categories:
         chart.add(category.replace("_", " "), [data[m].get(category, 0) for m in data])
-    return chart.render()
+    return _svg(chart)
 
 
-def per_tool(rows: list[tuple[str, int]]) -> bytes:
+def per_tool(rows: list[tuple[str, int]]) -> str:
     chart = pygal.HorizontalBar(title="Incidents per AI tool (12 months)", show_legend=False, **CONFIG)
     chart.x_labels = [name for name, _ in rows]
     chart.add("Incidents", [n for _, n in rows])
-    return chart.render()
+    return _svg(chart)

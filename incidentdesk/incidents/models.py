@@ -74,6 +74,7 @@ class Incident(models.Model):
             models.Index(fields=["status", "-detected_at"], name="incident_status_detected"),
             models.Index(fields=["severity_level", "-detected_at"], name="incident_severity_detected"),
             models.Index(fields=["status", "severity_level", "-detected_at"], name="incident_status_severity"),
+            models.Index(fields=["restricted"], condition=models.Q(restricted=True), name="incident_restricted"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,121 @@
+"""The main journeys in a real browser (Playwright driving Debian's Chromium against a live server).
+
+They also save the screenshots the README shows (docs/screenshots/).
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from incidentdesk.cli.demo import PASSWORD
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+pytestmark = pytest.mark.usefixtures("transactional_register")
+
+
+@pytest.fixture
+def app(live_server, transactional_register):
+    """A live server with the demo data: the organisation, one login per role, twelve incidents."""
+    from incidentdesk.cli import demo
+
+    demo.load()
+    return live_server.url
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_record_classify_and_find_an_incident(page: Page, app):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, app, "manager")
+    page.get_by_role("link", name="Record an incident").first.click()
+    page.get_by_label("What happened").fill("Support bot pasted a client's contract into a public reply")
+    page.get_by_label("Which AI tool").fill("Website chatbot")
+    page.get_by_role("group", name="Personal data involved").get_by_label("Yes").check()
+    page.get_by_role("group", name="Published externally").get_by_label("Yes").check()
+    expect(page.locator("#preview-level")).to_have_text("3")  # provisional severity, live (htmx)
+    expect(page.locator("#preview-clocks")).to_contain_text("GDPR Art 33")
+    page.screenshot(path=str(SHOTS / "record.png"), full_page=True)
+    page.get_by_role("button", name="Record incident").click()
+
+    expect(page.locator("h1")).to_contain_text("Support bot pasted")
+    expect(page.locator("#clocks")).to_contain_text("GDPR Art 33(1)")
+    expect(page.locator("#checklist")).to_contain_text("Classify")
+    page.get_by_label("Definitive level").select_option("3")
+    page.get_by_label("Reasoning").fill("A client's contract with personal data was published: level 3.")
+    page.get_by_role("button", name="Classify definitively").click()
+    expect(page.locator(".messages")).to_contain_text("Classified definitively")
+    expect(page.locator("#activity")).to_contain_text("incident.classified")
+    page.screenshot(path=str(SHOTS / "workspace.png"), full_page=True)
+
+    page.get_by_role("link", name="Register").click()
+    page.locator("#id_q").fill("support bot")
+    page.locator("#id_severity").select_option("3")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("#register tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Support bot pasted")
+    page.get_by_role("link", name="Clear").click()
+    expect(page.locator("#register tbody tr")).to_have_count(13)
+    page.screenshot(path=str(SHOTS / "register.png"), full_page=True)
+
+
+def test_the_dashboard_charts_render(page: Page, app):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, app, "manager")
+    page.goto(f"{app}/")
+    for chart in ("#chart-per-month", "#chart-per-tool"):
+        expect(page.locator(chart)).to_be_visible()
+        width = page.locator(chart).evaluate("img => img.complete ? img.naturalWidth : 0")
+        assert width > 0, f"{chart} did not load"
+    expect(page.locator("#clock-cards")).to_contain_text("clocks overdue")
+    page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
+
+
+def test_a_viewer_cannot_edit(page: Page, app):
+    sign_in(page, app, "viewer")
+    page.goto(f"{app}/incidents/")
+    page.locator("#register tbody tr a").first.click()
+    expect(page.locator("#clocks")).to_be_visible()
+    expect(page.get_by_role("button", name="Classify definitively")).to_have_count(0)
+    expect(page.get_by_role("link", name="Edit facts")).to_have_count(0)
+    expect(page.get_by_role("link", name="Record an incident")).to_have_count(0)
+    response = page.goto(page.url + "edit/")
+    assert response.status == 403
+
+
+def test_a_restricted_incident_is_invisible_to_someone_not_named(page: Page, app):
+    sign_in(page, app, "manager")
+    page.goto(f"{app}/incidents/")
+    page.locator("#register tbody tr a").first.click()
+    reference = page.locator("h1").inner_text().split(" ")[0]
+    page.get_by_label("Restricted: only the people named below can see it").check()
+    page.get_by_role("checkbox", name="responder").check()
+    page.get_by_role("button", name="Save access").click()
+    expect(page.locator(".messages")).to_contain_text("Access updated")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, app, "viewer")
+    page.goto(f"{app}/incidents/")
+    expect(page.locator("#register")).not_to_contain_text(reference)
+    assert page.goto(f"{app}/incidents/{reference}/").status == 404
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, app, "responder")
+    page.goto(f"{app}/incidents/{reference}/")
+    expect(page.locator("h1")).to_contain_text(reference)
+
+
+def test_it_works_at_phone_width(page: Page, app):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, app, "manager")
+    page.goto(f"{app}/incidents/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"the page scrolls sideways by {overflow}px at phone width"
+    expect(page.get_by_role("link", name=re.compile("INC-"))).not_to_have_count(0)
