@@ -60,6 +60,13 @@ INSTALLED_APPS = [
     "incidentdesk.breaches",
     "incidentdesk.notifications",
     "incidentdesk.dashboard",
+    "incidentdesk.containment",
+    "incidentdesk.evidence",
+    "incidentdesk.contacts",
+    "incidentdesk.investigation",
+    "incidentdesk.capa",
+    "incidentdesk.lessons",
+    "incidentdesk.documents",
     "incidentdesk.cli",
 ]
 
@@ -161,6 +168,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form data; uploads get their own limit
+EVIDENCE_DIR = Path(env("INCIDENTDESK_EVIDENCE_DIR", str(DATA_DIR / "evidence")))
+EVIDENCE_MAX_BYTES = int(env("INCIDENTDESK_EVIDENCE_MAX_MB", "25")) * 1_000_000
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"  # stored in UTC; shown in the organisation's time zone (middleware)

@@ -4,7 +4,10 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("incidentdesk.dashboard.urls")),
     path("", include("incidentdesk.accounts.urls")),
+    path("", include("incidentdesk.incidents.response_urls")),
     path("", include("incidentdesk.incidents.urls")),
+    path("", include("incidentdesk.contacts.urls")),
+    path("", include("incidentdesk.lessons.urls")),
     path("", include("incidentdesk.inventory.urls")),
     path("", include("incidentdesk.organisation.urls")),
     path("", include("incidentdesk.audit.urls")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import django_filters as df
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from incidentdesk.assessment.facts import Category
@@ -73,16 +73,18 @@ class RegisterFilter(df.FilterSet):
         return qs.filter(detected_at__lt=_day_start(value + timedelta(days=1)))
 
     def filter_regime(self, qs, name, value):
-        applies = Obligation.objects.filter(incident=OuterRef("pk"), regime=value).exclude(
-            status=ObligationStatus.NOT_REQUIRED)
-        return qs.filter(Exists(applies))
+        # One covering-index scan of the obligations (index obligation_regime), not a check per incident.
+        applies = Obligation.objects.filter(regime=value, status__in=[
+            ObligationStatus.PENDING, ObligationStatus.MAY_APPLY, ObligationStatus.DONE]).values("incident_id")
+        return qs.filter(pk__in=applies)
 
     def filter_overdue(self, qs, name, value):
         if value is None:
             return qs
-        late = Obligation.objects.filter(incident=OuterRef("pk"), status=ObligationStatus.PENDING,
-                                         due_at__lt=timezone.now())
-        return qs.filter(Exists(late)) if value else qs.exclude(Exists(late))
+        # Few clocks are overdue: their incidents as a set (index on status, due_at), not a check per incident.
+        late = Obligation.objects.filter(status=ObligationStatus.PENDING, due_at__lt=timezone.now()).values(
+            "incident_id")
+        return qs.filter(pk__in=late) if value else qs.exclude(pk__in=late)
 
     def filter_sort(self, qs, name, value):
         return qs.order_by(*_ORDER_BY.get(value, ("-detected_at",)))

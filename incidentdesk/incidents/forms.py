@@ -16,7 +16,7 @@ from django.utils import timezone
 from incidentdesk.assessment.facts import Category, HarmFacts, PersonalDataFacts
 
 from . import facts as incident_facts
-from .models import DetectionSource
+from .models import DetectionSource, Status
 
 TRI = [("", "Unknown"), ("yes", "Yes"), ("no", "No")]
 TRI_VALUES = {"": None, "yes": True, "no": False}
@@ -198,3 +198,8 @@ class RestrictForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Status.choices)
+    reason = forms.CharField(required=False, max_length=500)

@@ -38,8 +38,10 @@ def register_page(*, user: Any, params: Mapping[str, Any], number: Any = 1, per_
     from .access import visible_incidents
 
     filterset = RegisterFilter(params or None, queryset=visible_incidents(user))
-    searching = bool(filterset.form.is_valid() and (filterset.form.cleaned_data.get("q") or "").strip())
-    page = RegisterPaginator(filterset.qs, per_page, capped=searching).get_page(number)
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    # Counting every match of a text search or a regime costs more than the page: stop at 1,000.
+    broad = bool((data.get("q") or "").strip() or data.get("regime"))
+    page = RegisterPaginator(filterset.qs, per_page, capped=broad).get_page(number)
     rows = list(page.object_list.prefetch_related("tools"))
     deadlines = next_deadlines([i.pk for i in rows])
     return RegisterPage(filterset, page, [(i, deadlines.get(i.pk)) for i in rows])

@@ -17,11 +17,12 @@ from incidentdesk.audit.models import AuditEvent
 from incidentdesk.breaches import services as breaches
 from incidentdesk.inventory.models import AITool
 
-from . import access, exports, workflow
+from . import access, exports, lifecycle, workflow
 from . import services as incidents
 from .facts import FLAGS
 from .filters import RegisterFilter
-from .forms import ActionForm, ClassifyForm, DecisionForm, IncidentForm, QuickRecordForm, RestrictForm
+from .forms import ActionForm, ClassifyForm, DecisionForm, IncidentForm, QuickRecordForm, RestrictForm, TransitionForm
+from .lifecycle import TransitionRefused
 from .models import Incident
 from .register import register_page
 
@@ -37,6 +38,39 @@ def visible(request, reference: str) -> Incident:
     if incident is None:
         raise Http404(f"No incident {reference} that you can see.")
     return incident
+
+
+def response_context(incident: Incident, now) -> dict:
+    """The response workflow's panels (steps 2 to 6) for the workspace."""
+    from incidentdesk.capa.forms import PlanForm, StepForm
+    from incidentdesk.containment.forms import ContainmentForm
+    from incidentdesk.evidence.forms import EvidenceForm
+    from incidentdesk.investigation.forms import AnalysisForm
+    from incidentdesk.lessons.forms import DecisionForm as LessonDecisionForm
+    from incidentdesk.lessons.forms import LessonForm
+    from incidentdesk.notifications.drafts import KIND_BY_RULE, KINDS
+
+    rca = getattr(incident, "rca", None)
+    rca_initial = {name: getattr(rca, name) for name in AnalysisForm.base_fields if hasattr(rca, name)} if rca else {}
+    if rca:
+        rca_initial["five_whys"] = "\n".join(rca.five_whys)
+    later = lifecycle.ORDER[lifecycle.ORDER.index(incident.status) + 1:]
+    next_states = [(state, lifecycle.unmet(incident, state)) for state in later]
+    draftable = [(o, KIND_BY_RULE.get(o.rule_id, "authority_report")) for o in incident.obligations.all()
+                 if o.status != "not_required" and o.rule_id != "GDPR-33-5-DOCUMENT"
+                 and (o.regime != "internal" or o.rule_id in KIND_BY_RULE)]
+    local = timezone.localtime(now).replace(second=0, microsecond=0)
+    return {
+        "next_states": next_states, "can_reopen": incident.status in ("resolved", "closed"),
+        "containment": incident.containment_actions.all(),
+        "containment_form": ContainmentForm(initial={"taken_at": local}),
+        "rollback": [t.tool for t in incident.tools.select_related("tool") if t.tool_id and t.tool.rollback_procedure],
+        "evidence": incident.evidence.all(), "evidence_form": EvidenceForm(),
+        "drafts": incident.drafts.order_by("kind", "rule_id", "-version"), "draftable": draftable, "kinds": KINDS,
+        "rca": rca, "rca_form": AnalysisForm(initial=rca_initial),
+        "capa": incident.corrective_actions.all(), "capa_form": PlanForm(), "step_form": StepForm(),
+        "lessons": incident.lessons.all(), "lesson_form": LessonForm(), "lesson_decision_form": LessonDecisionForm(),
+    }
 
 
 def refuse_on_form(form, exc: Exception) -> None:
@@ -129,7 +163,7 @@ def workspace(request, reference: str):
     shown = sorted(((o, o.shown_status(now)) for o in obligations),
                    key=lambda pair: (rank.get(pair[1], 5), pair[0].due_at or now + timedelta(days=3650)))
     events = AuditEvent.objects.filter(incident_ref=incident.reference).order_by("-seq")[:200]
-    return render(request, "incidents/workspace.html", {
+    return render(request, "incidents/workspace.html", response_context(incident, now) | {
         "incident": incident, "now": now, "soon": now + timedelta(hours=24),
         "level_name": workflow.level_name(incident.severity_level),
         "clocks": [(o, s) for o, s in shown if s not in ("not_required",)],
@@ -162,15 +196,19 @@ def edit(request, reference: str):
                   status=400 if form.errors else 200)
 
 
-def _post_action(request, reference: str, capability: Capability, form_class, act, done: str):
-    """Shared shape of the workspace's small forms: check, parse, call the service, report."""
+def post_action(request, reference: str, capability: Capability, form_class, act, done: str, *refusals):
+    """Shared shape of the workspace's small forms: check, parse, call the service, report.
+
+    A refusal from the service (``refusals``: its exception types) is shown as a message; nothing is stored.
+    """
     incident = visible(request, reference)
     require(request, capability)
     form = form_class(request.POST)
     if form.is_valid():
         try:
             act(incident, form.cleaned_data)
-        except (incidents.IncidentRefused, breaches.DecisionRefused, access.AccessRefused) as exc:
+        except (incidents.IncidentRefused, breaches.DecisionRefused, access.AccessRefused, TransitionRefused,
+                *refusals) as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, done)
@@ -184,7 +222,7 @@ def _post_action(request, reference: str, capability: Capability, form_class, ac
 @login_required
 @require_POST
 def classify(request, reference: str):
-    return _post_action(request, reference, Capability.CLASSIFY, ClassifyForm,
+    return post_action(request, reference, Capability.CLASSIFY, ClassifyForm,
                         lambda i, d: incidents.classify(incident=i, level=d["level"], reasoning=d["reasoning"],
                                                         by=request.user),
                         "Classified definitively; the reasoning is in the severity history.")
@@ -193,7 +231,7 @@ def classify(request, reference: str):
 @login_required
 @require_POST
 def add_action(request, reference: str):
-    return _post_action(request, reference, Capability.EDIT, ActionForm,
+    return post_action(request, reference, Capability.EDIT, ActionForm,
                         lambda i, d: incidents.add_action(incident=i, description=d["description"],
                                                           taken_at=d["taken_at"], by=request.user),
                         "Action recorded.")
@@ -202,7 +240,7 @@ def add_action(request, reference: str):
 @login_required
 @require_POST
 def decide(request, reference: str):
-    return _post_action(request, reference, Capability.CLASSIFY, DecisionForm,
+    return post_action(request, reference, Capability.CLASSIFY, DecisionForm,
                         lambda i, d: incidents.decide_breach(incident=i, notify_authority=d["notify_authority"],
                                                              communicate_subjects=d["communicate_subjects"],
                                                              reasons=d["reasons"], by=request.user),
@@ -212,7 +250,15 @@ def decide(request, reference: str):
 @login_required
 @require_POST
 def restrict(request, reference: str):
-    return _post_action(request, reference, Capability.RESTRICT, RestrictForm,
+    return post_action(request, reference, Capability.RESTRICT, RestrictForm,
                         lambda i, d: access.restrict(incident=i, restricted=d["restricted"], people=list(d["people"]),
                                                      by=request.user),
                         "Access updated.")
+
+
+@login_required
+@require_POST
+def transition(request, reference: str):
+    return post_action(request, reference, Capability.EDIT, TransitionForm,
+                       lambda i, d: lifecycle.transition(incident=i, to=d["to"], reason=d["reason"], by=request.user),
+                       "Status changed.")

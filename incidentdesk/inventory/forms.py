@@ -10,8 +10,9 @@ class ToolForm(forms.ModelForm):
     class Meta:
         model = AITool
         fields = ["name", "provider", "version", "purpose", "approved", "risk_class", "data_classes_allowed", "owner",
-                  "provider_incident_contact"]
-        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+                  "provider_incident_contact", "rollback_procedure"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3}),
+                   "rollback_procedure": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

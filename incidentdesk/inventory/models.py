@@ -22,6 +22,8 @@ class AITool(models.Model):
                                             help_text="Data classes that may be entered, e.g. public, internal")
     owner = models.CharField(max_length=200, blank=True)
     provider_incident_contact = models.CharField(max_length=300, blank=True)
+    rollback_procedure = models.TextField(blank=True, help_text="How to roll back, switch to the fallback or stop "
+                                                                "this tool; offered when containing an incident")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -34,3 +34,27 @@ class Notification(models.Model):
     @property
     def audit_incident_ref(self) -> str:
         return self.incident.reference
+
+
+class NotificationDraft(models.Model):
+    """One version of a draft. Editing writes a new version; no version is ever overwritten."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="drafts")
+    rule_id = models.CharField(max_length=64, blank=True, help_text="The obligation it answers, if any")
+    kind = models.CharField(max_length=24)
+    version = models.PositiveIntegerField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField(help_text="Markdown")
+    unknown = models.JSONField(default=list, help_text="Elements still unknown when this version was written")
+    created_by_name = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    notification = models.OneToOneField(Notification, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="draft")
+
+    class Meta:
+        ordering = ["kind", "rule_id", "-version"]
+        constraints = [models.UniqueConstraint(fields=["incident", "kind", "rule_id", "version"],
+                                               name="draft_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.incident.reference} {self.kind} v{self.version}"

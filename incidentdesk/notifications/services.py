@@ -13,7 +13,8 @@ from incidentdesk.audit import services as audit
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.models import Incident
 
-from .models import Channel, Notification
+from . import drafts
+from .models import Channel, Notification, NotificationDraft
 
 
 def record_notification(*, incident: Incident, recipient: str, sent_at: datetime, by: Any,
@@ -39,4 +40,64 @@ def record_notification(*, incident: Incident, recipient: str, sent_at: datetime
                      incident_ref=incident.reference, after=audit.snapshot(notification))
         if obligation and obligation.completed_at is None:
             incidents.complete_obligation(incident=incident, rule_id=rule_id, at=sent_at, by=by, now=now)
+    return notification
+
+
+class DraftRefused(ValueError):
+    """The draft cannot be written, changed or sent as asked; nothing was stored."""
+
+
+def _next_version(incident: Incident, kind: str, rule_id: str) -> int:
+    last = NotificationDraft.objects.filter(incident=incident, kind=kind, rule_id=rule_id).order_by("-version").first()
+    return last.version + 1 if last else 1
+
+
+def create_draft(*, incident: Incident, kind: str, by: Any, rule_id: str = "") -> NotificationDraft:
+    """Write a new version from the incident's facts as they are now."""
+    try:
+        written = drafts.draft(incident, kind, rule_id)
+    except ValueError as exc:
+        raise DraftRefused(str(exc)) from exc
+    return _store(incident=incident, kind=kind, rule_id=rule_id, subject=written.subject, body=written.body,
+                  unknown=written.unknown, by=by)
+
+
+def edit_draft(*, draft: NotificationDraft, subject: str, body: str, by: Any) -> NotificationDraft:
+    """A person's edit becomes a new version; the old one stays as it was."""
+    if draft.notification_id:
+        raise DraftRefused("this draft was sent; write a new one (a follow-up) instead of changing it")
+    if not subject.strip() or not body.strip():
+        raise DraftRefused("subject and body: a draft needs both")
+    unknown = draft.unknown if drafts.UNKNOWN in body else []
+    return _store(incident=draft.incident, kind=draft.kind, rule_id=draft.rule_id, subject=subject, body=body,
+                  unknown=unknown, by=by)
+
+
+def _store(*, incident, kind, rule_id, subject, body, unknown, by) -> NotificationDraft:
+    with transaction.atomic():
+        row = NotificationDraft.objects.create(
+            incident=incident, kind=kind, rule_id=rule_id, version=_next_version(incident, kind, rule_id),
+            subject=subject.strip(), body=body, unknown=unknown, created_by_name=audit.actor_name(by))
+        audit.record(action="draft.written", object_type="notificationdraft", object_id=row.pk, by=by,
+                     incident_ref=incident.reference,
+                     after={"kind": kind, "rule_id": rule_id, "version": row.version, "subject": row.subject,
+                            "unknown": unknown})
+    return row
+
+
+def send_draft(*, draft: NotificationDraft, recipient: str, channel: str, sent_at: datetime, by: Any,
+               reference: str = "", now: datetime | None = None) -> Notification:
+    """Mark a draft as sent: records the notification (completing its obligation) and links the two."""
+    latest = NotificationDraft.objects.filter(incident=draft.incident, kind=draft.kind,
+                                              rule_id=draft.rule_id).order_by("-version").first()
+    if latest.pk != draft.pk:
+        raise DraftRefused(f"version {draft.version} is not the latest (v{latest.version}); send the latest")
+    if draft.notification_id:
+        raise DraftRefused("this draft was already sent")
+    with transaction.atomic():
+        notification = record_notification(incident=draft.incident, recipient=recipient, sent_at=sent_at, by=by,
+                                           channel=channel, rule_id=draft.rule_id or None, reference=reference,
+                                           summary=f"{draft.subject} (draft v{draft.version})", now=now)
+        draft.notification = notification
+        draft.save(update_fields=["notification"])
     return notification

@@ -61,6 +61,7 @@ class Obligation(models.Model):
         indexes = [
             # Not partial: SQLite uses a partial index only when the query repeats its WHERE exactly.
             models.Index(fields=["status", "due_at"], name="obligation_status_due"),
+            models.Index(fields=["regime", "status", "incident"], name="obligation_regime"),
         ]
 
     def __str__(self) -> str:

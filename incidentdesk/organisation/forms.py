@@ -6,7 +6,8 @@ from .models import Organisation
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "country", "time_zone", "supervisory_authority", "ai_act_authority", "ai_act_role",
+        fields = ["name", "country", "time_zone", "supervisory_authority", "contact_point", "ai_act_authority",
+                  "ai_act_role",
                   "gdpr_role", "nis2_entity", "nis2_trust_service_provider", "dora_financial_entity",
                   "dora_weekend_relief", "sb53_frontier_developer", "raise_frontier_developer",
                   "gpai_systemic_risk_provider", "retention_years"]

@@ -32,6 +32,9 @@ class Organisation(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     supervisory_authority = models.CharField(max_length=200, blank=True,
                                              help_text="GDPR supervisory authority, e.g. Belgian DPA (GBA/APD)")
+    contact_point = models.CharField(
+        "DPO or other contact point", max_length=300, blank=True,
+        help_text="Name and contact details given to authorities and data subjects (GDPR Art 33(3)(b), 34(2))")
     ai_act_authority = models.CharField(max_length=200, blank=True,
                                         help_text="AI Act market surveillance authority, e.g. BIPT (presumed)")
     ai_act_role = models.CharField(max_length=10, choices=AIActRole.choices, default=AIActRole.DEPLOYER)

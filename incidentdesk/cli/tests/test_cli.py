@@ -139,3 +139,19 @@ def test_the_console_script_exits_non_zero_on_bad_input(tmp_path):
 def test_the_documented_schema_is_current(db):
     committed = json.loads((Path(__file__).parents[3] / "docs" / "facts.schema.json").read_text())
     assert json.loads(run("schema")) == committed, "run: incidentdesk schema > docs/facts.schema.json"
+
+
+def test_person_add_gives_a_login_a_role_and_refuses_a_weak_password(db, organisation):
+    from django.core.management import CommandError, call_command
+
+    from incidentdesk.accounts.permissions import role_of
+
+    call_command("incidentdesk", "person", "add", "ana", "--role", "responder", "--password", "correct horse 42")
+    from django.contrib.auth import get_user_model
+
+    assert role_of(get_user_model().objects.get(username="ana")) == "responder"
+    with pytest.raises(CommandError, match="too short"):
+        call_command("incidentdesk", "person", "add", "bo", "--role", "viewer", "--password", "abc")
+    with pytest.raises(CommandError, match="role: choose one of"):
+        call_command("incidentdesk", "person", "role", "ana", "boss")
+    assert not get_user_model().objects.filter(username="bo").exists()

@@ -9,10 +9,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_typer.management import TyperCommand, command, group
 
+from incidentdesk.accounts import services as people
+from incidentdesk.accounts.models import Role
+from incidentdesk.accounts.permissions import role_of
 from incidentdesk.assessment import assess as assess_facts
 from incidentdesk.assessment.facts import IncidentFacts
 from incidentdesk.assessment.rulebook import RuleFileError, default_rulebook
@@ -324,6 +330,46 @@ class Command(TyperCommand):
     def schema(self):
         """Print the JSON Schema of the facts that ``assess`` reads (docs/facts.md)."""
         self.stdout.write(json.dumps(IncidentFacts.model_json_schema(), indent=2, ensure_ascii=False))
+
+    @group(help="People and their roles (administrator, incident_manager, responder, viewer, auditor, reporter)")
+    def person(self):
+        pass
+
+    @person.command(name="add")
+    def person_add(
+        self,
+        username: Annotated[str, typer.Argument()],
+        role: Annotated[str, typer.Option(help="One of: " + ", ".join(Role.values))],
+        email: Annotated[str, typer.Option()] = "",
+        password: Annotated[str | None, typer.Option(help="Asked for when not given")] = None,
+    ):
+        """Add a login with a role."""
+        password = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            validate_password(password)
+            people.add_person(username=username, password=password, role=role, email=email, by=operator())
+        except (people.PersonRefused, ValidationError) as exc:
+            raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        self.stdout.write(f"Added {username} as {role}.")
+
+    @person.command(name="role")
+    def person_role(self, username: Annotated[str, typer.Argument()], role: Annotated[str, typer.Argument()]):
+        """Change a person's role (logged)."""
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"no person {username!r}")
+        try:
+            people.set_role(user=user, role=role, by=operator())
+        except people.PersonRefused as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"{username} is now {role}.")
+
+    @person.command(name="list")
+    def person_list(self, as_json: Json = False):
+        """Everyone who can sign in, with their role."""
+        rows = [{"username": u.get_username(), "role": role_of(u), "active": u.is_active}
+                for u in get_user_model().objects.order_by("username")]
+        self.emit(rows, as_json, "\n".join(f"{r['username']:<20} {r['role']}" for r in rows) or "Nobody yet.")
 
     @group(help="The audit trail")
     def audit(self):

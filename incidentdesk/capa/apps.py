@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CapaConfig(AppConfig):
+    name = "incidentdesk.capa"
+    verbose_name = "Corrective and preventive actions"

@@ -1,0 +1,55 @@
+"""Record containment actions; the first effective one lets the incident move to "contained"."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from incidentdesk.assessment.facts import FUTURE_SKEW
+from incidentdesk.audit import services as audit
+from incidentdesk.incidents.models import Incident
+
+from .models import ContainmentAction, ContainmentKind, ContainmentResult
+
+
+class ContainmentRefused(ValueError):
+    """Bad input for a containment action; nothing was stored."""
+
+
+def contain(*, incident: Incident, kind: str, taken_at: datetime, taken_by: str, by: Any, description: str = "",
+            result: str = ContainmentResult.PENDING, now: datetime | None = None) -> ContainmentAction:
+    now = now or timezone.now()
+    if kind not in ContainmentKind.values:
+        raise ContainmentRefused(f"kind: choose one of {', '.join(ContainmentKind.values)}")
+    if kind == ContainmentKind.OTHER and not description.strip():
+        raise ContainmentRefused("description: say what was done")
+    if result not in ContainmentResult.values:
+        raise ContainmentRefused(f"result: choose one of {', '.join(ContainmentResult.values)}")
+    if taken_at > now + FUTURE_SKEW:
+        raise ContainmentRefused("taken_at: lies in the future")
+    if taken_at < incident.detected_at - timedelta(days=365):
+        raise ContainmentRefused("taken_at: more than a year before detection; check the date")
+    if not taken_by.strip():
+        raise ContainmentRefused("taken_by: who did it")
+    with transaction.atomic():
+        action = ContainmentAction.objects.create(
+            incident=incident, kind=kind, description=description.strip(), taken_at=taken_at,
+            taken_by=taken_by.strip(), result=result, recorded_by=by if getattr(by, "pk", None) else None)
+        audit.record(action="containment.added", object_type="containmentaction", object_id=action.pk, by=by,
+                     incident_ref=incident.reference, after=audit.snapshot(action))
+    return action
+
+
+def set_result(*, action: ContainmentAction, result: str, by: Any) -> ContainmentAction:
+    if result not in ContainmentResult.values:
+        raise ContainmentRefused(f"result: choose one of {', '.join(ContainmentResult.values)}")
+    with transaction.atomic():
+        before = action.result
+        action.result = result
+        action.save(update_fields=["result"])
+        audit.record(action="containment.result", object_type="containmentaction", object_id=action.pk, by=by,
+                     incident_ref=action.incident.reference, before={"result": before}, after={"result": result})
+    return action

@@ -1,0 +1,55 @@
+"""Step 6 of the procedure: learn and adapt. Lessons feed the AI policy, the inventory, the procedure
+or training; accepting one writes a dated entry in that document's change log (ISO/IEC 42001 10.1).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from incidentdesk.incidents.models import Incident
+
+
+class Target(models.TextChoices):
+    POLICY = "policy", "AI usage policy"
+    INVENTORY = "inventory", "AI tool inventory"
+    PROCEDURE = "procedure", "Incident procedure"
+    TRAINING = "training", "Training"
+
+
+class LessonStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Lesson(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="lessons")
+    target = models.CharField(max_length=10, choices=Target.choices)
+    text = models.TextField(help_text="What we learned and what should change")
+    status = models.CharField(max_length=10, choices=LessonStatus.choices, default=LessonStatus.PROPOSED)
+    decision_reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_target_display()}: {self.text[:40]}"
+
+
+class DocumentChange(models.Model):
+    """One dated line in the change log of the policy, the inventory, the procedure or training."""
+
+    document = models.CharField(max_length=10, choices=Target.choices)
+    changed_on = models.DateField()
+    summary = models.TextField()
+    lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
+    recorded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.changed_on} {self.get_document_display()}: {self.summary[:40]}"

@@ -1,0 +1,57 @@
+"""Propose lessons and decide them; an accepted lesson is a dated change in its document's log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from incidentdesk.audit import services as audit
+from incidentdesk.incidents.models import Incident
+
+from .models import DocumentChange, Lesson, LessonStatus, Target
+
+
+class LessonRefused(ValueError):
+    """Bad input or a lesson already decided; nothing was stored."""
+
+
+def propose(*, incident: Incident, target: str, text: str, by: Any) -> Lesson:
+    if target not in Target.values:
+        raise LessonRefused(f"target: choose one of {', '.join(Target.values)}")
+    if not text.strip():
+        raise LessonRefused("text: say what was learned and what should change")
+    with transaction.atomic():
+        lesson = Lesson.objects.create(incident=incident, target=target, text=text.strip(),
+                                       proposed_by=by if getattr(by, "pk", None) else None)
+        audit.record(action="lesson.proposed", object_type="lesson", object_id=lesson.pk, by=by,
+                     incident_ref=incident.reference, after=audit.snapshot(lesson))
+    return lesson
+
+
+def decide(*, lesson: Lesson, accept: bool, by: Any, reason: str = "", summary: str = "") -> Lesson:
+    """Accept (with the change-log line to write) or reject (with a reason)."""
+    if lesson.status != LessonStatus.PROPOSED:
+        raise LessonRefused(f"this lesson was already {lesson.status}")
+    if not accept and not reason.strip():
+        raise LessonRefused("reason: say why the lesson is rejected")
+    before = audit.snapshot(lesson)
+    with transaction.atomic():
+        lesson.status = LessonStatus.ACCEPTED if accept else LessonStatus.REJECTED
+        lesson.decision_reason, lesson.decided_at = reason.strip(), timezone.now()
+        lesson.save()
+        audit.record(action="lesson.decided", object_type="lesson", object_id=lesson.pk, by=by,
+                     incident_ref=lesson.incident.reference, before=before, after=audit.snapshot(lesson))
+        if accept:
+            change = DocumentChange.objects.create(
+                document=lesson.target, changed_on=timezone.localdate(), lesson=lesson,
+                summary=(summary or lesson.text).strip() + f" (lesson from {lesson.incident.reference})",
+                recorded_by=audit.actor_name(by))
+            audit.record(action="document.changed", object_type="documentchange", object_id=change.pk, by=by,
+                         incident_ref=lesson.incident.reference, after=audit.snapshot(change))
+            incident = lesson.incident
+            line = f"{change.get_document_display()}: {change.summary}"
+            incident.resulting_changes = "\n".join(filter(None, [incident.resulting_changes.strip(), line]))
+            incident.save(update_fields=["resulting_changes", "updated_at"])
+    return lesson

@@ -1,0 +1,36 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from incidentdesk.accounts.permissions import Capability
+from incidentdesk.incidents.views import post_action, require
+
+from . import services
+from .forms import DecisionForm, LessonForm
+from .models import DocumentChange, Lesson
+
+
+@login_required
+@require_POST
+def propose(request, reference: str):
+    return post_action(request, reference, Capability.EDIT, LessonForm,
+                       lambda i, d: services.propose(incident=i, by=request.user, **d),
+                       "Lesson proposed.", services.LessonRefused)
+
+
+@login_required
+@require_POST
+def decide(request, reference: str, pk: int):
+    def act(incident, data):
+        lesson = get_object_or_404(Lesson, pk=pk, incident=incident)
+        services.decide(lesson=lesson, accept=data["accept"], by=request.user,
+                        reason="" if data["accept"] else data["note"], summary=data["note"] if data["accept"] else "")
+
+    return post_action(request, reference, Capability.CLASSIFY, DecisionForm, act, "Lesson decided.",
+                       services.LessonRefused)
+
+
+@login_required
+def change_log(request):
+    require(request, Capability.VIEW_REGISTER)
+    return render(request, "lessons/change_log.html", {"changes": DocumentChange.objects.all()[:500]})

@@ -1,0 +1,23 @@
+from django import forms
+
+from incidentdesk.incidents.forms import datetime_field
+
+from .drafts import KINDS
+from .models import Channel
+
+
+class NewDraftForm(forms.Form):
+    kind = forms.ChoiceField(choices=list(KINDS.items()))
+    rule_id = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class EditDraftForm(forms.Form):
+    subject = forms.CharField(max_length=300)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 24}), help_text="Markdown")
+
+
+class SendForm(forms.Form):
+    recipient = forms.CharField(max_length=200)
+    channel = forms.ChoiceField(choices=Channel.choices)
+    sent_at = datetime_field("Sent at", required=True)
+    reference = forms.CharField(label="Reference number returned", required=False, max_length=200)

@@ -1,0 +1,91 @@
+"""Drafts of notifications: write from the facts, edit (as new versions), export, mark as sent."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from incidentdesk.accounts.permissions import Capability
+from incidentdesk.documents.markdown import to_html
+from incidentdesk.documents.services import FORMATS, draft_document
+from incidentdesk.incidents.views import refuse_on_form, require, visible
+
+from . import services
+from .forms import EditDraftForm, NewDraftForm, SendForm
+from .models import NotificationDraft
+
+
+def _draft(request, reference: str, pk: int) -> NotificationDraft:
+    incident = visible(request, reference)
+    draft = incident.drafts.filter(pk=pk).first()
+    if draft is None:
+        raise Http404("No such draft.")
+    return draft
+
+
+@login_required
+@require_POST
+def new(request, reference: str):
+    incident = visible(request, reference)
+    require(request, Capability.EDIT)
+    form = NewDraftForm(request.POST)
+    if not form.is_valid():
+        raise Http404("Unknown kind of draft.")
+    draft = services.create_draft(incident=incident, kind=form.cleaned_data["kind"],
+                                  rule_id=form.cleaned_data["rule_id"], by=request.user)
+    return redirect("draft", incident.reference, draft.pk)
+
+
+@login_required
+def draft_page(request, reference: str, pk: int):
+    draft = _draft(request, reference, pk)
+    form = EditDraftForm(request.POST or None, initial={"subject": draft.subject, "body": draft.body})
+    if request.method == "POST":
+        require(request, Capability.EDIT)
+        if form.is_valid():
+            try:
+                new = services.edit_draft(draft=draft, by=request.user, **form.cleaned_data)
+            except services.DraftRefused as exc:
+                refuse_on_form(form, exc)
+            else:
+                messages.success(request, f"Saved as version {new.version}.")
+                return redirect("draft", reference, new.pk)
+    versions = NotificationDraft.objects.filter(incident=draft.incident, kind=draft.kind, rule_id=draft.rule_id)
+    obligation = draft.incident.obligations.filter(rule_id=draft.rule_id).first() if draft.rule_id else None
+    send_form = SendForm(initial={"recipient": obligation.recipient if obligation else "",
+                                  "sent_at": timezone.localtime().replace(second=0, microsecond=0)})
+    return render(request, "notifications/draft.html", {
+        "draft": draft, "incident": draft.incident, "form": form, "send_form": send_form, "versions": versions,
+        "preview": to_html(draft.body), "latest": versions.order_by("-version").first()},
+        status=400 if form.errors else 200)
+
+
+@login_required
+def export(request, reference: str, pk: int, fmt: str):
+    draft = _draft(request, reference, pk)
+    if fmt not in FORMATS:
+        raise Http404("Export as pdf or docx.")
+    response = HttpResponse(draft_document(draft, fmt), content_type=FORMATS[fmt])
+    response["Content-Disposition"] = (f'attachment; filename="{draft.incident.reference}-{draft.kind}'
+                                       f'-v{draft.version}.{fmt}"')
+    return response
+
+
+@login_required
+@require_POST
+def send(request, reference: str, pk: int):
+    draft = _draft(request, reference, pk)
+    require(request, Capability.EDIT)
+    form = SendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.send_draft(draft=draft, by=request.user, **form.cleaned_data)
+        except (services.DraftRefused, ValueError) as exc:
+            messages.error(request, f"Nothing was recorded. {exc}")
+            return redirect("draft", reference, pk)
+        messages.success(request, "Recorded as sent; the obligation is done.")
+        return redirect("incident-workspace", draft.incident.reference)
+    messages.error(request, "Nothing was recorded. " + " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("draft", reference, pk)
