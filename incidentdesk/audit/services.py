@@ -80,35 +80,97 @@ class Verification:
     seconds: float = 0.0
 
 
-def verify(batch: int = 20_000) -> Verification:
-    """Recompute the whole chain from raw rows; name the first event that does not fit."""
-    import time
+@dataclass
+class _Segment:
+    """One stretch of the chain checked on its own: its links inside, its two ends for the joins."""
 
-    started = time.perf_counter()
-    prev_hash, expected_seq, count = GENESIS, 1, 0
+    start: int
+    count: int = 0
+    first_prev: str = ""
+    last_hash: str = ""
+    broken: int | None = None
+    problem: str = ""
+
+
+#: Above this many events, verification splits the chain across processes (one per core).
+PARALLEL_FROM = 200_000
+
+
+def _check_segment(start: int, end: int | None, batch: int = 20_000) -> _Segment:
+    """Recompute hashes for events start..end-1 from raw rows; links inside the segment must hold."""
     table = AuditEvent._meta.db_table
     # On SQLite, CAST skips the datetime converter: the text is hashed as stored (see chain.stamp).
     at = "CAST(at AS TEXT)" if connection.vendor == "sqlite" else "at"
+    limit = "" if end is None else f"AND seq < {int(end)} "
     sql = (f"SELECT seq, {at}, actor_name, action, object_type, object_id, incident_ref, data, prev_hash, hash "
-           f"FROM {table} WHERE seq >= %s ORDER BY seq LIMIT {batch}")
+           f"FROM {table} WHERE seq >= %s {limit}ORDER BY seq LIMIT {batch}")
+    segment, expected, prev_hash = _Segment(start=start), start, None
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(sql, [expected_seq])
+            cursor.execute(sql, [expected])
             rows = cursor.fetchall()
             if not rows:
-                break
-            for seq, at, name, action, otype, oid, ref, data, prev, digest in rows:
-                if seq != expected_seq:
-                    return Verification(False, count, expected_seq, f"event #{expected_seq} is missing",
-                                        time.perf_counter() - started)
-                if prev != prev_hash:
-                    return Verification(False, count, seq, f"event #{seq} does not point to the hash of event "
-                                        f"#{seq - 1}", time.perf_counter() - started)
-                if event_hash(seq, stamp(at), name, action, otype, oid, ref, data, prev) != digest:
-                    return Verification(False, count, seq, f"event #{seq} was altered: its content no longer "
-                                        "matches its hash", time.perf_counter() - started)
-                prev_hash, expected_seq, count = digest, seq + 1, count + 1
+                return segment
+            for seq, stamp_at, name, action, otype, oid, ref, data, prev, digest in rows:
+                if seq != expected:
+                    segment.broken, segment.problem = expected, f"event #{expected} is missing"
+                    return segment
+                if prev_hash is None:
+                    segment.first_prev = prev
+                elif prev != prev_hash:
+                    segment.broken = seq
+                    segment.problem = f"event #{seq} does not point to the hash of event #{seq - 1}"
+                    return segment
+                if event_hash(seq, stamp(stamp_at), name, action, otype, oid, ref, data, prev) != digest:
+                    segment.broken = seq
+                    segment.problem = f"event #{seq} was altered: its content no longer matches its hash"
+                    return segment
+                prev_hash, expected = digest, seq + 1
+                segment.count, segment.last_hash = segment.count + 1, digest
+
+
+def _segments(last: int, workers: int) -> list[_Segment]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connections
+
+    bounds = [1 + i * last // workers for i in range(workers)] + [last + 1]
+    connections.close_all()  # each process opens its own connection; none may share the parent's
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_check_segment, bounds[i], bounds[i + 1] if i < workers - 1 else None)
+                   for i in range(workers)]
+        return [f.result() for f in futures]
+
+
+def verify(workers: int | None = None) -> Verification:
+    """Recompute the whole chain from raw rows; name the first event that does not fit.
+
+    A long chain is split into stretches checked in parallel; the stretches are then joined: each
+    one's first event must point to the previous stretch's last hash.
+    """
+    import os
+    import time
+
+    started = time.perf_counter()
     head = AuditHead.objects.filter(id=1).first()
+    last = head.last_seq if head else 0
+    workers = workers or min(os.cpu_count() or 1, 4)
+    parallel = workers > 1 and last >= PARALLEL_FROM and not connection.in_atomic_block
+    segments = _segments(last, workers) if parallel else [_check_segment(1, None)]
+    prev_hash, count = GENESIS, 0
+    for segment in segments:
+        if segment.count and segment.first_prev != prev_hash:
+            return Verification(False, count, segment.start, f"event #{segment.start} does not point to the hash "
+                                f"of event #{segment.start - 1}", time.perf_counter() - started)
+        if segment.broken is not None:
+            return Verification(False, count + segment.count, segment.broken, segment.problem,
+                                time.perf_counter() - started)
+        if segment.count == 0 and segment is not segments[-1]:
+            return Verification(False, count, segment.start, f"event #{segment.start} is missing",
+                                time.perf_counter() - started)
+        count += segment.count
+        prev_hash = segment.last_hash or prev_hash
     if head and (head.last_seq != count or head.last_hash != prev_hash):
         return Verification(False, count, count + 1, f"events after #{count} are missing (the head records "
                             f"#{head.last_seq})", time.perf_counter() - started)

@@ -1,0 +1,35 @@
+"""The incident report for an auditor, as PDF and DOCX, with the evidence hashes."""
+
+import io
+import zipfile
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir(settings, tmp_path):
+    from django.utils.functional import empty
+
+    from incidentdesk.evidence.models import evidence_storage
+
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    evidence_storage._wrapped = empty
+    yield
+    evidence_storage._wrapped = empty
+
+
+def test_the_report_carries_obligations_and_evidence_hashes(as_person, record, manager):
+    from incidentdesk.evidence.services import add_evidence
+
+    incident = record()
+    evidence = add_evidence(incident=incident, stream=io.BytesIO(b"log line\n"), name="chat.log", by=manager)
+    client = as_person("auditor")
+    docx = client.get(f"/incidents/{incident.reference}/report.docx")
+    with zipfile.ZipFile(io.BytesIO(docx.content)) as archive:
+        text = archive.read("word/document.xml").decode()
+    assert evidence.sha256 in text
+    assert "Obligations and how each was met" in text
+    assert "not required" in text
+    pdf = client.get(f"/incidents/{incident.reference}/report.pdf")
+    assert pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Disposition"] == f'attachment; filename="{incident.reference}-report.pdf"'
