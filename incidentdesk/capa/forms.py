@@ -4,6 +4,7 @@ from .models import ActionKind
 
 
 class PlanForm(forms.Form):
+    prefix = "capa"
     kind = forms.ChoiceField(choices=ActionKind.choices)
     description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(max_length=150)

@@ -6,6 +6,7 @@ from .models import ContainmentKind, ContainmentResult
 
 
 class ContainmentForm(forms.Form):
+    prefix = "containment"
     kind = forms.ChoiceField(label="Containment action", choices=ContainmentKind.choices)
     description = forms.CharField(label="What exactly", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     taken_at = datetime_field("When", required=True)

@@ -65,7 +65,10 @@ def facts_for(incident) -> IncidentFacts:
     from incidentdesk.organisation.models import Organisation
 
     completed = {o.rule_id: o.completed_at for o in incident.obligations.all() if o.completed_at}
-    breach = getattr(incident, "breach_assessment", None)
+    from incidentdesk.breaches.models import BreachAssessment
+
+    # Read fresh: the cached reverse relation may predate a decision recorded a moment ago.
+    breach = BreachAssessment.objects.filter(incident_id=incident.pk).first()
     decision = None
     if breach and breach.decided_at:
         decision = {"notify_supervisory_authority": breach.decided_notify_authority,

@@ -168,17 +168,20 @@ class IncidentForm(forms.Form):
 
 
 class ClassifyForm(forms.Form):
+    prefix = "classify"
     level = forms.TypedChoiceField(label="Definitive level", choices=LEVELS, coerce=int)
     reasoning = forms.CharField(label="Reasoning", widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text="Why this level: the facts that decide it (seed §6 step 3)")
 
 
 class ActionForm(forms.Form):
+    prefix = "action"
     description = forms.CharField(label="Action taken", widget=forms.Textarea(attrs={"rows": 2}))
     taken_at = datetime_field("When", required=True)
 
 
 class DecisionForm(forms.Form):
+    prefix = "decision"
     notify_authority = forms.TypedChoiceField(label="Notify the supervisory authority (Art 33)",
                                               coerce=lambda v: v == "yes", choices=[("yes", "Yes"), ("no", "No")],
                                               widget=forms.RadioSelect)
@@ -189,6 +192,7 @@ class DecisionForm(forms.Form):
 
 
 class RestrictForm(forms.Form):
+    prefix = "access"
     restricted = forms.BooleanField(label="Restricted: only the people named below can see it", required=False)
     people = forms.ModelMultipleChoiceField(queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
                                             label="People who may see it")

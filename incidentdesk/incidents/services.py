@@ -39,6 +39,7 @@ COLUMNS = ("title", "description", "detection_source", "detected_at", "occurred_
            "causal_link_established_at", "categories", "data_classes", "affected_parties", "rca_outcome",
            "resulting_changes")
 FACT_GROUPS = ("personal_data", "harm")
+GDPR_ASSESSMENT_RULE = "PROC-4-L3-GDPR-ASSESSMENT"
 
 
 class IncidentRefused(ValueError):
@@ -272,6 +273,9 @@ def decide_breach(*, incident: Incident, notify_authority: bool, communicate_sub
         breaches.record_decision(incident=incident, notify_authority=notify_authority,
                                  communicate_subjects=communicate_subjects, reasons=reasons, by=by)
         reassess(incident=incident, by=by)
+        # The decision, with its reasons, is the level 3 "assessment against Art 33 and 34" (seed §4).
+        if incident.obligations.filter(rule_id=GDPR_ASSESSMENT_RULE, status="pending").exists():
+            complete_obligation(incident=incident, rule_id=GDPR_ASSESSMENT_RULE, at=timezone.now(), by=by)
 
 
 def add_action(*, incident: Incident, description: str, taken_at: datetime, by: Any,

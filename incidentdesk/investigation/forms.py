@@ -4,6 +4,7 @@ from .models import CauseCategory
 
 
 class AnalysisForm(forms.Form):
+    prefix = "rca"
     what_happened = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     why = forms.CharField(label="Why it happened", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     what_was_done = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -4,6 +4,7 @@ from .models import Target
 
 
 class LessonForm(forms.Form):
+    prefix = "lesson"
     target = forms.ChoiceField(label="Feeds into", choices=Target.choices)
     text = forms.CharField(label="Lesson", widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -31,7 +31,7 @@ def test_the_hash_recorded_at_upload_matches_the_downloaded_file(as_person, reco
     client = as_person("responder")
     upload = io.BytesIO(LOG)
     upload.name = "chat.log"
-    client.post(f"/incidents/{incident.reference}/evidence/", {"file": upload, "description": "Chat export"})
+    client.post(f"/incidents/{incident.reference}/evidence/", {"evidence-file": upload, "evidence-description": "Chat export"})
     evidence = incident.evidence.get()
     assert evidence.sha256 == hashlib.sha256(LOG).hexdigest()
     response = client.get(f"/incidents/{incident.reference}/evidence/{evidence.pk}/")

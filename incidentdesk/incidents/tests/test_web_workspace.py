@@ -7,7 +7,7 @@ from incidentdesk.incidents.models import Incident
 def test_classifying_definitively_records_the_reasoning(as_person, record):
     incident = record()
     client = as_person("manager")
-    client.post(f"/incidents/{incident.reference}/classify/", {"level": "3", "reasoning": "Client data affected"})
+    client.post(f"/incidents/{incident.reference}/classify/", {"classify-level": "3", "classify-reasoning": "Client data affected"})
     incident.refresh_from_db()
     assert incident.severity_level == 3
     assert incident.classified_at is not None
@@ -18,7 +18,7 @@ def test_classifying_without_reasoning_is_refused_and_changes_nothing(as_person,
     incident = record()
     before = table_counts()
     client = as_person("manager")
-    response = client.post(f"/incidents/{incident.reference}/classify/", {"level": "1", "reasoning": ""}, follow=True)
+    response = client.post(f"/incidents/{incident.reference}/classify/", {"classify-level": "1", "classify-reasoning": ""}, follow=True)
     assert "Nothing was saved" in response.content.decode()
     assert table_counts() == before
     incident.refresh_from_db()

@@ -27,7 +27,9 @@ from incidentdesk.breaches import services as breaches
 from incidentdesk.cli import demo as demo_data
 from incidentdesk.cli.output import LEVEL_NAMES, countdown, incident_detail, incident_summary, local
 from incidentdesk.cli.parsing import parse_assignments, parse_time, tri
+from incidentdesk.documents.services import FORMATS, incident_report
 from incidentdesk.incidents import exports as register_export
+from incidentdesk.incidents import lifecycle
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.facts import FactsRefused, explain
 from incidentdesk.incidents.models import Incident
@@ -267,6 +269,37 @@ class Command(TyperCommand):
         except REFUSALS as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Notification recorded for {incident.reference}.")
+
+    @command()
+    def status(
+        self,
+        reference: str,
+        to: Annotated[str, typer.Option(help="contained, classified, notified, investigating, resolved, closed")],
+        reason: Annotated[str, typer.Option(help="Required to reopen")] = "",
+    ):
+        """Move an incident through its lifecycle; a refusal lists what is missing."""
+        incident = self._get(reference)
+        try:
+            lifecycle.transition(incident=incident, to=to, by=operator(), reason=reason)
+        except lifecycle.TransitionRefused as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"{incident.reference} is now {incident.status}.")
+
+    @command()
+    def report(
+        self,
+        reference: str,
+        output: Annotated[Path, typer.Option(help="File to write: .pdf or .docx")],
+    ):
+        """Write the incident report for an auditor (facts, clocks, notifications, RCA, actions, evidence hashes)."""
+        incident = self._get(reference)
+        fmt = output.suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise CommandError("--output must end in .pdf or .docx")
+        output.write_bytes(incident_report(incident, fmt))
+        audit.record(action="report.exported", object_type="incident", object_id=incident.pk, by=operator(),
+                     incident_ref=incident.reference, after={"format": fmt})
+        self.stderr.write(f"Wrote {output}.")
 
     @command()
     def reevaluate(self, reference: str):
