@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_typer",
     "django_filters",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN (stack notes)
     "django_htmx",
     "axes",
     "csp",

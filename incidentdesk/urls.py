@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from incidentdesk.api import api
+
 urlpatterns = [
+    path("api/", api.urls),
     path("", include("incidentdesk.dashboard.urls")),
     path("", include("incidentdesk.accounts.urls")),
     path("", include("incidentdesk.incidents.response_urls")),

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 #: How far into the future a timestamp may lie before we call it impossible (clock skew).
 FUTURE_SKEW = timedelta(minutes=5)
+#: Earlier timestamps are typing errors (and would not fit the register's INC-YYYY-NNN ids).
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class Category(StrEnum):
@@ -156,9 +158,17 @@ class IncidentFacts(Strict):
     )
     @classmethod
     def _aware_datetime(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             raise ValueError("timestamp needs a UTC offset, e.g. 2026-03-02T09:15:00+01:00")
-        return value.astimezone(UTC) if value is not None else None
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValueError("timestamp is out of range") from exc
+        if value < EARLIEST:
+            raise ValueError(f"{value:%Y-%m-%d} is before {EARLIEST:%Y}: check the year")
+        return value
 
     @field_validator("completed")
     @classmethod

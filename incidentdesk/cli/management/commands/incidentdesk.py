@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_typer.management import TyperCommand, command, group
 
 from incidentdesk.accounts import services as people
+from incidentdesk.accounts import tokens
 from incidentdesk.accounts.models import Role
 from incidentdesk.accounts.permissions import role_of
 from incidentdesk.assessment import assess as assess_facts
@@ -403,6 +404,28 @@ class Command(TyperCommand):
         rows = [{"username": u.get_username(), "role": role_of(u), "active": u.is_active}
                 for u in get_user_model().objects.order_by("username")]
         self.emit(rows, as_json, "\n".join(f"{r['username']:<20} {r['role']}" for r in rows) or "Nobody yet.")
+
+    @group(help="Personal API tokens (shown once, stored hashed)")
+    def token(self):
+        pass
+
+    @token.command(name="create")
+    def token_create(
+        self,
+        username: Annotated[str, typer.Argument()],
+        name: Annotated[str, typer.Option(help="What it is for")],
+        scope: Annotated[list[str], typer.Option(help="read, write or intake; repeat for several")],
+    ):
+        """Create a token for a person; it is printed once."""
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"no person {username!r}")
+        try:
+            _, text = tokens.create_token(user=user, name=name, scopes=scope, by=operator())
+        except tokens.TokenRefused as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(text)
+        self.stderr.write("Copy it now: it is stored hashed and will not be shown again.")
 
     @group(help="The audit trail")
     def audit(self):

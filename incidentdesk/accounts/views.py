@@ -1,0 +1,39 @@
+"""The signed-in person's own page: their role and their API tokens (shown once, stored hashed)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import tokens
+from .models import ApiToken, Scope
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What it is for, e.g. “Grafana alerts”")
+    scopes = forms.MultipleChoiceField(choices=Scope.choices, widget=forms.CheckboxSelectMultiple)
+
+
+@login_required
+def account(request):
+    form = TokenForm(request.POST or None)
+    shown = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, shown = tokens.create_token(user=request.user, by=request.user, **form.cleaned_data)
+        except tokens.TokenRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            form = TokenForm()
+    return render(request, "accounts/account.html", {
+        "form": form, "shown": shown, "tokens": ApiToken.objects.filter(user=request.user)})
+
+
+@login_required
+@require_POST
+def revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    tokens.revoke_token(token=token, by=request.user)
+    messages.success(request, f"Revoked {token.name}.")
+    return redirect("account")

@@ -1,0 +1,117 @@
+"""The JSON API (django-ninja, OpenAPI at /api/docs). Each app contributes a router from its ``api.py``.
+
+Errors are RFC 9457 problem details (``application/problem+json``). Authentication is a personal API
+token with scopes (read, write, intake) in ``Authorization: Bearer idk_…``; what a token may see and
+do is further limited by its owner's role, exactly as in the web app.
+"""
+
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from incidentdesk.accounts.tokens import authenticate
+
+
+class TokenAuth(HttpBearer):
+    """A bearer token carrying ``scope``; the request's user becomes the token's owner."""
+
+    def __init__(self, scope: str) -> None:
+        super().__init__()
+        self.scope = scope
+
+    def authenticate(self, request: HttpRequest, token: str):
+        found = authenticate(token, self.scope)
+        if found is None:
+            return None
+        request.user = found.user
+        return found
+
+
+READ, WRITE, INTAKE = TokenAuth("read"), TokenAuth("write"), TokenAuth("intake")
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+    instance: str = ""
+    errors: list[dict] | None = None
+
+
+#: Error responses every endpoint may give, declared so the OpenAPI document is complete.
+PROBLEMS = {status: ProblemOut for status in (401, 403, 404, 409, 422)}
+
+
+class Problem(Exception):
+    """An error to report as problem details."""
+
+    def __init__(self, status: int, title: str, detail: str = "", errors: list | None = None) -> None:
+        super().__init__(detail or title)
+        self.status, self.title, self.detail, self.errors = status, title, detail, errors
+
+
+def problem(request: HttpRequest, status: int, title: str, detail: str = "", errors: list | None = None):
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.path}
+    if errors:
+        body["errors"] = errors
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
+api = NinjaAPI(title="IncidentDesk API", version="1", docs_url="/docs", urls_namespace="api",
+               description=__doc__)
+
+
+@api.exception_handler(Problem)
+def _problem(request, exc: Problem):
+    return problem(request, exc.status, exc.title, exc.detail, exc.errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc: NinjaValidationError):
+    errors = [{"loc": [str(p) for p in e.get("loc", [])], "msg": e.get("msg") or "; ".join(
+        f"{k}: {v}" for k, v in e.items() if k not in ("loc", "type", "ctx", "url", "input"))} for e in exc.errors]
+    return problem(request, 422, "Invalid request", "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors),
+                   errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    response = problem(request, 401, "Not authenticated",
+                       "Send a valid API token with the needed scope: Authorization: Bearer idk_…")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return problem(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return problem(request, 404, "Not found", str(exc) or "No such resource")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return problem(request, 403, "Forbidden", str(exc) or "Your role does not allow this")
+
+
+def _routers() -> None:
+    from incidentdesk.incidents.api import assess_router
+    from incidentdesk.incidents.api import router as incidents
+    from incidentdesk.inventory.api import router as inventory
+
+    api.add_router("/incidents", incidents)
+    api.add_router("/inventory", inventory)
+    api.add_router("/assess", assess_router)
+
+
+_routers()

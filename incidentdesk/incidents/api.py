@@ -1,0 +1,331 @@
+"""API: the register — list with the register's filters, record, read, change facts, classify, move
+through the lifecycle, actions, notifications, obligations, and the what-if assessment."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import CursorPagination, paginate
+from pydantic import AwareDatetime
+
+from incidentdesk.accounts.permissions import Capability, can
+from incidentdesk.api import PROBLEMS, READ, WRITE, Problem
+from incidentdesk.assessment import IncidentFacts, assess
+from incidentdesk.notifications import services as notifications
+
+from . import lifecycle
+from . import services as incidents
+from .access import visible_incidents
+from .filters import RegisterFilter
+from .models import Incident
+
+router = Router(tags=["incidents"])
+
+
+class IncidentSummary(Schema):
+    reference: str
+    title: str
+    status: str
+    severity_level: int
+    provisional: bool
+    detected_at: datetime
+    categories: list[str]
+    restricted: bool
+
+
+class ObligationOut(Schema):
+    rule_id: str
+    rule_version: str
+    regime: str
+    action: str
+    recipient: str
+    citation: str
+    clock_start_event: str
+    clock_start_at: datetime | None
+    due_at: datetime | None
+    legal_latest_at: datetime | None
+    status: str = Field(description="pending, overdue, may_apply, done or not_required")
+    reasons: list[str]
+    completed_at: datetime | None
+
+
+class IncidentOut(IncidentSummary):
+    description: str
+    detection_source: str
+    occurred_at: datetime | None
+    aware_at: datetime | None
+    causal_link_established_at: datetime | None
+    classified_at: datetime | None
+    severity_reasons: list[str]
+    severity_reasoning: str
+    data_classes: list[str]
+    affected_parties: str
+    facts: dict[str, Any]
+    tools: list[str]
+    rca_outcome: str
+    resulting_changes: str
+    obligations: list[ObligationOut]
+
+
+class IncidentIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1)
+    detected_at: AwareDatetime
+    detection_source: str = "own_observation"
+    occurred_at: AwareDatetime | None = None
+    aware_at: AwareDatetime | None = None
+    causal_link_established_at: AwareDatetime | None = None
+    tools: list[str] = []
+    categories: list[str] = []
+    data_classes: list[str] = []
+    affected_parties: str = ""
+    facts: dict[str, Any] = Field(default_factory=dict, description="See docs/facts.md; null means unknown")
+
+
+class Changes(Schema):
+    changes: dict[str, Any] = Field(
+        description='Columns by name and facts as group.name, e.g. {"harm.death": false, "personal_data.records": 120}'
+    )
+
+
+class TransitionIn(Schema):
+    to: Literal["detected", "contained", "classified", "notified", "investigating", "resolved", "closed"]
+    reason: str = ""
+
+
+class ClassifyIn(Schema):
+    level: int = Field(ge=1, le=4)
+    reasoning: str = Field(min_length=1)
+
+
+class ActionIn(Schema):
+    description: str = Field(min_length=1)
+    taken_at: AwareDatetime
+
+
+class ActionOut(Schema):
+    description: str
+    taken_at: datetime
+
+
+class NotificationIn(Schema):
+    recipient: str = Field(min_length=1)
+    sent_at: AwareDatetime
+    channel: str = "email"
+    rule_id: str | None = Field(None, description="The obligation this notification meets")
+    reference: str = ""
+    summary: str = ""
+
+
+class NotificationOut(Schema):
+    recipient: str
+    channel: str
+    sent_at: datetime
+    reference: str
+    summary: str
+    rule_id: str | None = None
+
+
+class RegisterQuery(Schema):
+    q: str | None = None
+    status: str | None = None
+    severity: int | None = Field(None, ge=1, le=4)
+    severity_min: int | None = Field(None, ge=1, le=4)
+    category: str | None = None
+    tool: str | None = None
+    detected_from: str | None = Field(None, description="YYYY-MM-DD, organisation time zone")
+    detected_to: str | None = None
+    regime: str | None = None
+    overdue: bool | None = None
+
+
+def _refused(exc: Exception, status: int = 422) -> Problem:
+    return Problem(status, "Refused", str(exc))
+
+
+def _incident(request: HttpRequest, reference: str) -> Incident:
+    incident = visible_incidents(request.user).filter(reference=reference.strip().upper()).first()
+    if incident is None:
+        raise Problem(404, "Not found", f"No incident {reference} that this token can see")
+    return incident
+
+
+def _require(request: HttpRequest, capability: Capability) -> None:
+    if not can(request.user, capability):
+        raise Problem(403, "Forbidden", f"The token owner's role does not allow this ({capability.value})")
+
+
+def _out(incident: Incident) -> dict[str, Any]:
+    from django.utils import timezone
+
+    now = timezone.now()
+    data = {
+        field: getattr(incident, field)
+        for field in IncidentOut.model_fields
+        if field not in ("tools", "obligations", "provisional")
+    }
+    data["provisional"] = incident.provisional
+    data["tools"] = [str(t) for t in incident.tools.all()]
+    data["obligations"] = [
+        {**{f: getattr(o, f) for f in ObligationOut.model_fields if f != "status"}, "status": o.shown_status(now)}
+        for o in incident.obligations.order_by("due_at")
+    ]
+    return data
+
+
+@router.get(
+    "", response={200: list[IncidentSummary], **PROBLEMS}, auth=READ, summary="List the register (newest first)"
+)
+@paginate(CursorPagination, ordering=("-detected_at", "-id"), page_size=50)
+def list_incidents(request, filters: Query[RegisterQuery]):
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    form = RegisterFilter(params, queryset=visible_incidents(request.user))
+    if not form.is_valid():
+        raise Problem(422, "Invalid filter", "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return form.qs
+
+
+@router.post("", response={201: IncidentOut, **PROBLEMS}, auth=WRITE, summary="Record an incident")
+def record(request, body: IncidentIn):
+    _require(request, Capability.RECORD)
+    try:
+        incident = incidents.record_incident(by=request.user, **body.dict())
+    except incidents.IncidentRefused as exc:
+        raise _refused(exc) from exc
+    return Status(201, _out(incident))
+
+
+@router.get(
+    "/{reference}", response={200: IncidentOut, **PROBLEMS}, auth=READ, summary="One incident with its obligations"
+)
+def read(request, reference: str):
+    return _out(_incident(request, reference))
+
+
+@router.patch(
+    "/{reference}/facts", response={200: IncidentOut, **PROBLEMS}, auth=WRITE, summary="Change facts; clocks recompute"
+)
+def update_facts(request, reference: str, body: Changes):
+    incident = _incident(request, reference)
+    _require(request, Capability.EDIT)
+    try:
+        incidents.update_incident(incident=incident, by=request.user, changes=body.changes)
+    except incidents.IncidentRefused as exc:
+        raise _refused(exc) from exc
+    return _out(incident)
+
+
+@router.post(
+    "/{reference}/classify", response={200: IncidentOut, **PROBLEMS}, auth=WRITE, summary="Definitive classification"
+)
+def classify(request, reference: str, body: ClassifyIn):
+    incident = _incident(request, reference)
+    _require(request, Capability.CLASSIFY)
+    try:
+        incidents.classify(incident=incident, level=body.level, reasoning=body.reasoning, by=request.user)
+    except incidents.IncidentRefused as exc:
+        raise _refused(exc) from exc
+    return _out(incident)
+
+
+@router.post(
+    "/{reference}/transition",
+    response={200: IncidentOut, **PROBLEMS},
+    auth=WRITE,
+    summary="Move through the lifecycle (409 lists what is missing)",
+)
+def transition(request, reference: str, body: TransitionIn):
+    incident = _incident(request, reference)
+    _require(request, Capability.EDIT)
+    try:
+        lifecycle.transition(incident=incident, to=body.to, reason=body.reason, by=request.user)
+    except lifecycle.TransitionRefused as exc:
+        raise _refused(exc, 409) from exc
+    return _out(incident)
+
+
+@router.get(
+    "/{reference}/obligations",
+    response={200: list[ObligationOut], **PROBLEMS},
+    auth=READ,
+    summary="Obligations and clocks",
+)
+def obligations(request, reference: str):
+    return _out(_incident(request, reference))["obligations"]
+
+
+@router.get("/{reference}/actions", response={200: list[ActionOut], **PROBLEMS}, auth=READ, summary="Actions taken")
+def actions(request, reference: str):
+    return list(_incident(request, reference).actions.all())
+
+
+@router.post(
+    "/{reference}/actions", response={201: ActionOut, **PROBLEMS}, auth=WRITE, summary="Record an action taken"
+)
+def add_action(request, reference: str, body: ActionIn):
+    incident = _incident(request, reference)
+    _require(request, Capability.EDIT)
+    try:
+        action = incidents.add_action(
+            incident=incident, description=body.description, taken_at=body.taken_at, by=request.user
+        )
+    except incidents.IncidentRefused as exc:
+        raise _refused(exc) from exc
+    return Status(201, action)
+
+
+@router.get(
+    "/{reference}/notifications",
+    response={200: list[NotificationOut], **PROBLEMS},
+    auth=READ,
+    summary="Notifications sent",
+)
+def list_notifications(request, reference: str):
+    return [
+        {
+            "recipient": n.recipient,
+            "channel": n.channel,
+            "sent_at": n.sent_at,
+            "reference": n.reference,
+            "summary": n.summary,
+            "rule_id": n.obligation.rule_id if n.obligation_id else None,
+        }
+        for n in _incident(request, reference).notifications.select_related("obligation")
+    ]
+
+
+@router.post(
+    "/{reference}/notifications",
+    response={201: NotificationOut, **PROBLEMS},
+    auth=WRITE,
+    summary="Record a notification sent (completes its obligation)",
+)
+def add_notification(request, reference: str, body: NotificationIn):
+    incident = _incident(request, reference)
+    _require(request, Capability.EDIT)
+    try:
+        row = notifications.record_notification(incident=incident, by=request.user, **body.dict())
+    except incidents.IncidentRefused as exc:
+        raise _refused(exc) from exc
+    return Status(201, {
+        "recipient": row.recipient,
+        "channel": row.channel,
+        "sent_at": row.sent_at,
+        "reference": row.reference,
+        "summary": row.summary,
+        "rule_id": body.rule_id,
+    })
+
+
+assess_router = Router(tags=["assessment"])
+
+
+@assess_router.post(
+    "",
+    response={200: dict[str, Any], **PROBLEMS},
+    auth=READ,
+    summary="What-if: assess facts and store nothing (same as `incidentdesk assess`)",
+)
+def assess_facts(request, facts: IncidentFacts):
+    return assess(facts).as_dict()

@@ -1,0 +1,52 @@
+"""API: the AI tool inventory."""
+
+from ninja import Field, Router, Schema, Status
+
+from incidentdesk.accounts.permissions import Capability, can
+from incidentdesk.api import PROBLEMS, READ, WRITE, Problem
+
+from . import services
+from .models import AITool, RiskClass
+
+router = Router(tags=["inventory"])
+
+
+class ToolIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    provider: str = ""
+    version: str = ""
+    purpose: str = ""
+    approved: bool = True
+    risk_class: RiskClass = RiskClass.MINIMAL
+    data_classes_allowed: list[str] = []
+    owner: str = ""
+    provider_incident_contact: str = ""
+    rollback_procedure: str = ""
+
+
+class ToolOut(ToolIn):
+    id: int
+
+
+@router.get("", response={200: list[ToolOut], **PROBLEMS}, auth=READ, summary="The inventory")
+def list_tools(request):
+    return list(AITool.objects.all())
+
+
+@router.get("/{tool_id}", response={200: ToolOut, **PROBLEMS}, auth=READ, summary="One tool")
+def read_tool(request, tool_id: int):
+    tool = AITool.objects.filter(pk=tool_id).first()
+    if tool is None:
+        raise Problem(404, "Not found", f"No tool {tool_id}")
+    return tool
+
+
+@router.post("", response={201: ToolOut, **PROBLEMS}, auth=WRITE, summary="Add a tool")
+def add_tool(request, body: ToolIn):
+    if not can(request.user, Capability.MANAGE_INVENTORY):
+        raise Problem(403, "Forbidden", "The token owner's role does not allow changing the inventory")
+    try:
+        tool = services.save_tool(by=request.user, **body.dict())
+    except services.ToolRefused as exc:
+        raise Problem(422, "Refused", str(exc)) from exc
+    return Status(201, tool)
