@@ -46,7 +46,7 @@ class ProblemOut(Schema):
 
 
 #: Error responses every endpoint may give, declared so the OpenAPI document is complete.
-PROBLEMS = {status: ProblemOut for status in (401, 403, 404, 409, 422)}
+PROBLEMS = {status: ProblemOut for status in (401, 403, 404, 409, 413, 422)}
 
 
 class Problem(Exception):
@@ -112,6 +112,10 @@ def _routers() -> None:
     api.add_router("/incidents", incidents)
     api.add_router("/inventory", inventory)
     api.add_router("/assess", assess_router)
+
+    from incidentdesk.intake.api import router as intake
+
+    api.add_router("/intake", intake)
 
 
 _routers()

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "incidentdesk.capa",
     "incidentdesk.lessons",
     "incidentdesk.documents",
+    "incidentdesk.intake",
     "incidentdesk.cli",
 ]
 
@@ -169,6 +170,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form data; uploads get their own limit
+INTAKE_DEDUP_MINUTES = int(env("INCIDENTDESK_INTAKE_DEDUP_MINUTES", "60"))
+INTAKE_MAX_BYTES = 262_144  # one alert payload; Alertmanager batches stay far below this
+REPORTS_PER_HOUR = int(env("INCIDENTDESK_REPORTS_PER_HOUR", "5"))  # reporting channel, per address
 EVIDENCE_DIR = Path(env("INCIDENTDESK_EVIDENCE_DIR", str(DATA_DIR / "evidence")))
 EVIDENCE_MAX_BYTES = int(env("INCIDENTDESK_EVIDENCE_MAX_MB", "25")) * 1_000_000
 

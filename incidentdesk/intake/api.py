@@ -1,0 +1,41 @@
+"""API: monitoring intake. ``POST /api/intake/alerts?source=<slug>`` with an intake-scoped token."""
+
+from django.conf import settings
+from ninja import Query, Router, Schema, Status
+
+from incidentdesk.api import INTAKE, PROBLEMS, Problem
+
+from . import services
+from .models import AlertSource
+
+router = Router(tags=["intake"])
+
+
+class SourceQuery(Schema):
+    source: str
+
+
+class Received(Schema):
+    received: int
+    created: int
+    deduplicated: int
+    promoted: int
+
+
+@router.post("/alerts", response={202: Received, **PROBLEMS}, auth=INTAKE,
+             summary="Receive alerts (generic JSON or Alertmanager webhook); optional HMAC signature",
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": {"type": "object"}}}}})
+def receive_alerts(request, query: Query[SourceQuery]):
+    if len(request.body) > settings.INTAKE_MAX_BYTES:
+        raise Problem(413, "Payload too large", f"at most {settings.INTAKE_MAX_BYTES} bytes")
+    source = AlertSource.objects.filter(slug=query.source).first()
+    if source is None:
+        raise Problem(404, "Not found", f"No alert source {query.source!r}; create it in the triage settings")
+    if not services.signature_ok(source, request.body, request.headers.get("X-IncidentDesk-Signature", "")):
+        raise Problem(401, "Bad signature", "X-IncidentDesk-Signature must be sha256=<HMAC of the body>")
+    try:
+        counts = services.receive(source=source, body=request.body)
+    except services.PayloadRefused as exc:
+        raise Problem(422, "Not an alert", str(exc)) from exc
+    return Status(202, counts)

@@ -1,0 +1,93 @@
+"""Read alert payloads: Prometheus Alertmanager's webhook (version 4) or a generic JSON alert.
+
+Each alert becomes ``Signal(fingerprint, title, details, labels, values, at)``. Anything else is
+refused with a message that says what was expected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+class PayloadRefused(ValueError):
+    """The payload is not an alert we can read; the message says why."""
+
+
+@dataclass
+class Signal:
+    fingerprint: str
+    title: str
+    details: str
+    labels: dict[str, str]
+    values: dict[str, float] = field(default_factory=dict)
+    at: datetime | None = None
+
+
+def _time(value: Any) -> datetime | None:
+    if not value or not isinstance(value, str) or value.startswith("0001-"):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise PayloadRefused(f"startsAt/at: not an ISO 8601 time: {value[:40]!r}") from exc
+    return parsed.astimezone(UTC) if parsed.tzinfo else None
+
+
+def _strings(value: Any, name: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise PayloadRefused(f"{name}: expected an object of strings")
+    return {k: str(v)[:500] for k, v in value.items()}
+
+
+def _fingerprint(labels: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(labels, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _numbers(labels: dict[str, str], values: Any) -> dict[str, float]:
+    numbers: dict[str, float] = {}
+    for key, value in {**labels, **(values if isinstance(values, dict) else {})}.items():
+        try:
+            numbers[key] = float(value)
+        except (TypeError, ValueError):
+            continue
+    return numbers
+
+
+def parse(body: bytes) -> list[Signal]:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PayloadRefused("the body is not JSON") from exc
+    if isinstance(data, dict) and isinstance(data.get("alerts"), list):  # Alertmanager webhook
+        signals = []
+        for alert in data["alerts"][:1000]:
+            if not isinstance(alert, dict):
+                raise PayloadRefused("alerts: each alert must be an object")
+            if alert.get("status") == "resolved":
+                continue
+            labels = _strings(alert.get("labels"), "labels")
+            notes = _strings(alert.get("annotations"), "annotations")
+            title = notes.get("summary") or labels.get("alertname") or "Alert"
+            signals.append(Signal(fingerprint=str(alert.get("fingerprint") or _fingerprint(labels))[:128],
+                                  title=title[:200], details=notes.get("description", ""), labels=labels,
+                                  values=_numbers(labels, None), at=_time(alert.get("startsAt"))))
+        return signals
+    if isinstance(data, dict) and isinstance(data.get("title"), str) and data["title"].strip():  # generic
+        labels = _strings(data.get("labels"), "labels")
+        fingerprint = data.get("fingerprint")
+        if fingerprint is not None and not isinstance(fingerprint, str):
+            raise PayloadRefused("fingerprint: expected a string")
+        details = data.get("details", "")
+        if not isinstance(details, str):
+            raise PayloadRefused("details: expected a string")
+        return [Signal(fingerprint=(fingerprint or _fingerprint(labels | {"title": data["title"]}))[:128],
+                       title=data["title"][:200], details=details[:10000], labels=labels,
+                       values=_numbers(labels, data.get("values")), at=_time(data.get("at")))]
+    raise PayloadRefused('expected an Alertmanager webhook ({"alerts": [...]}) or a generic alert '
+                         '({"title": "...", "details": "...", "labels": {...}, "fingerprint": "..."})')

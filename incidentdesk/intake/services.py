@@ -1,0 +1,128 @@
+"""Receive alerts and reports into the triage queue; promote to an incident or dismiss with a reason."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from incidentdesk.audit import services as audit
+from incidentdesk.incidents import services as incidents
+from incidentdesk.incidents.models import DetectionSource, Incident
+
+from .models import AlertSource, Kind, TriageItem, TriageStatus
+from .parsing import PayloadRefused, Signal, parse
+
+
+class TriageRefused(ValueError):
+    """The triage decision is not possible as asked; nothing changed."""
+
+
+def signature_ok(source: AlertSource, body: bytes, header: str) -> bool:
+    """``X-IncidentDesk-Signature: sha256=<hex HMAC-SHA256 of the raw body with the source's secret>``."""
+    if not source.hmac_secret:
+        return True
+    expected = "sha256=" + hmac.new(source.hmac_secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header or "")
+
+
+def _reference(prefix: str) -> str:
+    return f"{prefix}-{timezone.now():%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def _matches(rule: dict[str, Any], signal: Signal) -> bool:
+    labels = rule.get("labels") or {}
+    minimum = rule.get("min") or {}
+    return (all(signal.labels.get(k) == str(v) for k, v in labels.items())
+            and all(signal.values.get(k, float("-inf")) >= float(v) for k, v in minimum.items()))
+
+
+def receive(*, source: AlertSource, body: bytes, now: datetime | None = None) -> dict[str, int]:
+    """Fold each alert into an open item with the same fingerprint seen within the window, or open one."""
+    now = now or timezone.now()
+    signals = parse(body)
+    window = now - timedelta(minutes=settings.INTAKE_DEDUP_MINUTES)
+    created = folded = promoted = 0
+    with transaction.atomic():
+        for signal in signals:
+            seen = signal.at or now
+            updated = TriageItem.objects.filter(
+                source=source, fingerprint=signal.fingerprint, status=TriageStatus.OPEN,
+                last_seen__gte=window).order_by().update(count=F("count") + 1, last_seen=now)
+            if updated:
+                folded += 1
+                continue
+            item = TriageItem.objects.create(
+                kind=Kind.ALERT, reference=_reference("ALR"), source=source, fingerprint=signal.fingerprint,
+                title=signal.title, details=signal.details, labels=signal.labels, first_seen=min(seen, now),
+                last_seen=now)
+            created += 1
+            if any(_matches(rule, signal) for rule in source.auto_rules or []):
+                promote(item=item, by=None, now=now)
+                promoted += 1
+    return {"received": len(signals), "created": created, "deduplicated": folded, "promoted": promoted}
+
+
+def report(*, title: str, details: str, contact: str = "", now: datetime | None = None) -> tuple[TriageItem, str]:
+    """A report through the public channel. Returns the item and the reporter's private follow token."""
+    now = now or timezone.now()
+    if not title.strip() or not details.strip():
+        raise TriageRefused("title and details: say what happened")
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        item = TriageItem.objects.create(
+            kind=Kind.REPORT, reference=_reference("RPT"), title=title.strip()[:200], details=details.strip(),
+            first_seen=now, last_seen=now, reporter_contact=contact.strip()[:200],
+            follow_digest=hashlib.sha256(token.encode()).hexdigest())
+        audit.record(action="report.received", object_type="triageitem", object_id=item.pk, by=None,
+                     after={"reference": item.reference, "title": item.title})
+    return item, token
+
+
+def followed(token: str) -> TriageItem | None:
+    return TriageItem.objects.filter(follow_digest=hashlib.sha256(token.encode()).hexdigest()).first()
+
+
+def promote(*, item: TriageItem, by: Any, now: datetime | None = None, facts: dict | None = None) -> Incident:
+    """Record an incident from the item, facts pre-filled; the item keeps a link to it."""
+    if item.status != TriageStatus.OPEN:
+        raise TriageRefused(f"{item.reference} is already {item.get_status_display().lower()}")
+    now = now or timezone.now()
+    source = DetectionSource.MONITORING if item.kind == Kind.ALERT else DetectionSource.THIRD_PARTY_REPORT
+    labels = "\n".join(f"{k}: {v}" for k, v in item.labels.items())
+    description = "\n\n".join(filter(None, [item.details, labels,
+                                            f"From {item.reference} ({item.count} alert(s) folded)."]))
+    with transaction.atomic():
+        incident = incidents.record_incident(title=item.title, description=description, by=by, now=now,
+                                             detected_at=min(item.first_seen, now), detection_source=source,
+                                             facts=facts or {})
+        item.status, item.incident, item.decided_at = TriageStatus.PROMOTED, incident, now
+        item.decided_by = by if getattr(by, "pk", None) else None
+        item.save()
+        audit.record(action="triage.promoted", object_type="triageitem", object_id=item.pk, by=by,
+                     incident_ref=incident.reference, after={"reference": item.reference})
+    return incident
+
+
+def dismiss(*, item: TriageItem, reason: str, by: Any) -> TriageItem:
+    if item.status != TriageStatus.OPEN:
+        raise TriageRefused(f"{item.reference} is already {item.get_status_display().lower()}")
+    if not reason.strip():
+        raise TriageRefused("reason: a dismissal needs a reason (it is the record of why this was no incident)")
+    with transaction.atomic():
+        item.status, item.dismissed_reason = TriageStatus.DISMISSED, reason.strip()
+        item.decided_at, item.decided_by = timezone.now(), by if getattr(by, "pk", None) else None
+        item.save()
+        audit.record(action="triage.dismissed", object_type="triageitem", object_id=item.pk, by=by,
+                     after={"reference": item.reference, "reason": item.dismissed_reason})
+    return item
+
+
+__all__ = ["PayloadRefused", "TriageRefused", "dismiss", "followed", "promote", "receive", "report"]

@@ -1,0 +1,133 @@
+"""Monitoring intake and the reporting channel: scopes, signatures, deduplication, promotion, limits."""
+
+import hashlib
+import hmac
+import json
+
+import pytest
+
+from conftest import table_counts
+from incidentdesk.accounts.tokens import create_token
+from incidentdesk.intake import services
+from incidentdesk.intake.models import AlertSource, TriageItem
+
+ALERTMANAGER = {"version": "4", "status": "firing", "receiver": "incidentdesk", "alerts": [
+    {"status": "firing", "labels": {"alertname": "ModelDrift", "model": "credit-scorer", "drift": "0.42"},
+     "annotations": {"summary": "Drift on credit-scorer", "description": "PSI 0.42 over 24 h"},
+     "startsAt": "2026-11-22T10:00:00Z", "fingerprint": "a1b2c3"},
+    {"status": "resolved", "labels": {"alertname": "Old"}, "annotations": {}, "startsAt": "2026-11-22T09:00:00Z"},
+]}
+
+
+@pytest.fixture
+def source(db):
+    return AlertSource.objects.create(name="Grafana", slug="grafana", hmac_secret="s3cret")
+
+
+@pytest.fixture
+def intake_token(people):
+    return create_token(user=people["manager"], name="grafana", scopes=["intake"], by=None)[1]
+
+
+def post(client, token, payload, *, secret="s3cret", slug="grafana", raw=None):
+    body = raw if raw is not None else json.dumps(payload).encode()
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return client.post(f"/api/intake/alerts?source={slug}", data=body, content_type="application/json",
+                       headers={"Authorization": f"Bearer {token}", "X-IncidentDesk-Signature": signature})
+
+
+def test_alertmanager_alerts_land_in_the_queue_and_repeats_are_folded(client, source, intake_token):
+    first = post(client, intake_token, ALERTMANAGER)
+    assert first.status_code == 202
+    assert first.json() == {"received": 1, "created": 1, "deduplicated": 0, "promoted": 0}
+    again = post(client, intake_token, ALERTMANAGER)
+    assert again.json()["deduplicated"] == 1
+    item = TriageItem.objects.get()
+    assert (item.count, item.title, item.fingerprint) == (2, "Drift on credit-scorer", "a1b2c3")
+
+
+def test_a_bad_signature_is_refused_and_nothing_is_stored(client, source, intake_token):
+    before = table_counts() | {"triage": TriageItem.objects.count()}
+    response = post(client, intake_token, ALERTMANAGER, secret="wrong")
+    assert response.status_code == 401
+    assert response.json()["title"] == "Bad signature"
+    assert table_counts() | {"triage": TriageItem.objects.count()} == before
+
+
+def test_a_read_token_cannot_send_alerts(client, source, people):
+    reader = create_token(user=people["manager"], name="r", scopes=["read"], by=None)[1]
+    assert post(client, reader, ALERTMANAGER).status_code == 401
+
+
+@pytest.mark.parametrize(("raw", "status"), [(b"not json", 422), (b'{"alerts": [1, 2]}', 422),
+                                             (b'{"hello": "world"}', 422), (b"x" * 300_000, 413)])
+def test_malformed_or_oversize_payloads_get_4xx_and_store_nothing(client, source, intake_token, raw, status):
+    response = post(client, intake_token, None, raw=raw)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    assert TriageItem.objects.count() == 0
+
+
+def test_a_generic_alert_is_accepted_without_signature_when_the_source_has_no_secret(client, db, intake_token):
+    AlertSource.objects.create(name="Script", slug="script")
+    response = client.post("/api/intake/alerts?source=script", data={"title": "Toxic output rate up",
+                           "details": "3% over 1 h", "labels": {"model": "chat"}}, content_type="application/json",
+                           headers={"Authorization": f"Bearer {intake_token}"})
+    assert response.status_code == 202
+    assert TriageItem.objects.get().labels == {"model": "chat"}
+
+
+def test_a_rule_promotes_a_drift_alert_above_its_threshold(source, manager):
+    source.auto_rules = [{"labels": {"alertname": "ModelDrift"}, "min": {"drift": 0.3}}]
+    source.save()
+    counts = services.receive(source=source, body=json.dumps(ALERTMANAGER).encode())
+    assert counts["promoted"] == 1
+    item = TriageItem.objects.get()
+    assert item.incident.detection_source == "monitoring"
+    assert "PSI 0.42" in item.incident.description
+
+
+def test_promoting_and_dismissing_from_the_queue(as_person, source, manager):
+    services.receive(source=source, body=json.dumps(ALERTMANAGER).encode())
+    item = TriageItem.objects.get()
+    client = as_person("manager")
+    response = client.post(f"/triage/{item.pk}/promote/")
+    item.refresh_from_db()
+    assert item.incident is not None
+    assert response["Location"] == f"/incidents/{item.incident.reference}/"
+    with pytest.raises(services.TriageRefused, match="already promoted"):
+        services.dismiss(item=item, reason="noise", by=manager)
+
+
+def test_a_dismissal_needs_a_reason(source, manager):
+    services.receive(source=source, body=json.dumps(ALERTMANAGER).encode())
+    item = TriageItem.objects.get()
+    with pytest.raises(services.TriageRefused, match="needs a reason"):
+        services.dismiss(item=item, reason=" ", by=manager)
+
+
+def test_the_reporting_channel_gives_a_reference_and_a_private_link(client, db):
+    response = client.post("/report/", {"title": "The chatbot refused my refund", "details": "It said 90 days.",
+                                        "contact": "", "website": ""})
+    page = response.content.decode()
+    item = TriageItem.objects.get()
+    assert item.reference in page
+    link = page.split('id="follow-link">')[1].split("<")[0]
+    follow = client.get(link.replace("http://testserver", ""))
+    assert "Waiting for review" in follow.content.decode()
+    assert client.get("/report/follow/not-a-token/").status_code == 404
+
+
+def test_the_honeypot_stores_nothing(client, db):
+    client.post("/report/", {"title": "Buy now", "details": "spam", "website": "http://spam.example"})
+    assert TriageItem.objects.count() == 0
+
+
+def test_the_reporting_channel_is_rate_limited(client, db, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REPORTS_PER_HOUR = 2
+    statuses = [client.post("/report/", {"title": f"Concern {n}", "details": "x"}).status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+    assert TriageItem.objects.count() == 2

@@ -1,0 +1,82 @@
+"""The triage queue (signed in) and the public reporting channel (no account needed)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from incidentdesk.accounts.permissions import Capability
+from incidentdesk.incidents.views import require
+
+from . import services
+from .forms import DismissForm, ReportForm
+from .models import TriageItem, TriageStatus
+
+
+@login_required
+def queue(request):
+    require(request, Capability.VIEW_REGISTER)
+    items = TriageItem.objects.filter(status=TriageStatus.OPEN).select_related("source")[:200]
+    decided = TriageItem.objects.exclude(status=TriageStatus.OPEN).select_related("incident")[:50]
+    return render(request, "intake/queue.html", {"items": items, "decided": decided})
+
+
+@login_required
+@require_POST
+def promote(request, pk: int):
+    require(request, Capability.RECORD)
+    item = get_object_or_404(TriageItem, pk=pk)
+    try:
+        incident = services.promote(item=item, by=request.user)
+    except (services.TriageRefused, ValueError) as exc:
+        messages.error(request, str(exc))
+        return redirect("triage")
+    messages.success(request, f"{item.reference} is now {incident.reference}; complete its facts.")
+    return redirect("incident-workspace", incident.reference)
+
+
+@login_required
+@require_POST
+def dismiss(request, pk: int):
+    require(request, Capability.EDIT)
+    item = get_object_or_404(TriageItem, pk=pk)
+    form = DismissForm(request.POST)
+    try:
+        services.dismiss(item=item, reason=form.data.get("reason", ""), by=request.user)
+    except services.TriageRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{item.reference} dismissed.")
+    return redirect("triage")
+
+
+def _address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def report(request):
+    """Anyone may report an AI concern (ISO/IEC 42001 A.3.3). Rate-limited per address; a honeypot traps bots."""
+    form = ReportForm(request.POST or None)
+    if request.method == "POST":
+        key = f"report:{_address(request)}:{timezone.now():%Y%m%d%H}"
+        if cache.get_or_set(key, 0, 3600) >= settings.REPORTS_PER_HOUR:
+            return render(request, "intake/report.html", {"form": form, "limited": True}, status=429)
+        cache.incr(key)
+        if form.is_valid():
+            if form.cleaned_data["website"]:
+                return render(request, "intake/reported.html", {"reference": None, "link": None})
+            item, token = services.report(title=form.cleaned_data["title"], details=form.cleaned_data["details"],
+                                          contact=form.cleaned_data["contact"])
+            link = request.build_absolute_uri(f"/report/follow/{token}/")
+            return render(request, "intake/reported.html", {"reference": item.reference, "link": link})
+    return render(request, "intake/report.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def follow(request, token: str):
+    item = services.followed(token)
+    if item is None:
+        return render(request, "intake/follow.html", {"item": None}, status=404)
+    return render(request, "intake/follow.html", {"item": item})
