@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/incidentdesk migrate --verbosity 0
 	$(BIN)/incidentdesk demo
-	@echo "IncidentDesk runs at http://127.0.0.1:8000  (stop with Ctrl-C)"
+	@echo "IncidentDesk runs at http://127.0.0.1:8000 with its background worker and reminders (stop with Ctrl-C)"
+	$(BIN)/incidentdesk db_worker --interval 5 > var/worker.log 2>&1 & WORKER=$$!; \
+	$(BIN)/incidentdesk remind --loop 60 > var/reminders.log 2>&1 & REMIND=$$!; \
+	trap 'kill $$WORKER $$REMIND 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/incidentdesk runserver 127.0.0.1:8000
 
 test: $(STAMP)

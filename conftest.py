@@ -5,15 +5,21 @@ from datetime import UTC, datetime
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright runs an event loop (stack notes)
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+  # sync Playwright runs an event loop (stack notes)
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """Argon2 is deliberately slow; tests that create many logins use a fast hasher instead."""
+    """Argon2 is deliberately slow; tests that create many logins use a fast hasher instead.
+
+    Tasks run at enqueue time (no worker in tests), and retries do not wait.
+    """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.DELIVERY_BACKOFF_SECONDS = 0
 
 
 @pytest.fixture

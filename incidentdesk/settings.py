@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "incidentdesk.lessons",
     "incidentdesk.documents",
     "incidentdesk.intake",
+    "incidentdesk.reminders",
+    "django_tasks",
+    "django_tasks_db",
     "incidentdesk.cli",
 ]
 
@@ -170,6 +173,23 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form data; uploads get their own limit
+# Background work: django-tasks with the database backend (a worker: `incidentdesk db_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+                     if env("INCIDENTDESK_TASKS", "database") == "immediate" else "django_tasks_db.DatabaseBackend"}}
+BASE_URL = env("INCIDENTDESK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The demo prints mail to the console unless an SMTP host is given; production sends through SMTP.
+EMAIL_BACKEND = ("django.core.mail.backends.console.EmailBackend" if DEBUG and not env("INCIDENTDESK_SMTP_HOST")
+                 else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("INCIDENTDESK_SMTP_HOST", "localhost")
+EMAIL_PORT = int(env("INCIDENTDESK_SMTP_PORT", "25"))
+EMAIL_HOST_USER = env("INCIDENTDESK_SMTP_USER")
+EMAIL_HOST_PASSWORD = env("INCIDENTDESK_SMTP_PASSWORD")
+EMAIL_USE_TLS = env_bool("INCIDENTDESK_SMTP_TLS", False)
+DEFAULT_FROM_EMAIL = env("INCIDENTDESK_FROM_EMAIL", "incidentdesk@localhost")
+EMAIL_TIMEOUT = 10
+DELIVERY_ATTEMPTS = 4
+DELIVERY_BACKOFF_SECONDS = float(env("INCIDENTDESK_DELIVERY_BACKOFF_SECONDS", "2"))
+DELIVERY_TIMEOUT_SECONDS = 10
 INTAKE_DEDUP_MINUTES = int(env("INCIDENTDESK_INTAKE_DEDUP_MINUTES", "60"))
 INTAKE_MAX_BYTES = 262_144  # one alert payload; Alertmanager batches stay far below this
 REPORTS_PER_HOUR = int(env("INCIDENTDESK_REPORTS_PER_HOUR", "5"))  # reporting channel, per address

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from incidentdesk.reminders.models import CalendarFeed, Preference
+
 from . import tokens
 from .models import ApiToken, Scope
 
@@ -27,7 +29,9 @@ def account(request):
         else:
             form = TokenForm()
     return render(request, "accounts/account.html", {
-        "form": form, "shown": shown, "tokens": ApiToken.objects.filter(user=request.user)})
+        "form": form, "shown": shown, "tokens": ApiToken.objects.filter(user=request.user),
+        "pref": Preference.objects.filter(user=request.user).first(),
+        "has_feed": CalendarFeed.objects.filter(user=request.user).exists()})
 
 
 @login_required

@@ -48,6 +48,9 @@ class Organisation(models.Model):
     sb53_frontier_developer = models.BooleanField("Frontier developer under California SB 53", default=False)
     raise_frontier_developer = models.BooleanField("Frontier developer under New York's RAISE Act", default=False)
     gpai_systemic_risk_provider = models.BooleanField("Provider of a GPAI model with systemic risk", default=False)
+    procedure_reviewed_on = models.DateField(null=True, blank=True,
+                                             help_text="Last annual review of the incident procedure (seed §9)")
+    tabletop_done_on = models.DateField(null=True, blank=True, help_text="Last tabletop exercise (seed §9)")
     retention_years = models.PositiveSmallIntegerField(default=5, help_text="Seed procedure §8: at least 5 years")
     updated_at = models.DateTimeField(auto_now=True)
 

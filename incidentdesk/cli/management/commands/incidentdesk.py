@@ -405,6 +405,23 @@ class Command(TyperCommand):
                 for u in get_user_model().objects.order_by("username")]
         self.emit(rows, as_json, "\n".join(f"{r['username']:<20} {r['role']}" for r in rows) or "Nobody yet.")
 
+    @command()
+    def remind(
+        self,
+        loop: Annotated[int, typer.Option(help="Repeat every this many seconds (0: one pass)")] = 0,
+    ):
+        """Plan reminders (50%, 80%, due, overdue escalation, yearly reviews), claim due ones, enqueue them."""
+        import time as clock
+
+        from incidentdesk.reminders.runner import tick
+
+        while True:
+            claimed = tick()
+            self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} {claimed} reminder(s) handed to the worker.")
+            if not loop:
+                return
+            clock.sleep(loop)
+
     @group(help="Personal API tokens (shown once, stored hashed)")
     def token(self):
         pass

@@ -1,0 +1,58 @@
+"""A private iCalendar feed of the clocks a person can see, so deadlines appear in their own calendar."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from icalendar import Alarm, Calendar, Event
+
+from incidentdesk.incidents.access import visible_incidents
+from incidentdesk.obligations.models import Obligation, ObligationStatus
+
+from .models import CalendarFeed
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_feed(user: Any) -> str:
+    """Create (or replace) the person's feed; returns the token for the link, shown once."""
+    token = secrets.token_urlsafe(24)
+    CalendarFeed.objects.update_or_create(user=user, defaults={"digest": _digest(token)})
+    return token
+
+
+def owner(token: str) -> Any | None:
+    feed = CalendarFeed.objects.select_related("user").filter(digest=_digest(token)).first()
+    return feed.user if feed and feed.user.is_active else None
+
+
+def feed(user: Any) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//IncidentDesk//clocks//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "IncidentDesk clocks")
+    clocks = (Obligation.objects.filter(incident__in=visible_incidents(user), due_at__isnull=False,
+                                        status__in=[ObligationStatus.PENDING, ObligationStatus.MAY_APPLY])
+              .select_related("incident").order_by("due_at")[:2000])
+    for o in clocks:
+        event = Event()
+        event.add("uid", f"{o.incident.reference}-{o.rule_id}@incidentdesk")
+        event.add("summary", f"{o.incident.reference}: {o.action}" + (" (may apply)" if o.status == "may_apply"
+                                                                       else ""))
+        event.add("dtstart", o.due_at)
+        event.add("dtend", o.due_at)
+        event.add("description", f"{o.citation}\n{settings.BASE_URL}/incidents/{o.incident.reference}/")
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", o.action)
+        # Ring when 80% of the time has run (or an hour before, when the clock start is not known).
+        alarm.add("trigger", -(o.due_at - o.clock_start_at) / 5 if o.clock_start_at else -timedelta(hours=1))
+        event.add_component(alarm)
+        calendar.add_component(event)
+    return calendar.to_ical()

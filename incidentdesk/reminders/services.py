@@ -1,0 +1,108 @@
+"""Which reminders are due, who receives them and what they say. No sending here (see tasks.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Min, Q
+from django.utils import timezone
+
+from incidentdesk.accounts.models import Role
+from incidentdesk.contacts.models import Contact
+from incidentdesk.obligations.models import Obligation, ObligationStatus
+from incidentdesk.organisation.models import Organisation
+
+from .models import Reminder, ReminderKind
+
+ESCALATE_AFTER = timedelta(hours=1)
+YEAR = timedelta(days=365)
+
+
+def _clock_times(obligation: Obligation) -> list[tuple[str, datetime]]:
+    start, due = obligation.clock_start_at, obligation.due_at
+    times = [(ReminderKind.DUE, due), (ReminderKind.OVERDUE, due + ESCALATE_AFTER)]
+    if start and due > start:
+        span = due - start
+        times += [(ReminderKind.HALF, start + span / 2), (ReminderKind.EIGHTY, start + span * 4 / 5)]
+    return times
+
+
+def _yearly(today: date) -> list[tuple[str, datetime]]:
+    org = Organisation.objects.filter(pk=1).first()
+    if org is None:
+        return []
+    created = timezone.localtime(org.updated_at).date() if org.updated_at else today
+    oldest = Contact.objects.aggregate(oldest=Min("last_verified_on"))["oldest"]
+    due = {ReminderKind.PROCEDURE_REVIEW: (org.procedure_reviewed_on or created) + YEAR,
+           ReminderKind.TABLETOP: (org.tabletop_done_on or created) + YEAR}
+    if oldest:
+        due[ReminderKind.CONTACTS_REVIEW] = oldest + YEAR
+    return [(kind, timezone.make_aware(datetime.combine(day, time(9)))) for kind, day in due.items()]
+
+
+def plan(now: datetime | None = None) -> int:
+    """Create the reminder rows that should exist now (idempotent: existing rows are left alone)."""
+    now = now or timezone.now()
+    rows = []
+    clocks = Obligation.objects.filter(status=ObligationStatus.PENDING, due_at__isnull=False,
+                                       due_at__gte=now - timedelta(days=30))
+    for obligation in clocks.only("pk", "clock_start_at", "due_at"):
+        rows += [Reminder(obligation=obligation, kind=kind, due_at=at) for kind, at in _clock_times(obligation)]
+    rows += [Reminder(kind=kind, due_at=at) for kind, at in _yearly(timezone.localdate(now))]
+    return len(Reminder.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def due(now: datetime | None = None) -> list[Reminder]:
+    """Unsent reminders whose time has come, for clocks still running (a done clock needs no reminder)."""
+    now = now or timezone.now()
+    return list(Reminder.objects.filter(sent_at__isnull=True, due_at__lte=now)
+                .filter(Q(obligation__isnull=True) | Q(obligation__status=ObligationStatus.PENDING,
+                                                       obligation__completed_at__isnull=True))
+                .select_related("obligation__incident"))
+
+
+def claim(reminder: Reminder, now: datetime | None = None) -> bool:
+    """Mark it sent before sending. Only one caller ever wins, even across worker restarts."""
+    return Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(sent_at=now or timezone.now()) == 1
+
+
+def recipients(reminder: Reminder) -> list[Any]:
+    """Incident managers and administrators; for a restricted incident, only the people named on it."""
+    users = get_user_model().objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(person__role__in=[Role.ADMINISTRATOR, Role.INCIDENT_MANAGER]))
+    incident = reminder.obligation.incident if reminder.obligation_id else None
+    if incident is not None and incident.restricted:
+        users = users.filter(incident_access__incident=incident)
+    return list(users.distinct())
+
+
+def escalation_contacts(reminder: Reminder) -> list[Contact]:
+    """When a clock is overdue: the management contacts, in escalation order (seed §7)."""
+    if reminder.kind != ReminderKind.OVERDUE:
+        return []
+    return list(Contact.objects.filter(kind="management").exclude(email="").order_by("escalation_order"))
+
+
+@dataclass
+class Message:
+    subject: str
+    body: str
+
+
+def message(reminder: Reminder, base_url: str = "") -> Message:
+    if reminder.obligation_id is None:
+        text = {ReminderKind.PROCEDURE_REVIEW: "The incident procedure is due for its annual review (seed §9).",
+                ReminderKind.CONTACTS_REVIEW: "A contact in the escalation directory was last verified a year ago.",
+                ReminderKind.TABLETOP: "The yearly tabletop exercise is due (seed §9)."}[reminder.kind]
+        return Message(subject=f"[IncidentDesk] {reminder.get_kind_display()}", body=text)
+    o = reminder.obligation
+    incident = o.incident
+    when = timezone.localtime(o.due_at)
+    subject = f"[IncidentDesk] {incident.reference}: {o.action[:80]} — {reminder.get_kind_display().lower()}"
+    body = (f"Reminder: {reminder.get_kind_display()}\n\n"
+            f"{incident.reference} · {incident.title}\n\n{o.action}\nDue: {when:%Y-%m-%d %H:%M %Z} ({o.citation})\n"
+            f"Recipient of the notification: {o.recipient}\n\n{base_url}/incidents/{incident.reference}/")
+    return Message(subject=subject, body=body)
