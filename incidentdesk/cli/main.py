@@ -4,7 +4,7 @@ import os
 import sys
 
 DJANGO_COMMANDS = {"runserver", "migrate", "createsuperuser", "changepassword", "check", "collectstatic", "shell",
-                   "dbshell", "showmigrations"}
+                   "dbshell", "showmigrations", "db_worker", "axes_reset", "axes_reset_username"}
 
 
 def main() -> None:
