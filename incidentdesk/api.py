@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from incidentdesk.accounts.tokens import authenticate
@@ -64,8 +65,35 @@ def problem(request: HttpRequest, status: int, title: str, detail: str = "", err
     return JsonResponse(body, status=status, content_type="application/problem+json")
 
 
+def has_nul(value) -> bool:
+    """True if a NUL character hides anywhere in the value (PostgreSQL text cannot store it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+class StrictParser(Parser):
+    """JSON bodies and query strings, refusing NUL characters with a 422 before anything is stored."""
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        if has_nul(data):
+            raise NinjaValidationError([{"loc": ["body"], "msg": "text may not contain NUL characters"}])
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        if has_nul(result):
+            raise NinjaValidationError([{"loc": ["query"], "msg": "text may not contain NUL characters"}])
+        return result
+
+
 api = NinjaAPI(title="IncidentDesk API", version="1", docs_url="/docs", urls_namespace="api",
-               description=__doc__)
+               description=__doc__, parser=StrictParser())
 
 
 @api.exception_handler(Problem)

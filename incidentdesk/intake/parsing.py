@@ -64,6 +64,8 @@ def parse(body: bytes) -> list[Signal]:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise PayloadRefused("the body is not JSON") from exc
+    if "\\u0000" in body.decode("utf-8", "replace"):
+        raise PayloadRefused("text may not contain NUL characters")
     if isinstance(data, dict) and isinstance(data.get("alerts"), list):  # Alertmanager webhook
         signals = []
         for alert in data["alerts"][:1000]:

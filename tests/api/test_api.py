@@ -131,3 +131,13 @@ def test_the_docs_page_uses_no_cdn(client, db):
     page = client.get("/api/docs").content.decode()
     assert "cdn.jsdelivr.net" not in page
     assert client.get("/api/openapi.json").json()["info"]["title"] == "IncidentDesk API"
+
+
+def test_a_nul_character_is_refused_before_it_reaches_the_database(client, token):
+    text = token()
+    before = table_counts()
+    response = call(client, "post", "/incidents", text, json=BODY | {"title": "bad\u0000title"})
+    assert response.status_code == 422
+    assert "NUL" in response.json()["detail"]
+    assert call(client, "get", "/incidents", text, data={"q": "a\x00b"}).status_code in (400, 422)
+    assert table_counts() == before

@@ -131,3 +131,9 @@ def test_the_reporting_channel_is_rate_limited(client, db, settings):
     statuses = [client.post("/report/", {"title": f"Concern {n}", "details": "x"}).status_code for n in range(3)]
     assert statuses == [200, 200, 429]
     assert TriageItem.objects.count() == 2
+
+
+def test_a_nul_character_in_an_alert_is_refused(client, source, intake_token):
+    response = post(client, intake_token, {"title": "bad\u0000alert"})
+    assert response.status_code == 422
+    assert TriageItem.objects.count() == 0
