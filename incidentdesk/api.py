@@ -76,13 +76,17 @@ def has_nul(value) -> bool:
     return False
 
 
+class NulRefused(ValueError):
+    """Text with a NUL character; answered as a 422."""
+
+
 class StrictParser(Parser):
     """JSON bodies and query strings, refusing NUL characters with a 422 before anything is stored."""
 
     def parse_body(self, request: HttpRequest):
         data = super().parse_body(request)
         if has_nul(data):
-            raise NinjaValidationError([{"loc": ["body"], "msg": "text may not contain NUL characters"}])
+            raise NulRefused("text may not contain NUL characters")  # ninja wraps it in HttpError(400)
         return data
 
     def parse_querydict(self, data, list_fields, request):
@@ -119,6 +123,8 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, NulRefused):
+        return problem(request, 422, "Invalid request", str(exc.__cause__))
     return problem(request, exc.status_code, str(exc))
 
 
