@@ -6,7 +6,7 @@ level 4 entry is a tabletop scenario and says so. Times are relative to now, so 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from incidentdesk.accounts.models import Role
 from incidentdesk.accounts.services import add_person
+from incidentdesk.contacts.services import save_contact
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.access import restrict
 from incidentdesk.incidents.models import Incident
@@ -24,6 +25,17 @@ from incidentdesk.organisation.models import Organisation
 from incidentdesk.organisation.services import save_profile
 
 USERNAME, PASSWORD = "demo", "demo-incidentdesk"
+CONTACTS = [
+    dict(kind="supervisory_authority", name="Belgian Data Protection Authority (GBA/APD)",
+         email="contact@apd-gba.be", phone="+32 2 274 48 00",
+         how_to_reach="Breach notification form on the authority's website", last_verified_on=date(2026, 9, 1)),
+    dict(kind="tool_provider", name="OpenAI trust and safety", organisation="OpenAI",
+         how_to_reach="Trust portal; enterprise support", last_verified_on=date(2025, 6, 1)),
+    dict(kind="legal", name="External privacy counsel", organisation="Demo Law BV", email="counsel@example.org",
+         last_verified_on=date(2026, 3, 15)),
+    dict(kind="management", name="Founder", email="founder@demo.example", escalation_order=1,
+         last_verified_on=date(2026, 11, 1)),
+]
 #: One login per role, all with the demo password, so a visitor can see what each role sees.
 PEOPLE = [("manager", Role.INCIDENT_MANAGER), ("responder", Role.RESPONDER), ("viewer", Role.VIEWER),
           ("auditor", Role.AUDITOR), ("reporter", Role.REPORTER)]
@@ -149,7 +161,10 @@ def load() -> tuple[int, str, str]:
             save_profile(by=user, name="Demo AI Consultancy BV", country="BE", time_zone="Europe/Brussels",
                          supervisory_authority="Belgian DPA (GBA/APD), contact@apd-gba.be, +32 2 274 48 00",
                          ai_act_authority="BIPT (presumed market surveillance authority, pending Belgian law)",
-                         ai_act_role="both", gdpr_role="controller")
+                         ai_act_role="both", gdpr_role="controller",
+                         contact_point="Founder (contact point for data protection), privacy@demo.example")
+        for contact in CONTACTS:
+            save_contact(by=user, **contact)
         for tool in TOOLS:
             if not AITool.objects.filter(name=tool["name"]).exists():
                 save_tool(by=user, **tool)

@@ -54,12 +54,26 @@ def draft_page(request, reference: str, pk: int):
                 return redirect("draft", reference, new.pk)
     versions = NotificationDraft.objects.filter(incident=draft.incident, kind=draft.kind, rule_id=draft.rule_id)
     obligation = draft.incident.obligations.filter(rule_id=draft.rule_id).first() if draft.rule_id else None
-    send_form = SendForm(initial={"recipient": obligation.recipient if obligation else "",
+    send_form = SendForm(initial={"recipient": _recipient(obligation),
                                   "sent_at": timezone.localtime().replace(second=0, microsecond=0)})
     return render(request, "notifications/draft.html", {
         "draft": draft, "incident": draft.incident, "form": form, "send_form": send_form, "versions": versions,
         "preview": to_html(draft.body), "latest": versions.order_by("-version").first()},
         status=400 if form.errors else 200)
+
+
+def _recipient(obligation) -> str:
+    """Who to put on the form: the organisation's own authority where the profile names it."""
+    from incidentdesk.organisation.models import Organisation
+
+    if obligation is None:
+        return ""
+    org = Organisation.objects.filter(pk=1).first()
+    if obligation.rule_id == "GDPR-33-1-SA" and org and org.supervisory_authority:
+        return org.supervisory_authority
+    if obligation.regime == "ai_act" and obligation.rule_id.startswith("AIA-73") and org and org.ai_act_authority:
+        return org.ai_act_authority
+    return obligation.recipient
 
 
 @login_required
