@@ -44,7 +44,8 @@ class DocumentChange(models.Model):
     document = models.CharField(max_length=10, choices=Target.choices)
     changed_on = models.DateField()
     summary = models.TextField()
-    lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.PROTECT, related_name="changes")
+    # SET_NULL: the change log outlives an incident deleted at the end of its retention period.
+    lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
     recorded_by = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -406,6 +406,31 @@ class Command(TyperCommand):
         self.emit(rows, as_json, "\n".join(f"{r['username']:<20} {r['role']}" for r in rows) or "Nobody yet.")
 
     @command()
+    def retention(
+        self,
+        delete: Annotated[bool, typer.Option("--delete", help="Delete the incidents listed (asks to confirm)")] = False,
+        reason: Annotated[str, typer.Option(help="Why (recorded in the audit log)")] = "Retention period ended",
+        yes: Annotated[bool, typer.Option("--yes", help="Do not ask to confirm")] = False,
+    ):
+        """List closed incidents past the retention period; with --delete, delete them (logged)."""
+        from incidentdesk.incidents import retention as keep
+
+        rows = list(keep.past_retention())
+        for incident in rows:
+            self.stdout.write(f"{incident.reference}  {local(incident.detected_at)}  {incident.title}")
+        if not rows:
+            self.stdout.write("No closed incident is past the retention period.")
+            return
+        if not delete:
+            self.stdout.write(f"{len(rows)} incident(s) past retention; run with --delete to delete them.")
+            return
+        if not yes and not typer.confirm(f"Delete {len(rows)} incident(s) and their evidence files?"):
+            raise CommandError("nothing deleted")
+        for incident in rows:
+            keep.delete_incident(incident=incident, by=operator(), reason=reason)
+        self.stdout.write(f"Deleted {len(rows)} incident(s); the audit log records each deletion.")
+
+    @command()
     def remind(
         self,
         loop: Annotated[int, typer.Option(help="Repeat every this many seconds (0: one pass)")] = 0,

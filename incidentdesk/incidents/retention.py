@@ -1,0 +1,56 @@
+"""Retention: incidents past the organisation's retention period (seed §8: at least 5 years) are listed,
+and deleted only by an explicit, logged act. The audit chain keeps the record that they existed and
+who deleted them; evidence files are removed from disk with their rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from incidentdesk.audit import services as audit
+from incidentdesk.organisation.models import Organisation
+
+from .models import Incident, Status
+
+
+class RetentionRefused(ValueError):
+    """The deletion is not allowed; nothing was deleted."""
+
+
+def cutoff(now: datetime | None = None) -> datetime:
+    now = now or timezone.now()
+    years = Organisation.current().retention_years
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:  # 29 February
+        return now.replace(year=now.year - years, day=28)
+
+
+def past_retention(now: datetime | None = None):
+    """Closed incidents detected before the cutoff: the only ones that may be deleted."""
+    return Incident.objects.filter(status=Status.CLOSED, detected_at__lt=cutoff(now)).order_by("detected_at")
+
+
+def delete_incident(*, incident: Incident, by: Any, reason: str, now: datetime | None = None) -> None:
+    if not reason.strip():
+        raise RetentionRefused("reason: a deletion needs a reason")
+    if not past_retention(now).filter(pk=incident.pk).exists():
+        raise RetentionRefused(f"{incident.reference} is not closed or not yet past the retention period "
+                               f"({Organisation.current().retention_years} years)")
+    files = [e.file for e in incident.evidence.all()]
+    with transaction.atomic():
+        summary = {"reference": incident.reference, "title": incident.title, "detected_at": incident.detected_at,
+                   "severity_level": incident.severity_level, "evidence_sha256": [e.sha256 for e in
+                                                                                incident.evidence.all()]}
+        for evidence in incident.evidence.all():
+            evidence.custody.all().delete()
+        incident.evidence.all().delete()
+        incident.delete()
+        audit.record(action="incident.deleted", object_type="incident", object_id=summary["reference"], by=by,
+                     incident_ref=summary["reference"], before=summary, after={"reason": reason.strip()})
+    for handle in files:  # after the commit: a failed deletion leaves the files in place
+        handle.storage.delete(handle.name)

@@ -1,0 +1,73 @@
+"""Retention: only closed incidents past the retention period can be deleted, explicitly and logged."""
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from django.core.management import call_command
+
+from incidentdesk.audit.models import AuditEvent
+from incidentdesk.audit.services import verify
+from incidentdesk.incidents import retention
+from incidentdesk.incidents.models import Incident
+from incidentdesk.lessons.models import DocumentChange
+
+NOW = datetime(2032, 6, 1, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def evidence_dir(settings, tmp_path):
+    from django.utils.functional import empty
+
+    from incidentdesk.evidence.models import evidence_storage
+
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    evidence_storage._wrapped = empty
+    yield
+    evidence_storage._wrapped = empty
+
+
+@pytest.fixture
+def old_closed(record, manager):
+    from incidentdesk.evidence.services import add_evidence
+    from incidentdesk.lessons import services as lessons
+
+    incident = record(detected_at=datetime(2026, 11, 20, 8, tzinfo=UTC))
+    evidence = add_evidence(incident=incident, stream=io.BytesIO(b"log\n"), name="chat.log", by=manager)
+    lesson = lessons.propose(incident=incident, target="policy", text="No client data in chatbots", by=manager)
+    lessons.decide(lesson=lesson, accept=True, by=manager)
+    Incident.objects.filter(pk=incident.pk).update(status="closed")
+    return incident, evidence
+
+
+def test_a_closed_incident_past_retention_is_deleted_and_the_deletion_logged(old_closed, manager):
+    incident, evidence = old_closed
+    path = evidence.file.path
+    assert list(retention.past_retention(NOW)) == [incident]
+    retention.delete_incident(incident=incident, by=manager, reason="Five years passed", now=NOW)
+    assert not Incident.objects.filter(pk=incident.pk).exists()
+    event = AuditEvent.objects.get(action="incident.deleted")
+    assert evidence.sha256 in event.data
+    assert "Five years passed" in event.data
+    assert DocumentChange.objects.count() == 1  # the policy change log outlives the incident
+    import os
+
+    assert not os.path.exists(path)
+    assert verify().ok
+
+
+def test_an_incident_within_retention_cannot_be_deleted(old_closed, manager):
+    incident, _ = old_closed
+    with pytest.raises(retention.RetentionRefused, match="not yet past the retention period"):
+        retention.delete_incident(incident=incident, by=manager, reason="tidy", now=datetime(2027, 1, 1, tzinfo=UTC))
+    assert Incident.objects.filter(pk=incident.pk).exists()
+
+
+def test_the_cli_lists_before_it_deletes(old_closed, time_machine):
+    time_machine.move_to(NOW)
+    out = io.StringIO()
+    call_command("incidentdesk", "retention", stdout=out)
+    assert "1 incident(s) past retention" in out.getvalue()
+    assert Incident.objects.count() == 1
+    call_command("incidentdesk", "retention", "--delete", "--yes", stdout=out)
+    assert Incident.objects.count() == 0
