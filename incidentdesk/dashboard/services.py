@@ -11,6 +11,8 @@ from typing import Any
 from django.db.models import Count, F, Min, QuerySet
 from django.utils import timezone
 
+from incidentdesk.capa import services as capa
+from incidentdesk.containment.models import ContainmentAction
 from incidentdesk.incidents.access import visible_incidents
 from incidentdesk.incidents.models import ActionTaken, IncidentTool, Status
 from incidentdesk.obligations.models import Obligation, ObligationStatus
@@ -30,6 +32,7 @@ class Dashboard:
     per_tool: list[tuple[str, int]] = field(default_factory=list)
     median_hours_to_classify: float | None = None
     median_hours_to_contain: float | None = None
+    overdue_actions: list = field(default_factory=list)
     compliance: dict[str, Any] = field(default_factory=dict)
 
 
@@ -74,8 +77,12 @@ def build(*, user: Any, now: datetime | None = None) -> Dashboard:
                     .order_by("-n", "name")[:10])
     classified = [c - d for d, c in recent.filter(classified_at__isnull=False)
                   .values_list("detected_at", "classified_at")]
-    first_action = (ActionTaken.objects.filter(incident__in=recent).values("incident")
-                    .annotate(first=Min("taken_at")).values_list("incident__detected_at", "first"))
+    first_action = dict(ActionTaken.objects.filter(incident__in=recent).values("incident")
+                        .annotate(first=Min("taken_at")).values_list("incident", "first"))
+    for incident_id, first in (ContainmentAction.objects.filter(incident__in=recent).values("incident")
+                               .annotate(first=Min("taken_at")).values_list("incident", "first")):
+        first_action[incident_id] = min(first, first_action.get(incident_id, first))
+    detected = dict(recent.filter(pk__in=list(first_action)).values_list("pk", "detected_at"))
     return Dashboard(
         open_by_severity={level: by_level.get(level, 0) for level in LEVELS},
         open_by_status={s.label: by_status.get(s.value, 0) for s in Status if s != Status.CLOSED},
@@ -85,6 +92,8 @@ def build(*, user: Any, now: datetime | None = None) -> Dashboard:
         overdue_clocks=list(clocks.filter(due_at__lt=now).select_related("incident").order_by("due_at")[:10]),
         per_month={m: dict(c.most_common()) for m, c in per_month.items()}, per_tool=per_tool,
         median_hours_to_classify=_median_hours([d for d in classified if d >= timedelta(0)]),
-        median_hours_to_contain=_median_hours([a - d for d, a in first_action if a >= d]),
+        median_hours_to_contain=_median_hours([first_action[pk] - d for pk, d in detected.items()
+                                               if first_action[pk] >= d]),
+        overdue_actions=list(capa.overdue(timezone.localdate(now)).filter(incident__in=incidents)[:10]),
         compliance=compliance(Obligation.objects.filter(incident__in=recent)),
     )
