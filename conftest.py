@@ -20,6 +20,9 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.DELIVERY_BACKOFF_SECONDS = 0
+    from django.core.cache import cache
+
+    cache.clear()  # token and source lookups are cached per process
 
 
 @pytest.fixture

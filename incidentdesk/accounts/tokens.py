@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,6 +45,7 @@ def create_token(*, user: Any, name: str, scopes: list[str], by: Any) -> tuple[A
 
 
 def revoke_token(*, token: ApiToken, by: Any) -> ApiToken:
+    cache.delete(f"api-token:{token.prefix}")
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -52,12 +54,27 @@ def revoke_token(*, token: ApiToken, by: Any) -> ApiToken:
     return token
 
 
+#: Seconds a looked-up token is reused by this process (intake bursts); revoking clears it here at once
+#: and, in other server processes, within this time.
+CACHE_SECONDS = 30
+
+
+def _lookup(prefix: str) -> ApiToken | None:
+    key = f"api-token:{prefix}"
+    token = cache.get(key)
+    if token is None:
+        token = ApiToken.objects.select_related("user").filter(prefix=prefix, revoked_at__isnull=True).first()
+        if token is not None:
+            cache.set(key, token, CACHE_SECONDS)
+    return token
+
+
 def authenticate(text: str, scope: str) -> ApiToken | None:
     """The live token this text stands for, if it carries ``scope``; records when it was last used."""
     parts = text.split("_", 2)
     if len(parts) != 3 or parts[0] != "idk":
         return None
-    token = ApiToken.objects.select_related("user").filter(prefix=parts[1], revoked_at__isnull=True).first()
+    token = _lookup(parts[1])
     if token is None or not hmac.compare_digest(token.digest, _digest(parts[2])) or not token.user.is_active:
         return None
     if scope not in token.scopes:
@@ -65,4 +82,6 @@ def authenticate(text: str, scope: str) -> ApiToken | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # at most once a minute: no write per call
+        token.last_used_at = now
+        cache.set(f"api-token:{token.prefix}", token, CACHE_SECONDS)
     return token

@@ -1,6 +1,7 @@
 """API: monitoring intake. ``POST /api/intake/alerts?source=<slug>`` with an intake-scoped token."""
 
 from django.conf import settings
+from django.core.cache import cache
 from ninja import Query, Router, Schema, Status
 
 from incidentdesk.api import INTAKE, PROBLEMS, Problem
@@ -9,6 +10,17 @@ from . import services
 from .models import AlertSource
 
 router = Router(tags=["intake"])
+
+
+def cached_source(slug: str) -> AlertSource | None:
+    """Sources change rarely; a burst of alerts should not look each one up (30 s per process)."""
+    key = f"alert-source:{slug}"
+    source = cache.get(key)
+    if source is None:
+        source = AlertSource.objects.filter(slug=slug).first()
+        if source is not None:
+            cache.set(key, source, 30)
+    return source
 
 
 class SourceQuery(Schema):
@@ -29,7 +41,7 @@ class Received(Schema):
 def receive_alerts(request, query: Query[SourceQuery]):
     if len(request.body) > settings.INTAKE_MAX_BYTES:
         raise Problem(413, "Payload too large", f"at most {settings.INTAKE_MAX_BYTES} bytes")
-    source = AlertSource.objects.filter(slug=query.source).first()
+    source = cached_source(query.source)
     if source is None:
         raise Problem(404, "Not found", f"No alert source {query.source!r}; create it in the triage settings")
     if not services.signature_ok(source, request.body, request.headers.get("X-IncidentDesk-Signature", "")):

@@ -22,6 +22,12 @@ class AlertSource(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete(f"alert-source:{self.slug}")  # the intake endpoint caches sources for 30 s
+
 
 class Kind(models.TextChoices):
     ALERT = "alert", "Monitoring alert"
@@ -36,7 +42,7 @@ class TriageStatus(models.TextChoices):
 
 class TriageItem(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    reference = models.CharField(max_length=20, unique=True)
+    reference = models.CharField(max_length=32, unique=True)
     source = models.ForeignKey(AlertSource, null=True, blank=True, on_delete=models.PROTECT, related_name="items")
     fingerprint = models.CharField(max_length=128, blank=True)
     title = models.CharField(max_length=200)
