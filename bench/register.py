@@ -237,7 +237,7 @@ def measure(now: datetime, repeat: int) -> dict:
         results["list"][name] = {"p50": statistics.median(samples), "p95": p95(samples)}
 
     end = now + timedelta(hours=24)
-    due_count = len(list(due_between(now, end)))
+    due_count = len(list(due_between(now, end)))  # the dashboard's "due in the next 24 hours" rows
 
     def due_orm():
         list(due_between(now, end))

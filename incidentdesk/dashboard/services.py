@@ -16,6 +16,7 @@ from incidentdesk.containment.models import ContainmentAction
 from incidentdesk.incidents.access import visible_incidents
 from incidentdesk.incidents.models import ActionTaken, IncidentTool, Status
 from incidentdesk.obligations.models import Obligation, ObligationStatus
+from incidentdesk.obligations.services import due_between
 
 LEVELS = (1, 2, 3, 4)
 
@@ -33,6 +34,7 @@ class Dashboard:
     median_hours_to_classify: float | None = None
     median_hours_to_contain: float | None = None
     overdue_actions: list = field(default_factory=list)
+    due_soon: list = field(default_factory=list)
     compliance: dict[str, Any] = field(default_factory=dict)
 
 
@@ -94,6 +96,7 @@ def build(*, user: Any, now: datetime | None = None) -> Dashboard:
         median_hours_to_classify=_median_hours([d for d in classified if d >= timedelta(0)]),
         median_hours_to_contain=_median_hours([first_action[pk] - d for pk, d in detected.items()
                                                if first_action[pk] >= d]),
+        due_soon=list(due_between(now, now + timedelta(hours=24), incidents)[:10]),
         overdue_actions=list(capa.overdue(timezone.localdate(now)).filter(incident__in=incidents)[:10]),
         compliance=compliance(Obligation.objects.filter(incident__in=recent)),
     )

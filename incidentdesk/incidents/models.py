@@ -72,7 +72,8 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["-detected_at"], name="incident_detected"),
             models.Index(fields=["status", "-detected_at"], name="incident_status_detected"),
-            models.Index(fields=["severity_level", "-detected_at"], name="incident_severity_detected"),
+            # Descending both ways: the register's "most severe first" sort walks it without sorting.
+            models.Index(fields=["-severity_level", "-detected_at"], name="incident_severity_desc"),
             models.Index(fields=["status", "severity_level", "-detected_at"], name="incident_status_severity"),
             models.Index(fields=["restricted"], condition=models.Q(restricted=True), name="incident_restricted"),
         ]

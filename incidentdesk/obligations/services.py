@@ -96,10 +96,19 @@ CLOCK_FIELDS = ("rule_id", "rule_version", "regime", "action", "recipient", "cit
                 "incident__title", "incident__severity_level", "incident__restricted")
 
 
-def due_between(start: datetime, end: datetime) -> QuerySet[Obligation]:
-    """Pending obligations whose due time falls in [start, end), soonest first."""
-    return (Obligation.objects.filter(status=ObligationStatus.PENDING, due_at__gte=start, due_at__lt=end)
-            .select_related("incident").only(*CLOCK_FIELDS).order_by("due_at"))
+DUE_FIELDS = ("rule_id", "regime", "action", "citation", "due_at", "incident__reference", "incident__title")
+
+
+def due_between(start: datetime, end: datetime, incidents: QuerySet | None = None) -> QuerySet:
+    """Pending clocks due in [start, end), soonest first, as plain rows (the dashboard's "due soon" list).
+
+    Rows rather than model objects: hundreds of clocks can fall due in a day at scale, and building
+    objects cost most of the time (docs/performance.md).
+    """
+    qs = Obligation.objects.filter(status=ObligationStatus.PENDING, due_at__gte=start, due_at__lt=end)
+    if incidents is not None:
+        qs = qs.filter(incident__in=incidents)
+    return qs.order_by("due_at").values(*DUE_FIELDS)
 
 
 def open_clocks(now: datetime, horizon: timedelta | None = None) -> QuerySet[Obligation]:

@@ -58,3 +58,10 @@ def test_search_survives_a_migration_that_rebuilds_the_table(three):
     assert refs({"q": "discount"}) == [three[0].reference]
     Incident.objects.filter(pk=three[0].pk).update(title="Assistant promised a voucher")
     assert refs({"q": "voucher"}) == [three[0].reference]
+
+
+def test_the_regime_filter_keeps_incidents_where_the_regime_applies_or_may_apply(record):
+    personal = record(title="Personal data in a prompt", facts={"personal_data": {"involved": True}})
+    record(title="Wrong answer", facts={"published_externally": True, "personal_data": {"involved": False}})
+    assert refs({"regime": "gdpr"}) == [personal.reference]
+    assert refs({"regime": "gdpr", "sort": "severity"}) == [personal.reference]
