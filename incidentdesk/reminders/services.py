@@ -18,12 +18,14 @@ from incidentdesk.organisation.models import Organisation
 from .models import Reminder, ReminderKind
 
 ESCALATE_AFTER = timedelta(hours=1)
+ESCALATE_AGAIN_AFTER = timedelta(hours=24)
 YEAR = timedelta(days=365)
 
 
 def _clock_times(obligation: Obligation) -> list[tuple[str, datetime]]:
     start, due = obligation.clock_start_at, obligation.due_at
-    times = [(ReminderKind.DUE, due), (ReminderKind.OVERDUE, due + ESCALATE_AFTER)]
+    times = [(ReminderKind.DUE, due), (ReminderKind.OVERDUE, due + ESCALATE_AFTER),
+             (ReminderKind.STILL_OVERDUE, due + ESCALATE_AGAIN_AFTER)]
     if start and due > start:
         span = due - start
         times += [(ReminderKind.HALF, start + span / 2), (ReminderKind.EIGHTY, start + span * 4 / 5)]
@@ -80,10 +82,13 @@ def recipients(reminder: Reminder) -> list[Any]:
 
 
 def escalation_contacts(reminder: Reminder) -> list[Contact]:
-    """When a clock is overdue: the management contacts, in escalation order (seed §7)."""
-    if reminder.kind != ReminderKind.OVERDUE:
+    """When a clock is overdue, the management contacts in escalation order (seed §7): the first one an
+    hour after the deadline, the next one a day after. With a single contact, it gets both."""
+    step = {ReminderKind.OVERDUE: 0, ReminderKind.STILL_OVERDUE: 1}.get(reminder.kind)
+    if step is None:
         return []
-    return list(Contact.objects.filter(kind="management").exclude(email="").order_by("escalation_order"))
+    chain = list(Contact.objects.filter(kind="management").exclude(email="").order_by("escalation_order", "name"))
+    return [chain[min(step, len(chain) - 1)]] if chain else []
 
 
 @dataclass

@@ -58,7 +58,9 @@ def test_reminders_are_planned_at_half_eighty_due_and_overdue(clock):
     assert times["eighty"] == NOW + timedelta(hours=19, minutes=12)
     assert times["due"] == NOW + timedelta(hours=24)
     assert times["overdue"] == NOW + timedelta(hours=25)
-    assert services.plan(NOW) == 0 or Reminder.objects.filter(obligation=clock).count() == 4
+    assert times["still_overdue"] == NOW + timedelta(hours=48)
+    services.plan(NOW)
+    assert Reminder.objects.filter(obligation=clock).count() == 5
 
 
 def test_a_reminder_is_sent_once_even_if_the_worker_restarts(clock, smtp):
@@ -148,3 +150,18 @@ def test_yearly_reminders_are_planned_once(organisation):
     services.plan(datetime(2027, 12, 1, tzinfo=UTC))
     kinds = list(Reminder.objects.filter(obligation=None).values_list("kind", flat=True))
     assert sorted(kinds) == ["procedure_review", "tabletop"]
+
+
+def test_an_overdue_clock_escalates_to_the_next_contact_a_day_later(clock, smtp, manager):
+    from datetime import date
+
+    from incidentdesk.contacts.services import save_contact
+
+    for order, email in ((1, "head@example.org"), (2, "ceo@example.org")):
+        save_contact(by=manager, kind="management", name=email, email=email, escalation_order=order,
+                     last_verified_on=date(2026, 11, 1))
+    tick(NOW + timedelta(hours=26))
+    assert any("head@example.org" in rcpt for rcpt, _ in smtp.messages)
+    assert not any("ceo@example.org" in rcpt for rcpt, _ in smtp.messages)
+    tick(NOW + timedelta(hours=49))
+    assert any("ceo@example.org" in rcpt for rcpt, _ in smtp.messages)
