@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -69,6 +70,32 @@ def record(*, action: str, object_type: str, object_id: Any, by: Any, incident_r
         event.save(force_insert=True)
         AuditHead.objects.filter(id=1).update(last_seq=seq, last_hash=digest)
     return event
+
+
+def save_audited(*, instance: models.Model, fields: dict[str, Any], by: Any, object_type: str,
+                 refused: type[Exception], action: str = "", creating: bool | None = None,
+                 summary: str = "") -> models.Model:
+    """Set ``fields``, validate the model, save it and append one audit event with what changed.
+
+    For the plain records edited through forms (the profile, the inventory, the contacts). Invalid
+    input raises ``refused`` with "field: message" parts, before anything is written.
+    """
+    creating = instance.pk is None if creating is None else creating
+    before = None if creating else snapshot(type(instance).objects.get(pk=instance.pk))
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise refused("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
+    with transaction.atomic():
+        instance.save()
+        after = snapshot(instance)
+        if before is not None:
+            before, after = changed(before, after)
+        record(action=f"{action or object_type}.{'created' if creating else 'updated'}", object_type=object_type,
+               object_id=instance.pk, by=by, before=before, after=after, summary=summary)
+    return instance
 
 
 @dataclass
