@@ -60,6 +60,26 @@ def compliance(obligations: QuerySet[Obligation]) -> dict[str, Any]:
             "rate": round(100 * on_time / total, 1) if total else None}
 
 
+def recent_incidents(user: Any, now: datetime) -> QuerySet:
+    """The last twelve months (and a few days) of the incidents this person may see."""
+    return visible_incidents(user).filter(detected_at__gte=now - timedelta(days=370))
+
+
+def per_month(recent: QuerySet, now: datetime) -> dict[str, dict[str, int]]:
+    """Incidents per month by category, for the chart (each chart computes only its own figures)."""
+    counts: dict[str, Counter] = {m: Counter() for m in _months(now)}
+    for detected, categories in recent.values_list("detected_at", "categories").iterator(chunk_size=5000):
+        month = timezone.localtime(detected).strftime("%Y-%m")
+        if month in counts:
+            counts[month].update(categories or ["uncategorised"])
+    return {m: dict(c.most_common()) for m, c in counts.items()}
+
+
+def per_tool(recent: QuerySet) -> list[tuple[str, int]]:
+    return list(IncidentTool.objects.filter(incident__in=recent).values_list("name").annotate(n=Count("id"))
+                .order_by("-n", "name")[:10])
+
+
 def build(*, user: Any, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     incidents = visible_incidents(user)
@@ -67,16 +87,7 @@ def build(*, user: Any, now: datetime | None = None) -> Dashboard:
     by_level = dict(open_.values_list("severity_level").annotate(n=Count("id")).order_by())
     by_status = dict(open_.values_list("status").annotate(n=Count("id")).order_by())
     clocks = Obligation.objects.filter(incident__in=incidents, status=ObligationStatus.PENDING, due_at__isnull=False)
-    since = now - timedelta(days=370)
-    recent = incidents.filter(detected_at__gte=since)
-    months = _months(now)
-    per_month: dict[str, Counter] = {m: Counter() for m in months}
-    for detected, categories in recent.values_list("detected_at", "categories").iterator(chunk_size=5000):
-        month = timezone.localtime(detected).strftime("%Y-%m")
-        if month in per_month:
-            per_month[month].update(categories or ["uncategorised"])
-    per_tool = list(IncidentTool.objects.filter(incident__in=recent).values_list("name").annotate(n=Count("id"))
-                    .order_by("-n", "name")[:10])
+    recent = recent_incidents(user, now)
     classified = [c - d for d, c in recent.filter(classified_at__isnull=False)
                   .values_list("detected_at", "classified_at")]
     first_action = dict(ActionTaken.objects.filter(incident__in=recent).values("incident")
@@ -92,7 +103,7 @@ def build(*, user: Any, now: datetime | None = None) -> Dashboard:
         due_7d=clocks.filter(due_at__gte=now, due_at__lt=now + timedelta(days=7)).count(),
         overdue=clocks.filter(due_at__lt=now).count(),
         overdue_clocks=list(clocks.filter(due_at__lt=now).select_related("incident").order_by("due_at")[:10]),
-        per_month={m: dict(c.most_common()) for m, c in per_month.items()}, per_tool=per_tool,
+        per_month=per_month(recent, now), per_tool=per_tool(recent),
         median_hours_to_classify=_median_hours([d for d in classified if d >= timedelta(0)]),
         median_hours_to_contain=_median_hours([first_action[pk] - d for pk, d in detected.items()
                                                if first_action[pk] >= d]),

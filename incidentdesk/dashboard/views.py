@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from incidentdesk.accounts.permissions import Capability, can
 
@@ -20,11 +21,12 @@ def dashboard(request):
 def chart(request, name: str):
     if not can(request.user, Capability.VIEW_REGISTER):
         raise Http404
-    data = services.build(user=request.user)
+    now = timezone.now()
+    recent = services.recent_incidents(request.user, now)
     if name == "per-month":
-        svg = charts.per_month(data.per_month)
+        svg = charts.per_month(services.per_month(recent, now))
     elif name == "per-tool":
-        svg = charts.per_tool(data.per_tool)
+        svg = charts.per_tool(services.per_tool(recent))
     else:
         raise Http404("No such chart.")
     response = HttpResponse(svg, content_type="image/svg+xml")
