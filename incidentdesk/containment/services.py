@@ -42,14 +42,3 @@ def contain(*, incident: Incident, kind: str, taken_at: datetime, taken_by: str,
                      incident_ref=incident.reference, after=audit.snapshot(action))
     return action
 
-
-def set_result(*, action: ContainmentAction, result: str, by: Any) -> ContainmentAction:
-    if result not in ContainmentResult.values:
-        raise ContainmentRefused(f"result: choose one of {', '.join(ContainmentResult.values)}")
-    with transaction.atomic():
-        before = action.result
-        action.result = result
-        action.save(update_fields=["result"])
-        audit.record(action="containment.result", object_type="containmentaction", object_id=action.pk, by=by,
-                     incident_ref=action.incident.reference, before={"result": before}, after={"result": result})
-    return action

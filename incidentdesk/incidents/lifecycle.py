@@ -60,13 +60,6 @@ def unmet(incident: Incident, target: str) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
-def allowed_targets(incident: Incident) -> list[str]:
-    """States the incident may move to now (for the workspace's buttons)."""
-    current = ORDER.index(incident.status)
-    forward = [s for s in ORDER[current + 1:] if not unmet(incident, s)]
-    return forward + ([Status.INVESTIGATING] if incident.status in (Status.RESOLVED, Status.CLOSED) else [])
-
-
 def transition(*, incident: Incident, to: str, by: Any, reason: str = "") -> Incident:
     if to not in ORDER:
         raise TransitionRefused(f"status: choose one of {', '.join(ORDER)}")
