@@ -1,100 +1,18 @@
 """The JSON API (django-ninja, OpenAPI at /api/docs). Each app contributes a router from its ``api.py``.
 
-Errors are RFC 9457 problem details (``application/problem+json``). Authentication is a personal API
-token with scopes (read, write, intake) in ``Authorization: Bearer idk_…``; what a token may see and
-do is further limited by its owner's role, exactly as in the web app.
+Errors are RFC 9457 problem details (``application/problem+json``); the plumbing (tokens, problems)
+lives in ``incidentdesk.api_base``. Any service refusal (``incidentdesk.refusals.Refused``) becomes a
+problem with the refusal's own status, so no endpoint keeps a list of exception types.
 """
 
-
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, JsonResponse
-from ninja import NinjaAPI, Schema
+from django.http import Http404
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.parser import Parser
-from ninja.security import HttpBearer
 
-from incidentdesk.accounts.tokens import authenticate
-
-
-class TokenAuth(HttpBearer):
-    """A bearer token carrying ``scope``; the request's user becomes the token's owner."""
-
-    def __init__(self, scope: str) -> None:
-        super().__init__()
-        self.scope = scope
-
-    def authenticate(self, request: HttpRequest, token: str):
-        found = authenticate(token, self.scope)
-        if found is None:
-            return None
-        request.user = found.user
-        return found
-
-
-READ, WRITE, INTAKE = TokenAuth("read"), TokenAuth("write"), TokenAuth("intake")
-
-
-class ProblemOut(Schema):
-    """RFC 9457 problem details."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str = ""
-    instance: str = ""
-    errors: list[dict] | None = None
-
-
-#: Error responses every endpoint may give, declared so the OpenAPI document is complete.
-PROBLEMS = {status: ProblemOut for status in (401, 403, 404, 409, 413, 422)}
-
-
-class Problem(Exception):
-    """An error to report as problem details."""
-
-    def __init__(self, status: int, title: str, detail: str = "", errors: list | None = None) -> None:
-        super().__init__(detail or title)
-        self.status, self.title, self.detail, self.errors = status, title, detail, errors
-
-
-def problem(request: HttpRequest, status: int, title: str, detail: str = "", errors: list | None = None):
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": request.path}
-    if errors:
-        body["errors"] = errors
-    return JsonResponse(body, status=status, content_type="application/problem+json")
-
-
-def has_nul(value) -> bool:
-    """True if a NUL character hides anywhere in the value (PostgreSQL text cannot store it)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(has_nul(v) for v in value)
-    return False
-
-
-class NulRefused(ValueError):
-    """Text with a NUL character; answered as a 422."""
-
-
-class StrictParser(Parser):
-    """JSON bodies and query strings, refusing NUL characters with a 422 before anything is stored."""
-
-    def parse_body(self, request: HttpRequest):
-        data = super().parse_body(request)
-        if has_nul(data):
-            raise NulRefused("text may not contain NUL characters")  # ninja wraps it in HttpError(400)
-        return data
-
-    def parse_querydict(self, data, list_fields, request):
-        result = super().parse_querydict(data, list_fields, request)
-        if has_nul(result):
-            raise NinjaValidationError([{"loc": ["query"], "msg": "text may not contain NUL characters"}])
-        return result
-
+from incidentdesk.api_base import NulRefused, Problem, StrictParser, problem
+from incidentdesk.refusals import Refused
 
 api = NinjaAPI(title="IncidentDesk API", version="1", docs_url="/docs", urls_namespace="api",
                description=__doc__, parser=StrictParser())
@@ -126,6 +44,11 @@ def _http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, NulRefused):
         return problem(request, 422, "Invalid request", str(exc.__cause__))
     return problem(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Refused)
+def _refused(request, exc: Refused):
+    return problem(request, exc.status, exc.title, str(exc))
 
 
 @api.exception_handler(Http404)

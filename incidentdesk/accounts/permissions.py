@@ -10,6 +10,7 @@ from .models import Role
 
 class Capability(StrEnum):
     VIEW_REGISTER = "view_register"      # every (visible) incident, not only one's own
+    VIEW_WORKSPACE = "view_workspace"    # an incident's workspace: deliberation, activity, documents
     RECORD = "record"                    # record a new incident
     EDIT = "edit"                        # change facts, add actions
     CLASSIFY = "classify"                # definitive classification, GDPR decision
@@ -23,11 +24,11 @@ class Capability(StrEnum):
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMINISTRATOR: frozenset(C),
-    Role.INCIDENT_MANAGER: frozenset({C.VIEW_REGISTER, C.RECORD, C.EDIT, C.CLASSIFY, C.RESTRICT,
+    Role.INCIDENT_MANAGER: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.RECORD, C.EDIT, C.CLASSIFY, C.RESTRICT,
                                       C.MANAGE_INVENTORY, C.EXPORT}),
-    Role.RESPONDER: frozenset({C.VIEW_REGISTER, C.RECORD, C.EDIT, C.EXPORT}),
-    Role.VIEWER: frozenset({C.VIEW_REGISTER, C.EXPORT}),
-    Role.AUDITOR: frozenset({C.VIEW_REGISTER, C.VIEW_AUDIT, C.EXPORT}),
+    Role.RESPONDER: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.RECORD, C.EDIT, C.EXPORT}),
+    Role.VIEWER: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.EXPORT}),
+    Role.AUDITOR: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.VIEW_AUDIT, C.EXPORT}),
     Role.REPORTER: frozenset({C.RECORD}),
 }
 

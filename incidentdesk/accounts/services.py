@@ -8,11 +8,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from incidentdesk.audit import services as audit
+from incidentdesk.refusals import Refused
 
 from .models import Person, Role
 
 
-class PersonRefused(ValueError):
+class PersonRefused(Refused):
     """Bad input for a person; the message says which field and why."""
 
 

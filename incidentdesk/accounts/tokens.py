@@ -15,11 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidentdesk.audit import services as audit
+from incidentdesk.refusals import Forbidden, Refused
 
 from .models import ApiToken, Scope
 
 
-class TokenRefused(ValueError):
+class TokenRefused(Refused):
     """Bad input for a token; nothing was stored."""
 
 
@@ -69,8 +70,16 @@ def _lookup(prefix: str) -> ApiToken | None:
     return token
 
 
+class ScopeMissing(Forbidden):
+    """A valid token without the scope this call needs: a 403, not a 401 (the caller is known)."""
+
+
 def authenticate(text: str, scope: str) -> ApiToken | None:
-    """The live token this text stands for, if it carries ``scope``; records when it was last used."""
+    """The live token this text stands for, if it carries ``scope``; records when it was last used.
+
+    None for an unknown, revoked or malformed token (401); ``ScopeMissing`` for a valid token that lacks
+    the scope (403).
+    """
     parts = text.split("_", 2)
     if len(parts) != 3 or parts[0] != "idk":
         return None
@@ -78,7 +87,7 @@ def authenticate(text: str, scope: str) -> ApiToken | None:
     if token is None or not hmac.compare_digest(token.digest, _digest(parts[2])) or not token.user.is_active:
         return None
     if scope not in token.scopes:
-        return None
+        raise ScopeMissing(f"this token has the scope(s) {', '.join(token.scopes)}; this call needs {scope!r}")
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # at most once a minute: no write per call

@@ -13,6 +13,17 @@ from django.db import models
 GENESIS = "0" * 64
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Events of incidents this person may not see are left out (the one access policy, ``incidents/policy.py``)."""
+        from incidentdesk.incidents.policy import hidden_references
+
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        hidden = hidden_references(user)
+        return self.exclude(incident_ref__in=hidden) if hidden else self
+
+
 class SequenceField(models.BigIntegerField):
     """A 64-bit key that SQLite stores as the rowid (its type must read exactly ``integer``).
 
@@ -36,6 +47,8 @@ class AuditEvent(models.Model):
     data = models.TextField(help_text="Canonical JSON: summary, before and after")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]

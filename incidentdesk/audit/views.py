@@ -5,8 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.incidents.access import visible_incidents
-from incidentdesk.incidents.views import require
+from incidentdesk.web import require
 
 from .models import AuditEvent
 from .services import verify
@@ -15,10 +14,7 @@ from .services import verify
 @login_required
 def audit_log(request):
     require(request, Capability.VIEW_AUDIT)
-    events = AuditEvent.objects.order_by("-seq")
-    hidden = visible_incidents(request.user).model.objects.filter(restricted=True).exclude(
-        pk__in=visible_incidents(request.user).filter(restricted=True).values("pk")).values("reference")
-    events = events.exclude(incident_ref__in=hidden)  # a restricted incident's events stay with its named people
+    events = AuditEvent.objects.visible_to(request.user).order_by("-seq")
     if request.GET.get("incident"):
         events = events.filter(incident_ref=request.GET["incident"].strip().upper())
     page = Paginator(events, 100).get_page(request.GET.get("page"))

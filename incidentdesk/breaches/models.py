@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.policy import scoped
 
 
 class BreachAssessment(models.Model):
@@ -25,6 +26,8 @@ class BreachAssessment(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = scoped("incident")
 
     @property
     def audit_incident_ref(self) -> str:

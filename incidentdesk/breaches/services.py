@@ -8,12 +8,14 @@ from django.utils import timezone
 
 from incidentdesk.assessment.gdpr import GdprAssessment
 from incidentdesk.audit import services as audit
+from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
+from incidentdesk.refusals import Refused
 
 from .models import BreachAssessment
 
 
-class DecisionRefused(ValueError):
+class DecisionRefused(Refused):
     """The decision cannot be recorded; nothing was stored."""
 
 
@@ -41,6 +43,7 @@ def store_recommendation(*, incident: Incident, gdpr: GdprAssessment, by: Any) -
 def record_decision(*, incident: Incident, notify_authority: bool, communicate_subjects: bool, reasons: str,
                     by: Any) -> BreachAssessment:
     """A person's decision on Art 33(1) and 34(1). It is stored beside, never instead of, the recommendation."""
+    ensure_open(incident)
     if not reasons.strip():
         raise DecisionRefused("a GDPR decision needs written reasons (Art 33(5): document the breach)")
     row = BreachAssessment.objects.filter(incident=incident).first()

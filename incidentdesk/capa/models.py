@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.policy import scoped
 
 
 class ActionKind(models.TextChoices):
@@ -35,6 +36,8 @@ class CorrectiveAction(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = scoped("incident")
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -10,12 +10,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from incidentdesk.audit import services as audit
+from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
+from incidentdesk.refusals import Refused
 
 from .models import ActionKind, ActionStatus, CorrectiveAction
 
 
-class ActionRefused(ValueError):
+class ActionRefused(Refused):
     """The change is not allowed or the input is invalid; the message says why. Nothing was stored."""
 
 
@@ -30,6 +32,7 @@ def _log(action: CorrectiveAction, name: str, by: Any, before: dict | None) -> N
 def plan(*, incident: Incident, description: str, owner: str, due_on: date, by: Any,
          kind: str = ActionKind.CORRECTIVE, effectiveness_method: str = "",
          effectiveness_due_on: date | None = None) -> CorrectiveAction:
+    ensure_open(incident)
     if kind not in ActionKind.values:
         raise ActionRefused(f"kind: choose one of {', '.join(ActionKind.values)}")
     if not description.strip():
@@ -48,6 +51,7 @@ def plan(*, incident: Incident, description: str, owner: str, due_on: date, by: 
 
 
 def implement(*, action: CorrectiveAction, by: Any, at: datetime | None = None) -> CorrectiveAction:
+    ensure_open(action.incident)
     if action.status != ActionStatus.OPEN and action.status != ActionStatus.NOT_EFFECTIVE:
         raise ActionRefused(f"the action is already {action.get_status_display().lower()}")
     before = audit.snapshot(action)
@@ -61,6 +65,7 @@ def implement(*, action: CorrectiveAction, by: Any, at: datetime | None = None) 
 def verify(*, action: CorrectiveAction, effective: bool, result: str, by: Any,
            method: str = "") -> CorrectiveAction:
     """Record the effectiveness check. Not effective sends it back: a new or revised action is needed."""
+    ensure_open(action.incident)
     if action.status != ActionStatus.IMPLEMENTED:
         raise ActionRefused("only an implemented action can be checked for effectiveness")
     if not result.strip():
@@ -80,6 +85,7 @@ def verify(*, action: CorrectiveAction, effective: bool, result: str, by: Any,
 
 def accept(*, action: CorrectiveAction, reason: str, by: Any) -> CorrectiveAction:
     """Close an action without verification: allowed, but only with a written reason, and logged."""
+    ensure_open(action.incident)
     if not reason.strip():
         raise ActionRefused("acceptance_reason: accepting an action without verification needs a reason")
     if action.settled:

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.incidents.views import post_action
+from incidentdesk.web import post_action
 
 from . import services
 from .forms import PlanForm, StepForm
@@ -15,7 +15,7 @@ from .models import CorrectiveAction
 def plan(request, reference: str):
     return post_action(request, reference, Capability.EDIT, PlanForm,
                        lambda i, d: services.plan(incident=i, by=request.user, **d),
-                       "Corrective action planned.", services.ActionRefused)
+                       "Corrective action planned.")
 
 
 @login_required
@@ -31,5 +31,4 @@ def step(request, reference: str, pk: int):
             services.verify(action=action, effective=data["step"] == "effective", result=data["note"],
                             by=request.user)
 
-    return post_action(request, reference, Capability.EDIT, StepForm, act, "Corrective action updated.",
-                       services.ActionRefused)
+    return post_action(request, reference, Capability.EDIT, StepForm, act, "Corrective action updated.")

@@ -6,11 +6,12 @@ from datetime import date
 from typing import Any
 
 from incidentdesk.audit import services as audit
+from incidentdesk.refusals import Refused
 
 from .models import Contact
 
 
-class ContactRefused(ValueError):
+class ContactRefused(Refused):
     """Bad input for a contact; nothing was stored."""
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.incidents.views import refuse_on_form, require
+from incidentdesk.web import refuse_on_form, require
 
 from . import services
 from .forms import ContactForm

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.policy import scoped
 
 
 class ContainmentKind(models.TextChoices):
@@ -41,6 +42,8 @@ class ContainmentAction(models.Model):
     result = models.CharField(max_length=14, choices=ContainmentResult.choices, default=ContainmentResult.PENDING)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped("incident")
 
     class Meta:
         ordering = ["taken_at", "pk"]

@@ -10,17 +10,20 @@ from django.utils import timezone
 
 from incidentdesk.assessment.facts import FUTURE_SKEW
 from incidentdesk.audit import services as audit
+from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
+from incidentdesk.refusals import Refused
 
 from .models import ContainmentAction, ContainmentKind, ContainmentResult
 
 
-class ContainmentRefused(ValueError):
+class ContainmentRefused(Refused):
     """Bad input for a containment action; nothing was stored."""
 
 
 def contain(*, incident: Incident, kind: str, taken_at: datetime, taken_by: str, by: Any, description: str = "",
             result: str = ContainmentResult.PENDING, now: datetime | None = None) -> ContainmentAction:
+    ensure_open(incident)
     now = now or timezone.now()
     if kind not in ContainmentKind.values:
         raise ContainmentRefused(f"kind: choose one of {', '.join(ContainmentKind.values)}")

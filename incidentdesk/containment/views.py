@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.incidents.views import post_action
+from incidentdesk.web import post_action
 
 from . import services
 from .forms import ContainmentForm
@@ -13,4 +13,4 @@ from .forms import ContainmentForm
 def add(request, reference: str):
     return post_action(request, reference, Capability.EDIT, ContainmentForm,
                        lambda i, d: services.contain(incident=i, by=request.user, **d),
-                       "Containment action recorded.", services.ContainmentRefused)
+                       "Containment action recorded.")

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from incidentdesk.capa import services as capa
 from incidentdesk.containment.models import ContainmentAction
-from incidentdesk.incidents.access import visible_incidents
-from incidentdesk.incidents.models import ActionTaken, IncidentTool, Status
+from incidentdesk.incidents.models import ActionTaken, Incident, IncidentTool, Status
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 from incidentdesk.obligations.services import due_between
 
@@ -62,7 +61,7 @@ def compliance(obligations: QuerySet[Obligation]) -> dict[str, Any]:
 
 def recent_incidents(user: Any, now: datetime) -> QuerySet:
     """The last twelve months (and a few days) of the incidents this person may see."""
-    return visible_incidents(user).filter(detected_at__gte=now - timedelta(days=370))
+    return Incident.objects.visible_to(user).filter(detected_at__gte=now - timedelta(days=370))
 
 
 def per_month(recent: QuerySet, now: datetime) -> dict[str, dict[str, int]]:
@@ -82,7 +81,7 @@ def per_tool(recent: QuerySet) -> list[tuple[str, int]]:
 
 def build(*, user: Any, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
-    incidents = visible_incidents(user)
+    incidents = Incident.objects.visible_to(user)
     open_ = incidents.exclude(status=Status.CLOSED)
     by_level = dict(open_.values_list("severity_level").annotate(n=Count("id")).order_by())
     by_status = dict(open_.values_list("status").annotate(n=Count("id")).order_by())

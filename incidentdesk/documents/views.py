@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
 from incidentdesk.audit import services as audit
-from incidentdesk.incidents.views import visible
+from incidentdesk.web import workspace_of
 
 from .services import FORMATS, incident_report
 
@@ -10,7 +10,7 @@ from .services import FORMATS, incident_report
 @login_required
 def report(request, reference: str, fmt: str):
     """The incident report for an auditor, as PDF or DOCX. Generating it is logged."""
-    incident = visible(request, reference)
+    incident = workspace_of(request, reference)
     if fmt not in FORMATS:
         raise Http404("Export as pdf or docx.")
     content = incident_report(incident, fmt)

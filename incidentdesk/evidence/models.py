@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.functional import LazyObject
 
 from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.policy import scoped
 
 
 class EvidenceStorage(LazyObject):
@@ -40,6 +41,8 @@ class Evidence(models.Model):
     added_by_name = models.CharField(max_length=150)
     added_at = models.DateTimeField(auto_now_add=True)
 
+    objects = scoped("incident")
+
     class Meta:
         ordering = ["added_at", "pk"]
 
@@ -64,6 +67,8 @@ class CustodyEvent(models.Model):
     by_name = models.CharField(max_length=150)
     at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(max_length=300, blank=True)
+
+    objects = scoped("evidence__incident")
 
     class Meta:
         ordering = ["at", "pk"]

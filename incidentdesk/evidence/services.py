@@ -11,7 +11,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from incidentdesk.audit import services as audit
+from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
+from incidentdesk.refusals import Refused
 
 from .models import CustodyEvent, Evidence
 
@@ -26,7 +28,7 @@ CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg
                  ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-class EvidenceRefused(ValueError):
+class EvidenceRefused(Refused):
     """The file is refused (too large, wrong type); nothing was stored."""
 
 
@@ -56,6 +58,7 @@ def _check_type(name: str, head: bytes) -> str:
 def add_evidence(*, incident: Incident, stream: IO[bytes], name: str, by: Any, description: str = "",
                  supersedes: Evidence | None = None) -> Evidence:
     """Store a file with its hash. Refuses oversize and mistyped files before anything is written."""
+    ensure_open(incident)
     limit = settings.EVIDENCE_MAX_BYTES
     data = stream.read(limit + 1)
     if len(data) > limit:

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.incidents.views import require, visible
+from incidentdesk.web import require, workspace_of
 
 from . import services
 from .forms import EvidenceForm
@@ -15,7 +15,7 @@ from .models import Evidence
 @login_required
 @require_POST
 def upload(request, reference: str):
-    incident = visible(request, reference)
+    incident = workspace_of(request, reference)
     require(request, Capability.EDIT)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -36,7 +36,7 @@ def upload(request, reference: str):
 
 @login_required
 def download(request, reference: str, pk: int):
-    incident = visible(request, reference)
+    incident = workspace_of(request, reference)
     evidence = incident.evidence.filter(pk=pk).first()
     if evidence is None:
         raise Http404("No such evidence.")
@@ -50,7 +50,7 @@ def download(request, reference: str, pk: int):
 @login_required
 @require_POST
 def verify(request, reference: str):
-    incident = visible(request, reference)
+    incident = workspace_of(request, reference)
     bad = [e.original_name for e in Evidence.objects.filter(incident=incident) if not services.verify_evidence(e)]
     if bad:
         messages.error(request, "Hash mismatch (file changed on disk): " + ", ".join(bad))

@@ -10,13 +10,12 @@ from ninja.pagination import CursorPagination, paginate
 from pydantic import AwareDatetime
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.api import PROBLEMS, READ, WRITE, Problem
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem
 from incidentdesk.assessment import IncidentFacts, assess
 from incidentdesk.notifications import services as notifications
 
 from . import lifecycle
 from . import services as incidents
-from .access import visible_incidents
 from .filters import RegisterFilter
 from .models import Incident
 
@@ -145,7 +144,7 @@ def _refused(exc: Exception, status: int = 422) -> Problem:
 
 
 def _incident(request: HttpRequest, reference: str) -> Incident:
-    incident = visible_incidents(request.user).filter(reference=reference.strip().upper()).first()
+    incident = Incident.objects.visible_to(request.user).filter(reference=reference.strip().upper()).first()
     if incident is None:
         raise Problem(404, "Not found", f"No incident {reference} that this token can see")
     return incident
@@ -180,7 +179,7 @@ def _out(incident: Incident) -> dict[str, Any]:
 @paginate(CursorPagination, ordering=("-detected_at", "-id"), page_size=50)
 def list_incidents(request, filters: Query[RegisterQuery]):
     params = {k: v for k, v in filters.dict().items() if v is not None}
-    form = RegisterFilter(params, queryset=visible_incidents(request.user))
+    form = RegisterFilter(params, queryset=Incident.objects.visible_to(request.user))
     if not form.is_valid():
         raise Problem(422, "Invalid filter", "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return form.qs

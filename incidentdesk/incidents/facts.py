@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from incidentdesk.assessment.facts import IncidentFacts
+from incidentdesk.refusals import Refused
 
 #: Yes/no facts stored in ``Incident.facts`` (null = unknown), besides ``personal_data`` and ``harm``.
 FLAGS = (
@@ -21,7 +22,7 @@ FLAGS = (
 TIMESTAMPS = ("detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at")
 
 
-class FactsRefused(ValueError):
+class FactsRefused(Refused):
     """The facts do not validate; the message says which field and why."""
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidentdesk.audit import services as audit
+from incidentdesk.refusals import Conflict
 
 from .models import Incident, Status
 
@@ -20,7 +21,7 @@ ORDER = [Status.DETECTED, Status.CONTAINED, Status.CLASSIFIED, Status.NOTIFIED, 
          Status.RESOLVED, Status.CLOSED]
 
 
-class TransitionRefused(ValueError):
+class TransitionRefused(Conflict):
     """The transition's conditions are not met; the message lists them. Nothing changed."""
 
 

@@ -10,6 +10,8 @@ from django.db import models
 
 from incidentdesk.inventory.models import AITool
 
+from .policy import IncidentQuerySet, scoped
+
 
 class Status(models.TextChoices):
     DETECTED = "detected", "Detected"
@@ -66,6 +68,8 @@ class Incident(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = IncidentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-detected_at"]
         constraints = [models.UniqueConstraint(fields=["year", "number"], name="incident_number_per_year")]
@@ -97,6 +101,8 @@ class IncidentTool(models.Model):
     tool = models.ForeignKey(AITool, null=True, blank=True, on_delete=models.PROTECT, related_name="incident_links")
     name = models.CharField(max_length=200)
 
+    objects = scoped("incident")
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "name"], name="incident_tool_once")]
 
@@ -116,6 +122,8 @@ class ActionTaken(models.Model):
     description = models.TextField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped("incident")
 
     class Meta:
         ordering = ["taken_at"]
@@ -143,6 +151,8 @@ class Classification(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     by_name = models.CharField(max_length=150)
     at = models.DateTimeField()
+
+    objects = scoped("incident")
 
     class Meta:
         ordering = ["at", "pk"]

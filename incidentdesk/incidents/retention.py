@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from incidentdesk.audit import services as audit
 from incidentdesk.organisation.models import Organisation
+from incidentdesk.refusals import Refused
 
 from .models import Incident, Status
 
 
-class RetentionRefused(ValueError):
+class RetentionRefused(Refused):
     """The deletion is not allowed; nothing was deleted."""
 
 

@@ -22,8 +22,10 @@ from incidentdesk.breaches import services as breaches
 from incidentdesk.inventory.services import find_tool
 from incidentdesk.obligations import services as obligations
 from incidentdesk.organisation.models import Organisation
+from incidentdesk.refusals import NotFound, Refused
 
 from . import facts as incident_facts
+from .lock import ensure_open
 from .models import (
     ActionTaken,
     Classification,
@@ -42,12 +44,12 @@ FACT_GROUPS = ("personal_data", "harm")
 GDPR_ASSESSMENT_RULE = "PROC-4-L3-GDPR-ASSESSMENT"
 
 
-class IncidentRefused(ValueError):
+class IncidentRefused(Refused):
     """The request is invalid; the message is for the user and nothing was stored."""
 
 
-class IncidentNotFound(LookupError):
-    pass
+class IncidentNotFound(NotFound):
+    """No such incident, or not one this person may see."""
 
 
 def get_incident(reference: str) -> Incident:
@@ -126,6 +128,7 @@ def reassess(*, incident: Incident, by: Any, now: datetime | None = None, reeval
     Never a silent downgrade: if new facts lower the computed level, the level is held and a
     person must downgrade it with a reason (``classify``). New facts that raise it always win.
     """
+    ensure_open(incident)
     now = now or timezone.now()
     facts = incident_facts.facts_for(incident)
     computed = compute_severity(facts.model_copy(update={"level_override": None}), default_rulebook()).level
@@ -193,6 +196,7 @@ def _tool_names(incident: Incident) -> list[str]:
 
 def update_incident(*, incident: Incident, by: Any, changes: dict[str, Any], now: datetime | None = None) -> Incident:
     """Change columns and facts (``harm.death``, ``personal_data.records``, ``tools``…), then reassess."""
+    ensure_open(incident)
     now = now or timezone.now()
     columns = {name: getattr(incident, name) for name in COLUMNS}
     stored = {k: (dict(v) if isinstance(v, dict) else v) for k, v in incident.facts.items()}
@@ -233,6 +237,7 @@ def classify(*, incident: Incident, level: int, reasoning: str, by: Any, now: da
     Escalation is always allowed; a level below the current or computed one is a downgrade and is
     recorded as such. Both need reasoning (seed §6 step 3: "documents the reasoning").
     """
+    ensure_open(incident)
     now = now or timezone.now()
     if level not in (1, 2, 3, 4):
         raise IncidentRefused("level: choose 1 (Minor), 2 (Moderate), 3 (Major) or 4 (Serious)")
@@ -269,6 +274,7 @@ def classify(*, incident: Incident, level: int, reasoning: str, by: Any, now: da
 def decide_breach(*, incident: Incident, notify_authority: bool, communicate_subjects: bool, reasons: str,
                   by: Any) -> None:
     """A person's GDPR Art 33/34 decision, then the clocks it switches on or off, in one transaction."""
+    ensure_open(incident)
     with transaction.atomic():
         breaches.record_decision(incident=incident, notify_authority=notify_authority,
                                  communicate_subjects=communicate_subjects, reasons=reasons, by=by)
@@ -281,6 +287,7 @@ def decide_breach(*, incident: Incident, notify_authority: bool, communicate_sub
 def add_action(*, incident: Incident, description: str, taken_at: datetime, by: Any,
                now: datetime | None = None) -> ActionTaken:
     """Seed §8: an action taken, with its date."""
+    ensure_open(incident)
     now = now or timezone.now()
     if not description.strip():
         raise IncidentRefused("description: say what was done")
@@ -297,6 +304,7 @@ def add_action(*, incident: Incident, description: str, taken_at: datetime, by: 
 def complete_obligation(*, incident: Incident, rule_id: str, at: datetime, by: Any,
                         now: datetime | None = None) -> None:
     """Mark an obligation done at ``at`` and reassess (later stages start their clocks from it)."""
+    ensure_open(incident)
     now = now or timezone.now()
     row = incident.obligations.filter(rule_id=rule_id).first()
     if row is None:

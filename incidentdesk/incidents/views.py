@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,30 +13,16 @@ from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.audit.models import AuditEvent
-from incidentdesk.breaches import services as breaches
 from incidentdesk.inventory.models import AITool
+from incidentdesk.web import post_action, refuse_on_form, require, visible, workspace_of
 
 from . import access, exports, lifecycle, workflow
 from . import services as incidents
 from .facts import FLAGS
 from .filters import RegisterFilter
 from .forms import ActionForm, ClassifyForm, DecisionForm, IncidentForm, QuickRecordForm, RestrictForm, TransitionForm
-from .lifecycle import TransitionRefused
 from .models import Incident
 from .register import register_page
-
-
-def require(request, capability: Capability) -> None:
-    if not can(request.user, capability):
-        raise PermissionDenied(f"Your role does not allow this ({capability.value.replace('_', ' ')}).")
-
-
-def visible(request, reference: str) -> Incident:
-    """The incident if this person may see it; 404 otherwise, so a restricted incident's existence stays private."""
-    incident = access.visible_incidents(request.user).filter(reference=reference.strip().upper()).first()
-    if incident is None:
-        raise Http404(f"No incident {reference} that you can see.")
-    return incident
 
 
 def response_context(incident: Incident, now) -> dict:
@@ -73,16 +58,6 @@ def response_context(incident: Incident, now) -> dict:
     }
 
 
-def refuse_on_form(form, exc: Exception) -> None:
-    """Put a service's refusal ("field: message") next to its field; otherwise at the top of the form."""
-    field, sep, message = str(exc).partition(": ")
-    field = field.replace(".", "__")
-    if sep and field in form.fields:
-        form.add_error(field, message)
-    else:
-        form.add_error(None, str(exc))
-
-
 @login_required
 def register(request):
     result = register_page(user=request.user, params=request.GET, number=request.GET.get("page"))
@@ -97,7 +72,7 @@ def register(request):
 @login_required
 def export(request, fmt: str):
     require(request, Capability.EXPORT)
-    filterset = RegisterFilter(request.GET or None, queryset=access.visible_incidents(request.user))
+    filterset = RegisterFilter(request.GET or None, queryset=Incident.objects.visible_to(request.user))
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -156,13 +131,15 @@ def record_preview(request):
 
 @login_required
 def workspace(request, reference: str):
-    incident = visible(request, reference)
+    if not can(request.user, Capability.VIEW_WORKSPACE):
+        return report_status(request, reference)
+    incident = workspace_of(request, reference)
     now = timezone.now()
     obligations = list(incident.obligations.select_related("snapshot").order_by("due_at", "rule_id"))
     rank = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
     shown = sorted(((o, o.shown_status(now)) for o in obligations),
                    key=lambda pair: (rank.get(pair[1], 5), pair[0].due_at or now + timedelta(days=3650)))
-    events = AuditEvent.objects.filter(incident_ref=incident.reference).order_by("-seq")[:200]
+    events = AuditEvent.objects.visible_to(request.user).filter(incident_ref=incident.reference).order_by("-seq")[:200]
     return render(request, "incidents/workspace.html", response_context(incident, now) | {
         "incident": incident, "now": now, "soon": now + timedelta(hours=24),
         "level_name": workflow.level_name(incident.severity_level),
@@ -181,7 +158,7 @@ def workspace(request, reference: str):
 
 @login_required
 def edit(request, reference: str):
-    incident = visible(request, reference)
+    incident = workspace_of(request, reference)
     require(request, Capability.EDIT)
     form = IncidentForm(request.POST or None, initial=IncidentForm.initial_for(incident))
     if request.method == "POST" and form.is_valid():
@@ -194,29 +171,6 @@ def edit(request, reference: str):
             return redirect("incident-workspace", incident.reference)
     return render(request, "incidents/edit.html", {"form": form, "incident": incident, "flags": FLAGS},
                   status=400 if form.errors else 200)
-
-
-def post_action(request, reference: str, capability: Capability, form_class, act, done: str, *refusals):
-    """Shared shape of the workspace's small forms: check, parse, call the service, report.
-
-    A refusal from the service (``refusals``: its exception types) is shown as a message; nothing is stored.
-    """
-    incident = visible(request, reference)
-    require(request, capability)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            act(incident, form.cleaned_data)
-        except (incidents.IncidentRefused, breaches.DecisionRefused, access.AccessRefused, TransitionRefused,
-                *refusals) as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, done)
-    else:
-        problems = "; ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}".lstrip(": ")
-                             for f, e in form.errors.items())
-        messages.error(request, f"Nothing was saved. {problems}")
-    return redirect("incident-workspace", incident.reference)
 
 
 @login_required
@@ -262,3 +216,9 @@ def transition(request, reference: str):
     return post_action(request, reference, Capability.EDIT, TransitionForm,
                        lambda i, d: lifecycle.transition(incident=i, to=d["to"], reason=d["reason"], by=request.user),
                        "Status changed.")
+
+
+def report_status(request, reference: str):
+    """What a reporter sees of its own report: reference, title, when, status and level. No deliberation."""
+    incident = visible(request, reference)
+    return render(request, "incidents/report_status.html", {"incident": incident})

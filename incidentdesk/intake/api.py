@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.cache import cache
 from ninja import Query, Router, Schema, Status
 
-from incidentdesk.api import INTAKE, PROBLEMS, Problem
+from incidentdesk.api_base import INTAKE, PROBLEMS, Problem
 
 from . import services
 from .models import AlertSource

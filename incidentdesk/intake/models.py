@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.policy import scoped
 
 
 class AlertSource(models.Model):
@@ -59,6 +60,8 @@ class TriageItem(models.Model):
     incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="triage")
     reporter_contact = models.CharField(max_length=200, blank=True)
     follow_digest = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the reporter's private link")
+
+    objects = scoped("incident", unattached_visible=True)
 
     class Meta:
         ordering = ["-last_seen"]

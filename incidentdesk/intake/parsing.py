@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from incidentdesk.refusals import Refused
 
-class PayloadRefused(ValueError):
+
+class PayloadRefused(Refused):
     """The payload is not an alert we can read; the message says why."""
 
 

@@ -15,12 +15,13 @@ from django.utils import timezone
 from incidentdesk.audit import services as audit
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.models import DetectionSource, Incident
+from incidentdesk.refusals import Refused
 
 from .models import AlertSource, Kind, TriageItem, TriageStatus
 from .parsing import PayloadRefused, Signal, parse
 
 
-class TriageRefused(ValueError):
+class TriageRefused(Refused):
     """The triage decision is not possible as asked; nothing changed."""
 
 

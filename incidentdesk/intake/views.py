@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.incidents.views import require
+from incidentdesk.web import require
 
 from . import services
 from .forms import DismissForm, ReportForm

@@ -3,7 +3,7 @@
 from ninja import Field, Router, Schema, Status
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.api import PROBLEMS, READ, WRITE, Problem
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem
 
 from . import services
 from .models import AITool, RiskClass

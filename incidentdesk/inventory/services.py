@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from incidentdesk.audit import services as audit
+from incidentdesk.refusals import Refused
 
 from .models import AITool
 
 
-class ToolRefused(ValueError):
+class ToolRefused(Refused):
     """The tool entry is invalid; nothing was stored."""
 
 

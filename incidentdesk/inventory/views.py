@@ -6,8 +6,8 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.incidents.access import visible_incidents
-from incidentdesk.incidents.views import refuse_on_form, require
+from incidentdesk.incidents.models import Incident
+from incidentdesk.web import refuse_on_form, require
 
 from . import services
 from .forms import ToolForm
@@ -25,7 +25,7 @@ def inventory(request):
 def tool_detail(request, pk: int):
     require(request, Capability.VIEW_REGISTER)
     tool = get_object_or_404(AITool, pk=pk)
-    incidents = visible_incidents(request.user).filter(tools__tool=tool).order_by("-detected_at")[:100]
+    incidents = Incident.objects.visible_to(request.user).filter(tools__tool=tool).order_by("-detected_at")[:100]
     return render(request, "inventory/detail.html", {"tool": tool, "incidents": incidents})
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.policy import scoped
 
 
 class CauseCategory(models.TextChoices):
@@ -35,6 +36,8 @@ class RootCauseAnalysis(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = scoped("incident")
 
     def __str__(self) -> str:
         return f"RCA {self.incident.reference}"

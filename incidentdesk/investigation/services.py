@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidentdesk.audit import services as audit
+from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
+from incidentdesk.refusals import Refused
 
 from .models import CauseCategory, RootCauseAnalysis
 
@@ -17,7 +19,7 @@ QUESTIONS = ("what_happened", "why", "what_was_done", "impact", "what_changes")
 RCA_RULE = "PROC-6-5-RCA"
 
 
-class AnalysisRefused(ValueError):
+class AnalysisRefused(Refused):
     """The analysis is incomplete or invalid; the message names the field. Nothing was stored."""
 
 
@@ -41,6 +43,7 @@ def _check(fields: dict[str, Any], completing: bool) -> None:
 def save_analysis(*, incident: Incident, by: Any, complete: bool = False, now: datetime | None = None,
                   **fields: Any) -> RootCauseAnalysis:
     """Save a draft or, with ``complete``, the finished analysis (which completes the RCA obligation)."""
+    ensure_open(incident)
     from incidentdesk.incidents import services as incidents
 
     now = now or timezone.now()

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.incidents.views import post_action
+from incidentdesk.web import post_action
 
 from . import services
 from .forms import AnalysisForm
@@ -15,5 +15,4 @@ def save(request, reference: str):
         complete = data.pop("complete")
         services.save_analysis(incident=incident, by=request.user, complete=complete, **data)
 
-    return post_action(request, reference, Capability.EDIT, AnalysisForm, act, "Root-cause analysis saved.",
-                       services.AnalysisRefused)
+    return post_action(request, reference, Capability.EDIT, AnalysisForm, act, "Root-cause analysis saved.")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.policy import scoped
 
 
 class Target(models.TextChoices):
@@ -31,6 +32,8 @@ class Lesson(models.Model):
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = scoped("incident")
+
     class Meta:
         ordering = ["created_at", "pk"]
 
@@ -48,6 +51,8 @@ class DocumentChange(models.Model):
     lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
     recorded_by = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped("lesson__incident", unattached_visible=True)
 
     class Meta:
         ordering = ["-changed_on", "-pk"]

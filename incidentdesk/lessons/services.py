@@ -8,16 +8,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidentdesk.audit import services as audit
+from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
+from incidentdesk.refusals import Refused
 
 from .models import DocumentChange, Lesson, LessonStatus, Target
 
 
-class LessonRefused(ValueError):
+class LessonRefused(Refused):
     """Bad input or a lesson already decided; nothing was stored."""
 
 
 def propose(*, incident: Incident, target: str, text: str, by: Any) -> Lesson:
+    ensure_open(incident)
     if target not in Target.values:
         raise LessonRefused(f"target: choose one of {', '.join(Target.values)}")
     if not text.strip():
@@ -32,6 +35,7 @@ def propose(*, incident: Incident, target: str, text: str, by: Any) -> Lesson:
 
 def decide(*, lesson: Lesson, accept: bool, by: Any, reason: str = "", summary: str = "") -> Lesson:
     """Accept (with the change-log line to write) or reject (with a reason)."""
+    ensure_open(lesson.incident)
     if lesson.status != LessonStatus.PROPOSED:
         raise LessonRefused(f"this lesson was already {lesson.status}")
     if not accept and not reason.strip():

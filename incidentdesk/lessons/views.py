@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.incidents.views import post_action, require
+from incidentdesk.web import post_action, require
 
 from . import services
 from .forms import DecisionForm, LessonForm
@@ -15,7 +15,7 @@ from .models import DocumentChange, Lesson
 def propose(request, reference: str):
     return post_action(request, reference, Capability.EDIT, LessonForm,
                        lambda i, d: services.propose(incident=i, by=request.user, **d),
-                       "Lesson proposed.", services.LessonRefused)
+                       "Lesson proposed.")
 
 
 @login_required
@@ -26,8 +26,7 @@ def decide(request, reference: str, pk: int):
         services.decide(lesson=lesson, accept=data["accept"], by=request.user,
                         reason="" if data["accept"] else data["note"], summary=data["note"] if data["accept"] else "")
 
-    return post_action(request, reference, Capability.CLASSIFY, DecisionForm, act, "Lesson decided.",
-                       services.LessonRefused)
+    return post_action(request, reference, Capability.CLASSIFY, DecisionForm, act, "Lesson decided.")
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.policy import scoped
 from incidentdesk.obligations.models import Obligation
 
 
@@ -28,6 +29,8 @@ class Notification(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = scoped("incident")
+
     class Meta:
         ordering = ["sent_at"]
 
@@ -50,6 +53,8 @@ class NotificationDraft(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     notification = models.OneToOneField(Notification, null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="draft")
+
+    objects = scoped("incident")
 
     class Meta:
         ordering = ["kind", "rule_id", "-version"]

@@ -11,7 +11,9 @@ from django.utils import timezone
 from incidentdesk.assessment.facts import FUTURE_SKEW
 from incidentdesk.audit import services as audit
 from incidentdesk.incidents import services as incidents
+from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
+from incidentdesk.refusals import Refused
 
 from . import drafts
 from .models import Channel, Notification, NotificationDraft
@@ -20,6 +22,7 @@ from .models import Channel, Notification, NotificationDraft
 def record_notification(*, incident: Incident, recipient: str, sent_at: datetime, by: Any,
                         channel: str = Channel.EMAIL, rule_id: str | None = None, reference: str = "",
                         summary: str = "", now: datetime | None = None) -> Notification:
+    ensure_open(incident)
     now = now or timezone.now()
     if not recipient.strip():
         raise incidents.IncidentRefused("recipient: say to whom the notification was sent")
@@ -43,7 +46,7 @@ def record_notification(*, incident: Incident, recipient: str, sent_at: datetime
     return notification
 
 
-class DraftRefused(ValueError):
+class DraftRefused(Refused):
     """The draft cannot be written, changed or sent as asked; nothing was stored."""
 
 
@@ -54,6 +57,7 @@ def _next_version(incident: Incident, kind: str, rule_id: str) -> int:
 
 def create_draft(*, incident: Incident, kind: str, by: Any, rule_id: str = "") -> NotificationDraft:
     """Write a new version from the incident's facts as they are now."""
+    ensure_open(incident)
     try:
         written = drafts.draft(incident, kind, rule_id)
     except ValueError as exc:
@@ -64,6 +68,7 @@ def create_draft(*, incident: Incident, kind: str, by: Any, rule_id: str = "") -
 
 def edit_draft(*, draft: NotificationDraft, subject: str, body: str, by: Any) -> NotificationDraft:
     """A person's edit becomes a new version; the old one stays as it was."""
+    ensure_open(draft.incident)
     if draft.notification_id:
         raise DraftRefused("this draft was sent; write a new one (a follow-up) instead of changing it")
     if not subject.strip() or not body.strip():
@@ -88,6 +93,7 @@ def _store(*, incident, kind, rule_id, subject, body, unknown, by) -> Notificati
 def send_draft(*, draft: NotificationDraft, recipient: str, channel: str, sent_at: datetime, by: Any,
                reference: str = "", now: datetime | None = None) -> Notification:
     """Mark a draft as sent: records the notification (completing its obligation) and links the two."""
+    ensure_open(draft.incident)
     latest = NotificationDraft.objects.filter(incident=draft.incident, kind=draft.kind,
                                               rule_id=draft.rule_id).order_by("-version").first()
     if latest.pk != draft.pk:

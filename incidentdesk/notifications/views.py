@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from incidentdesk.accounts.permissions import Capability
 from incidentdesk.documents.markdown import to_html
 from incidentdesk.documents.services import FORMATS, draft_document
-from incidentdesk.incidents.views import refuse_on_form, require, visible
+from incidentdesk.web import refuse_on_form, require, workspace_of
 
 from . import services
 from .forms import EditDraftForm, NewDraftForm, SendForm
@@ -18,7 +18,7 @@ from .models import NotificationDraft
 
 
 def _draft(request, reference: str, pk: int) -> NotificationDraft:
-    incident = visible(request, reference)
+    incident = workspace_of(request, reference)
     draft = incident.drafts.filter(pk=pk).first()
     if draft is None:
         raise Http404("No such draft.")
@@ -28,7 +28,7 @@ def _draft(request, reference: str, pk: int) -> NotificationDraft:
 @login_required
 @require_POST
 def new(request, reference: str):
-    incident = visible(request, reference)
+    incident = workspace_of(request, reference)
     require(request, Capability.EDIT)
     form = NewDraftForm(request.POST)
     if not form.is_valid():

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.policy import scoped
 
 
 class ObligationStatus(models.TextChoices):
@@ -54,6 +55,8 @@ class Obligation(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = scoped("incident")
 
     class Meta:
         ordering = ["due_at", "rule_id"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from incidentdesk.audit import services as audit
+from incidentdesk.refusals import Refused
 
 from .models import Organisation
 
 
-class ProfileRefused(ValueError):
+class ProfileRefused(Refused):
     """The profile change is invalid; nothing was stored."""
 
 

@@ -6,7 +6,7 @@ from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.incidents.views import refuse_on_form, require
+from incidentdesk.web import refuse_on_form, require
 
 from . import services
 from .forms import ProfileForm

@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from icalendar import Alarm, Calendar, Event
 
-from incidentdesk.incidents.access import visible_incidents
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 
 from .models import CalendarFeed
@@ -37,7 +36,7 @@ def feed(user: Any) -> bytes:
     calendar.add("prodid", "-//IncidentDesk//clocks//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "IncidentDesk clocks")
-    clocks = (Obligation.objects.filter(incident__in=visible_incidents(user), due_at__isnull=False,
+    clocks = (Obligation.objects.visible_to(user).filter(due_at__isnull=False,
                                         status__in=[ObligationStatus.PENDING, ObligationStatus.MAY_APPLY])
               .select_related("incident").order_by("due_at")[:2000])
     for o in clocks:

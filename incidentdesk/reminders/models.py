@@ -5,6 +5,7 @@ so a restarted or doubled worker cannot send it twice (healthchecks' ``sendalert
 from django.conf import settings
 from django.db import models
 
+from incidentdesk.incidents.policy import scoped
 from incidentdesk.obligations.models import Obligation
 
 
@@ -25,6 +26,8 @@ class Reminder(models.Model):
                                    related_name="reminders")
     due_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True, help_text="Set when claimed; never sent twice")
+
+    objects = scoped("obligation__incident", unattached_visible=True)
 
     class Meta:
         ordering = ["due_at"]

@@ -36,9 +36,9 @@ def test_recording_and_reading_an_incident(client, token):
 
 def test_a_read_token_cannot_write(client, token):
     response = call(client, "post", "/incidents", token(scopes=["read"]), json=BODY)
-    assert response.status_code == 401
+    assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["title"] == "Not authenticated"
+    assert response.json()["title"] == "Forbidden"
 
 
 def test_a_viewer_token_with_write_scope_is_still_a_viewer(client, token):

@@ -56,7 +56,7 @@ def test_a_bad_signature_is_refused_and_nothing_is_stored(client, source, intake
 
 def test_a_read_token_cannot_send_alerts(client, source, people):
     reader = create_token(user=people["manager"], name="r", scopes=["read"], by=None)[1]
-    assert post(client, reader, ALERTMANAGER).status_code == 401
+    assert post(client, reader, ALERTMANAGER).status_code == 403
 
 
 @pytest.mark.parametrize(("raw", "status"), [(b"not json", 422), (b'{"alerts": [1, 2]}', 422),

@@ -1,0 +1,80 @@
+"""The one access policy: who may see which incidents, and everything that hangs off them.
+
+Every queryset of incidents, or of rows that belong to an incident (obligations, evidence, drafts,
+notifications, lessons, document changes, triage items, audit events, calendar entries, exports,
+dashboard figures), is narrowed with ``.visible_to(user)`` — as NetBox's ``RestrictedQuerySet.restrict()``
+does — so a view, an API route, an export or a count cannot forget it.
+
+The rules:
+- no one signed out sees anything;
+- a role without "view register" (the reporter) sees only the incidents it recorded, and of
+  what hangs off them nothing at all: it follows the status of its reports, never the deliberation;
+- a restricted incident is seen only by the people named on it, whatever their role (administrators
+  included): that is what "restricted" means. Its reference is then found nowhere else either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+
+from incidentdesk.accounts.permissions import Capability, can
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def hidden_incident_ids(user: Any) -> list[int]:
+    """Restricted incidents this person is not named on (usually none, always few)."""
+    incident = apps.get_model("incidents", "Incident")
+    access = apps.get_model("incidents", "IncidentAccess")
+    named = access.objects.filter(user_id=getattr(user, "pk", None)).values("incident_id")
+    return list(incident.objects.filter(restricted=True).exclude(pk__in=named).order_by()
+                .values_list("pk", flat=True))
+
+
+def hidden_references(user: Any) -> list[str]:
+    """The references of ``hidden_incident_ids``: for rows that name an incident by reference (audit events)."""
+    incident = apps.get_model("incidents", "Incident")
+    return list(incident.objects.filter(pk__in=hidden_incident_ids(user)).values_list("reference", flat=True))
+
+
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> IncidentQuerySet:
+        if not _signed_in(user):
+            return self.none()
+        qs = self if can(user, Capability.VIEW_REGISTER) else self.filter(created_by=user)
+        # "id NOT IN (short list)" is answered from any index, so the register's counts stay index
+        # scans, and with nothing hidden (the usual case) there is no condition at all.
+        hidden = hidden_incident_ids(user)
+        return qs.exclude(pk__in=hidden) if hidden else qs
+
+
+class IncidentScopedQuerySet(models.QuerySet):
+    """Rows that belong to one incident through ``incident_path`` (a foreign key path)."""
+
+    incident_path = "incident"
+    #: Rows not tied to any incident (a triage item not yet promoted) are visible to those who may see
+    #: the queue; a subclass says so.
+    unattached_visible = False
+
+    def visible_to(self, user: Any) -> IncidentScopedQuerySet:
+        if not _signed_in(user) or not can(user, Capability.VIEW_WORKSPACE):
+            return self.none()
+        hidden = hidden_incident_ids(user)
+        if not hidden:
+            return self if self.unattached_visible else self.filter(**{f"{self.incident_path}__isnull": False})
+        qs = self.exclude(**{f"{self.incident_path}__in": hidden})
+        if not self.unattached_visible:
+            qs = qs.filter(**{f"{self.incident_path}__isnull": False})
+        return qs
+
+
+def scoped(path: str = "incident", *, unattached_visible: bool = False) -> models.Manager:
+    """A manager whose querysets have ``visible_to``; ``path`` leads from the row to its incident."""
+    queryset = type("ScopedQuerySet", (IncidentScopedQuerySet,),
+                    {"incident_path": path, "unattached_visible": unattached_visible})
+    return models.Manager.from_queryset(queryset)()
