@@ -16,11 +16,11 @@ from incidentdesk.audit.models import AuditEvent
 from incidentdesk.inventory.models import AITool
 from incidentdesk.web import post_action, refuse_on_form, require, visible, workspace_of
 
-from . import access, exports, lifecycle, workflow
+from . import access, exports, lifecycle, section8, workflow
 from . import services as incidents
 from .facts import FLAGS
 from .filters import RegisterFilter
-from .forms import ActionForm, ClassifyForm, DecisionForm, IncidentForm, QuickRecordForm, RestrictForm, TransitionForm
+from .forms import ClassifyForm, DecisionForm, IncidentForm, QuickRecordForm, RestrictForm, TransitionForm
 from .models import Incident
 from .register import register_page
 
@@ -145,12 +145,11 @@ def workspace(request, reference: str):
         "level_name": workflow.level_name(incident.severity_level),
         "clocks": [(o, s) for o, s in shown if s not in ("not_required",)],
         "not_required": [o for o, s in shown if s == "not_required"],
-        "steps": workflow.steps(incident), "minimum_response": workflow.minimum_response(incident.severity_level),
-        "tools": incident.tools.select_related("tool"), "actions": incident.actions.all(),
+        "steps": workflow.steps(incident, now), "minimum_response": workflow.minimum_response(incident.severity_level),
+        "tools": incident.tools.select_related("tool"), "section8": section8.texts(incident),
         "notifications": incident.notifications.all(), "history": incident.classifications.all(),
         "breach": getattr(incident, "breach_assessment", None), "events": events,
         "classify_form": ClassifyForm(initial={"level": incident.severity_level}),
-        "action_form": ActionForm(initial={"taken_at": timezone.localtime().replace(second=0, microsecond=0)}),
         "decision_form": DecisionForm(), "restrict_form": RestrictForm(initial={
             "restricted": incident.restricted, "people": [a.user_id for a in incident.access.all()]}),
     })
@@ -180,15 +179,6 @@ def classify(request, reference: str):
                         lambda i, d: incidents.classify(incident=i, level=d["level"], reasoning=d["reasoning"],
                                                         by=request.user),
                         "Classified definitively; the reasoning is in the severity history.")
-
-
-@login_required
-@require_POST
-def add_action(request, reference: str):
-    return post_action(request, reference, Capability.EDIT, ActionForm,
-                        lambda i, d: incidents.add_action(incident=i, description=d["description"],
-                                                          taken_at=d["taken_at"], by=request.user),
-                        "Action recorded.")
 
 
 @login_required
