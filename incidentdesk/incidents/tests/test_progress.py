@@ -139,7 +139,8 @@ def test_a_draft_rca_does_not_tick_investigate(moderate, manager):
 
 def test_learn_is_met_by_an_accepted_lesson_and_says_so(moderate, manager):
     step = checklist(moderate)["learn"]
-    assert not step.done and step.needed
+    assert not step.done
+    assert step.needed
     lesson = lessons.propose(incident=moderate, target="policy", text="Ground the bot", by=manager)
     assert "1 lesson proposed, waiting for a decision" in checklist(moderate)["learn"].detail
     lessons.decide(lesson=lesson, accept=True, by=manager)
@@ -152,7 +153,8 @@ def test_learn_is_met_at_level_1_and_the_message_says_why(frozen, record):
     incident = record(facts=LEVEL_1)
     assert incident.severity_level == 1
     step = checklist(incident)["learn"]
-    assert step.done and not step.needed
+    assert step.done
+    assert not step.needed
     assert step.detail == "Level 1: no lesson needs to be accepted"
     assert "learn" not in complaint_steps(incident, "closed")
 
@@ -163,7 +165,8 @@ def test_notify_is_not_met_while_a_legal_obligation_may_apply(moderate):
     row = moderate.obligations.exclude(regime="internal").first()
     row.status = "done"
     row.save(update_fields=["status"])
-    assert checklist(moderate)["notify"].done and checklist(moderate)["notify"].needed
+    assert checklist(moderate)["notify"].done
+    assert checklist(moderate)["notify"].needed
     row.status = "may_apply"
     row.save(update_fields=["status"])
     step = checklist(moderate)["notify"]
