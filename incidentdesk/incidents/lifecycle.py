@@ -26,14 +26,15 @@ class TransitionRefused(Conflict):
     """The transition's conditions are not met; the message lists them. Nothing changed."""
 
 
-def complaints(incident: Incident, target: str) -> list[progress.Condition]:
+def complaints(incident: Incident, target: str,
+               computed: list[progress.Condition] | None = None) -> list[progress.Condition]:
     """Every condition ``target`` needs that is not met, each naming its step (``progress.REQUIRED``)."""
-    return progress.unmet(incident, target)
+    return progress.unmet(incident, target, computed=computed)
 
 
-def unmet(incident: Incident, target: str) -> list[str]:
+def unmet(incident: Incident, target: str, computed: list[progress.Condition] | None = None) -> list[str]:
     """Every condition for ``target`` that the incident does not meet yet (empty: the move is allowed)."""
-    return list(dict.fromkeys(c.message for c in complaints(incident, target)))
+    return list(dict.fromkeys(c.message for c in complaints(incident, target, computed)))
 
 
 def transition(*, incident: Incident, to: str, by: Any, reason: str = "") -> Incident:

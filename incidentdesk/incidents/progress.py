@@ -156,7 +156,12 @@ def conditions(incident: Incident, now: datetime | None = None) -> list[Conditio
     return result
 
 
-def unmet(incident: Incident, target: str, now: datetime | None = None) -> list[Condition]:
-    """The conditions ``target`` needs that are not met (empty: the move is allowed)."""
+def unmet(incident: Incident, target: str, now: datetime | None = None,
+          computed: list[Condition] | None = None) -> list[Condition]:
+    """The conditions ``target`` needs that are not met (empty: the move is allowed).
+
+    ``computed``: conditions already computed for this incident (a page asking about several targets).
+    """
     needs = REQUIRED[target]
-    return [c for c in conditions(incident, now) if c.step in needs and not c.met]
+    return [c for c in (computed if computed is not None else conditions(incident, now))
+            if c.step in needs and not c.met]

@@ -27,9 +27,10 @@ class Step:
     key: str = ""
 
 
-def steps(incident: Incident, now: datetime | None = None) -> list[Step]:
+def steps(incident: Incident, now: datetime | None = None,
+          computed: list[progress.Condition] | None = None) -> list[Step]:
     """The checklist, read from ``progress.conditions``: the same conditions the lifecycle guard reads."""
-    by_step = {c.step: c for c in progress.conditions(incident, now)}
+    by_step = {c.step: c for c in (computed if computed is not None else progress.conditions(incident, now))}
     result = [Step(name, by_step[key].met, by_step[key].message[:1].upper() + by_step[key].message[1:],
                    needed=by_step[key].needed, due_at=by_step[key].due_at, key=key)
               for key, name in progress.STEPS.items()]

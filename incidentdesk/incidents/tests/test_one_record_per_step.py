@@ -145,3 +145,20 @@ def test_the_cli_action_command_refuses_bad_input_and_stores_nothing(incident):
     with pytest.raises(CommandError, match="say what was done"):
         call_command("incidentdesk", "action", incident.reference, stdout=StringIO())
     assert (table_counts(), ContainmentAction.objects.count()) == before
+
+
+def test_through_the_web_an_effective_containment_ticks_contain_and_allows_contained(incident, as_person):
+    client = as_person("responder")
+    page = client.get(f"/incidents/{incident.reference}/")
+    assert page.context["containment_form"].initial["taken_by"] == "p-responder"
+    assert "needs: record a containment action that stopped the harm (step 2)" in page.content.decode()
+    response = client.post(f"/incidents/{incident.reference}/containment/", {
+        "containment-kind": "stop_operation", "containment-taken_at": "2026-11-20T10:00",
+        "containment-taken_by": "Ana", "containment-result": "effective"})
+    assert response.status_code == 302
+    page = client.get(f"/incidents/{incident.reference}/")
+    contain_step = next(s for s in page.context["steps"] if s.key == "contain")
+    assert contain_step.done
+    assert dict(page.context["next_states"])["contained"] == []
+    client.post(f"/incidents/{incident.reference}/status/", {"to": "contained"})
+    assert Incident.objects.get(pk=incident.pk).status == "contained"
