@@ -162,3 +162,16 @@ def test_through_the_web_an_effective_containment_ticks_contain_and_allows_conta
     assert dict(page.context["next_states"])["contained"] == []
     client.post(f"/incidents/{incident.reference}/status/", {"to": "contained"})
     assert Incident.objects.get(pk=incident.pk).status == "contained"
+
+
+@pytest.mark.slow
+def test_the_demo_contains_then_classifies_through_the_guard(db):
+    from incidentdesk.cli import demo
+
+    with time_machine.travel(NOW, tick=False):
+        demo.load()
+    first = Incident.objects.get(title__startswith="Factual error in an AI-drafted internal memo")
+    assert first.status == "classified"
+    assert first.containment_actions.get().result == "effective"
+    moves = AuditEvent.objects.filter(action="incident.transition", incident_ref=first.reference).count()
+    assert moves == 2
