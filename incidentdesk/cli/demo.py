@@ -16,6 +16,8 @@ from django.utils import timezone
 from incidentdesk.accounts.models import Role
 from incidentdesk.accounts.services import add_person
 from incidentdesk.contacts.services import save_contact
+from incidentdesk.containment.services import contain
+from incidentdesk.incidents import lifecycle
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.access import restrict
 from incidentdesk.incidents.models import Incident
@@ -172,9 +174,11 @@ def load() -> tuple[int, str, str]:
         for entry in entries:
             incidents.record_incident(by=user, now=now, **entry)
     first = Incident.objects.get(title__startswith="Factual error in an AI-drafted internal memo")
+    contain(incident=first, kind="correct_content", description="Corrected the memo before it was sent",
+            taken_at=first.detected_at + timedelta(minutes=40), taken_by="demo", result="effective", by=user)
     incidents.classify(incident=first, level=1, by=user, reasoning="Caught in review, never left the company.")
-    incidents.add_action(incident=first, description="Corrected the memo before it was sent", by=user,
-                         taken_at=first.detected_at + timedelta(minutes=40))
+    for status in ("contained", "classified"):
+        lifecycle.transition(incident=first, to=status, by=user)
     hr = Incident.objects.filter(tools__name="CV screening assistant").order_by("detected_at").first()
     if hr is not None:
         restrict(incident=hr, restricted=True, people=[user_model.objects.get(username="manager")], by=user)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from incidentdesk.incidents import section8
 from incidentdesk.incidents.models import Incident
 from incidentdesk.organisation.models import Organisation
 
@@ -55,8 +56,9 @@ def incident_detail(incident: Incident) -> dict[str, Any]:
         "classified_at": iso(incident.classified_at), "data_classes": incident.data_classes,
         "affected_parties": incident.affected_parties, "facts": incident.facts,
         "severity_reasons": incident.severity_reasons, "severity_reasoning": incident.severity_reasoning,
-        "rca_outcome": incident.rca_outcome, "resulting_changes": incident.resulting_changes,
-        "actions": [{"taken_at": iso(a.taken_at), "description": a.description} for a in incident.actions.all()],
+        "rca_outcome": section8.rca_outcome(incident), "resulting_changes": section8.resulting_changes(incident),
+        "actions": [{"taken_at": iso(a.taken_at), "kind": a.kind, "description": a.description,
+                     "taken_by": a.taken_by, "result": a.result} for a in incident.containment_actions.all()],
         "notifications": [{"sent_at": iso(n.sent_at), "recipient": n.recipient, "channel": n.channel,
                            "reference": n.reference, "obligation": n.obligation.rule_id if n.obligation else None}
                           for n in incident.notifications.select_related("obligation")],

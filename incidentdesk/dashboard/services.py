@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from incidentdesk.capa import services as capa
 from incidentdesk.containment.models import ContainmentAction
-from incidentdesk.incidents.models import ActionTaken, Incident, IncidentTool, Status
+from incidentdesk.incidents.models import Incident, IncidentTool, Status
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 from incidentdesk.obligations.services import due_between
 
@@ -89,11 +89,8 @@ def build(*, user: Any, now: datetime | None = None) -> Dashboard:
     recent = recent_incidents(user, now)
     classified = [c - d for d, c in recent.filter(classified_at__isnull=False)
                   .values_list("detected_at", "classified_at")]
-    first_action = dict(ActionTaken.objects.filter(incident__in=recent).values("incident")
+    first_action = dict(ContainmentAction.objects.filter(incident__in=recent).values("incident")
                         .annotate(first=Min("taken_at")).values_list("incident", "first"))
-    for incident_id, first in (ContainmentAction.objects.filter(incident__in=recent).values("incident")
-                               .annotate(first=Min("taken_at")).values_list("incident", "first")):
-        first_action[incident_id] = min(first, first_action.get(incident_id, first))
     detected = dict(recent.filter(pk__in=list(first_action)).values_list("pk", "detected_at"))
     return Dashboard(
         open_by_severity={level: by_level.get(level, 0) for level in LEVELS},

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from incidentdesk.audit.models import AuditEvent
+from incidentdesk.incidents import section8
 from incidentdesk.incidents.models import Incident
 from incidentdesk.organisation.models import Organisation
 
@@ -36,7 +37,10 @@ def sections(incident: Incident) -> list[tuple[str, str]]:
         f"- **Occurred:** {_t(incident.occurred_at)}", f"- **Aware:** {_t(incident.aware_at)}",
         f"- **AI tools:** {_md(tools)}", f"- **Categories:** {', '.join(incident.categories) or '—'}",
         f"- **Data classes:** {', '.join(incident.data_classes) or '—'}",
-        f"- **Affected parties:** {_md(incident.affected_parties)}", "", _md(incident.description)])
+        f"- **Affected parties:** {_md(incident.affected_parties)}",
+        f"- **Root-cause analysis outcome:** {_md(section8.rca_outcome(incident).replace(chr(10), '; '))}",
+        f"- **Changes to policy, inventory or procedure:** "
+        f"{_md('; '.join(section8.change_lines(incident)))}", "", _md(incident.description)])
     severity = [f"Level **{incident.severity_level}**, "
                 + (f"classified definitively {_t(incident.classified_at)}." if incident.classified_at
                    else "provisional (not yet classified definitively)."),
@@ -58,7 +62,6 @@ def sections(incident: Incident) -> list[tuple[str, str]]:
                      + (f", reference {_md(n.reference)}" if n.reference else "") for n in incident.notifications.all()]
     containment = [f"- {_t(a.taken_at)} {a.get_kind_display()} by {_md(a.taken_by)}: {_md(a.description)} "
                    f"({a.get_result_display()})" for a in incident.containment_actions.all()]
-    containment += [f"- {_t(a.taken_at)} {_md(a.description)}" for a in incident.actions.all()]
     rca = getattr(incident, "rca", None)
     rca_text = "Not recorded." if rca is None else "\n".join([
         f"- **What happened:** {_md(rca.what_happened)}", f"- **Why:** {_md(rca.why)}",

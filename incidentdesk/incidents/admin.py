@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ActionTaken, Classification, Incident, IncidentTool
+from .models import Classification, Incident, IncidentTool
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -19,11 +19,6 @@ class ToolInline(ReadOnlyInline):
     fields = ("name", "tool")
 
 
-class ActionInline(ReadOnlyInline):
-    model = ActionTaken
-    fields = ("taken_at", "description")
-
-
 class ClassificationInline(ReadOnlyInline):
     model = Classification
     fields = ("at", "level", "kind", "reasoning", "by_name")
@@ -36,7 +31,7 @@ class IncidentAdmin(admin.ModelAdmin):
     list_display = ("reference", "title", "severity_level", "status", "detected_at")
     list_filter = ("status", "severity_level", "detection_source")
     search_fields = ("reference", "title", "description")
-    inlines = [ToolInline, ActionInline, ClassificationInline]
+    inlines = [ToolInline, ClassificationInline]
 
     def has_add_permission(self, request):
         return False

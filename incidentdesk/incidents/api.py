@@ -1,5 +1,5 @@
 """API: the register — list with the register's filters, record, read, change facts, classify, move
-through the lifecycle, actions, notifications, obligations, and the what-if assessment."""
+through the lifecycle, notifications, obligations, and the what-if assessment."""
 
 from datetime import datetime
 from typing import Any, Literal
@@ -14,7 +14,7 @@ from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem
 from incidentdesk.assessment import IncidentFacts, assess
 from incidentdesk.notifications import services as notifications
 
-from . import lifecycle
+from . import lifecycle, section8
 from . import services as incidents
 from .filters import RegisterFilter
 from .models import Incident
@@ -62,8 +62,9 @@ class IncidentOut(IncidentSummary):
     affected_parties: str
     facts: dict[str, Any]
     tools: list[str]
-    rca_outcome: str
-    resulting_changes: str
+    actions_taken: str = Field(description="Derived, read-only: the containment actions, one per line")
+    rca_outcome: str = Field(description="Derived, read-only: why and what changes, once the RCA is completed")
+    resulting_changes: str = Field(description="Derived, read-only: the accepted lessons' change-log lines")
     obligations: list[ObligationOut]
 
 
@@ -96,16 +97,6 @@ class TransitionIn(Schema):
 class ClassifyIn(Schema):
     level: int = Field(ge=1, le=4)
     reasoning: str = Field(min_length=1)
-
-
-class ActionIn(Schema):
-    description: str = Field(min_length=1)
-    taken_at: AwareDatetime
-
-
-class ActionOut(Schema):
-    description: str
-    taken_at: datetime
 
 
 class NotificationIn(Schema):
@@ -159,11 +150,13 @@ def _out(incident: Incident) -> dict[str, Any]:
     from django.utils import timezone
 
     now = timezone.now()
+    derived = section8.texts(incident)  # read-only: written from the step records, never stored
     data = {
         field: getattr(incident, field)
         for field in IncidentOut.model_fields
-        if field not in ("tools", "obligations", "provisional")
+        if field not in ("tools", "obligations", "provisional", *derived)
     }
+    data |= derived
     data["provisional"] = incident.provisional
     data["tools"] = [str(t) for t in incident.tools.all()]
     data["obligations"] = [
@@ -252,26 +245,6 @@ def transition(request, reference: str, body: TransitionIn):
 )
 def obligations(request, reference: str):
     return _out(_incident(request, reference))["obligations"]
-
-
-@router.get("/{reference}/actions", response={200: list[ActionOut], **PROBLEMS}, auth=READ, summary="Actions taken")
-def actions(request, reference: str):
-    return list(_incident(request, reference).actions.all())
-
-
-@router.post(
-    "/{reference}/actions", response={201: ActionOut, **PROBLEMS}, auth=WRITE, summary="Record an action taken"
-)
-def add_action(request, reference: str, body: ActionIn):
-    incident = _incident(request, reference)
-    _require(request, Capability.EDIT)
-    try:
-        action = incidents.add_action(
-            incident=incident, description=body.description, taken_at=body.taken_at, by=request.user
-        )
-    except incidents.IncidentRefused as exc:
-        raise _refused(exc) from exc
-    return Status(201, action)
 
 
 @router.get(

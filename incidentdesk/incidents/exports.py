@@ -14,11 +14,13 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from . import section8
 from .models import Incident
 
 FIELDS = ["reference", "title", "status", "detected_at", "occurred_at", "detection_source", "severity_level",
           "provisional", "severity_reasoning", "tools", "outside_inventory", "data_classes", "categories",
           "description", "affected_parties", "actions", "notifications", "rca_outcome", "resulting_changes"]
+# "actions", "rca_outcome" and "resulting_changes" are derived from the step records (``section8``).
 
 
 def iso(value: datetime | None) -> str | None:
@@ -35,9 +37,10 @@ def row(incident: Incident) -> dict[str, Any]:
         "tools": [t.name for t in tools], "outside_inventory": [t.name for t in tools if t.outside_inventory],
         "data_classes": incident.data_classes, "categories": incident.categories,
         "description": incident.description, "affected_parties": incident.affected_parties,
-        "actions": [f"{iso(a.taken_at)} {a.description}" for a in incident.actions.all()],
+        "actions": [f"{iso(a.taken_at)} {a.get_kind_display()}" + (f": {a.description}" if a.description else "")
+                    + f" ({a.get_result_display().lower()})" for a in incident.containment_actions.all()],
         "notifications": [f"{iso(n.sent_at)} {n.recipient} ({n.channel})" for n in incident.notifications.all()],
-        "rca_outcome": incident.rca_outcome, "resulting_changes": incident.resulting_changes,
+        "rca_outcome": section8.rca_outcome(incident), "resulting_changes": section8.resulting_changes(incident),
     }
 
 
@@ -51,7 +54,8 @@ def _flat(value: Any) -> Any:
 
 def _rows(incidents: QuerySet[Incident] | None) -> Iterator[Incident]:
     qs = incidents if incidents is not None else Incident.objects.order_by("year", "number")
-    return qs.prefetch_related("tools", "actions", "notifications").iterator(chunk_size=2000)
+    return (qs.select_related("rca").prefetch_related("tools", "containment_actions", "notifications",
+                                                      "lessons__changes").iterator(chunk_size=2000))
 
 
 def write(stream: IO[str], fmt: str, incidents: QuerySet[Incident] | None = None) -> int:

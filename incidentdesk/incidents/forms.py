@@ -118,10 +118,6 @@ class IncidentForm(forms.Form):
                                            widget=forms.CheckboxSelectMultiple)
     data_classes = forms.CharField(label="Data classes involved", required=False, help_text="Comma-separated")
     affected_parties = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    rca_outcome = forms.CharField(label="Root-cause analysis outcome", required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
-    resulting_changes = forms.CharField(label="Changes to policy, inventory or procedure", required=False,
-                                        widget=forms.Textarea(attrs={"rows": 3}))
 
     LISTS = ("tools", "data_classes")
 
@@ -137,7 +133,7 @@ class IncidentForm(forms.Form):
     def initial_for(cls, incident) -> dict[str, Any]:
         initial: dict[str, Any] = {name: getattr(incident, name) for name in (
             "title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
-            "causal_link_established_at", "categories", "affected_parties", "rca_outcome", "resulting_changes")}
+            "causal_link_established_at", "categories", "affected_parties")}
         initial["tools"] = ", ".join(link.name for link in incident.tools.all())
         initial["data_classes"] = ", ".join(incident.data_classes)
         for flag in incident_facts.FLAGS:
@@ -172,12 +168,6 @@ class ClassifyForm(forms.Form):
     level = forms.TypedChoiceField(label="Definitive level", choices=LEVELS, coerce=int)
     reasoning = forms.CharField(label="Reasoning", widget=forms.Textarea(attrs={"rows": 3}),
                                 help_text="Why this level: the facts that decide it (seed §6 step 3)")
-
-
-class ActionForm(forms.Form):
-    prefix = "action"
-    description = forms.CharField(label="Action taken", widget=forms.Textarea(attrs={"rows": 2}))
-    taken_at = datetime_field("When", required=True)
 
 
 class DecisionForm(forms.Form):

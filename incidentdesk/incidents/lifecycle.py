@@ -3,6 +3,7 @@
 Moving forward is allowed when the target state's conditions hold (they accumulate: closing needs
 everything resolving needs, and more). Moving back is a reopen: only from resolved or closed, with
 a reason. Every transition is an audit event. A refusal lists every condition not met.
+The conditions are ``progress.conditions``, the same ones the checklist shows.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from incidentdesk.audit import services as audit
 from incidentdesk.refusals import Conflict
 
+from . import progress
 from .models import Incident, Status
 
 ORDER = [Status.DETECTED, Status.CONTAINED, Status.CLASSIFIED, Status.NOTIFIED, Status.INVESTIGATING,
@@ -25,40 +26,15 @@ class TransitionRefused(Conflict):
     """The transition's conditions are not met; the message lists them. Nothing changed."""
 
 
-def _open_obligations(incident: Incident, *, legal_only: bool, include_may_apply: bool) -> list[str]:
-    now = timezone.now()
-    states = ("pending", "may_apply") if include_may_apply else ("pending",)
-    rows = incident.obligations.filter(status__in=states)
-    if legal_only:
-        rows = rows.exclude(regime="internal")
-    return [f"{o.action} ({o.citation}){' — facts to establish' if o.status == 'may_apply' else ''}"
-            + (" — overdue" if o.due_at and o.due_at < now and o.status == "pending" else "") for o in rows]
+def complaints(incident: Incident, target: str,
+               computed: list[progress.Condition] | None = None) -> list[progress.Condition]:
+    """Every condition ``target`` needs that is not met, each naming its step (``progress.REQUIRED``)."""
+    return progress.unmet(incident, target, computed=computed)
 
 
-def unmet(incident: Incident, target: str) -> list[str]:
+def unmet(incident: Incident, target: str, computed: list[progress.Condition] | None = None) -> list[str]:
     """Every condition for ``target`` that the incident does not meet yet (empty: the move is allowed)."""
-    problems: list[str] = []
-    rank = ORDER.index(target)
-    contained = incident.containment_actions.exists() or incident.actions.exists()
-    if target in (Status.CONTAINED, Status.NOTIFIED, Status.RESOLVED, Status.CLOSED) and not contained:
-        problems.append("record at least one containment action (step 2: contain)")
-    if rank >= ORDER.index(Status.CLASSIFIED) and incident.classified_at is None:
-        problems.append("classify the incident definitively with written reasoning (step 3)")
-    if target == Status.NOTIFIED:
-        if not incident.notifications.exists():
-            problems.append("no notification has been sent")
-        problems += [f"still due: {o}" for o in _open_obligations(incident, legal_only=True, include_may_apply=False)]
-    if rank >= ORDER.index(Status.RESOLVED):
-        rca = getattr(incident, "rca", None)
-        if incident.severity_level >= 2 and (rca is None or rca.completed_at is None):
-            problems.append(f"complete the root-cause analysis (level {incident.severity_level}: seed §6 step 5)")
-        problems += [f"still due: {o}" for o in _open_obligations(incident, legal_only=True, include_may_apply=False)]
-    if target == Status.CLOSED:
-        unsettled = [a for a in incident.corrective_actions.all() if not a.settled]
-        problems += [f"corrective action not verified effective or accepted: {a.description[:60]}" for a in unsettled]
-        problems += [f"not settled: {o}" for o in _open_obligations(incident, legal_only=False, include_may_apply=True)
-                     if f"still due: {o}" not in problems]
-    return list(dict.fromkeys(problems))
+    return list(dict.fromkeys(c.message for c in complaints(incident, target, computed)))
 
 
 def transition(*, incident: Incident, to: str, by: Any, reason: str = "") -> Incident:

@@ -3,6 +3,11 @@
 Identifiers are ``INC-YYYY-NNN``, sequential per year and never reused (``IncidentSequence`` is
 incremented under a row lock). Yes/no facts that feed the assessment live in ``facts`` (JSON,
 null = unknown), validated by ``incidentdesk.assessment.facts`` before anything is stored.
+
+One record per step: the actions taken are the containment actions (``containment``), the RCA
+outcome is the root-cause analysis (``investigation``), the changes to policy, inventory or
+procedure are the accepted lessons (``lessons``). The register's §8 texts for them are derived
+from those records (``incidents.section8``), never stored twice.
 """
 
 from django.conf import settings
@@ -60,8 +65,6 @@ class Incident(models.Model):
     level_override = models.PositiveSmallIntegerField(null=True, blank=True)
     override_basis = models.PositiveSmallIntegerField(null=True, blank=True,
                                                       help_text="Computed level when the override was set")
-    rca_outcome = models.TextField("Root-cause analysis outcome", blank=True)
-    resulting_changes = models.TextField("Changes to policy, inventory or procedure", blank=True)
     restricted = models.BooleanField(default=False, help_text="Only the people named on it can see it")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -112,21 +115,6 @@ class IncidentTool(models.Model):
     @property
     def outside_inventory(self) -> bool:
         return self.tool_id is None
-
-
-class ActionTaken(models.Model):
-    """Seed §8: actions taken and their dates."""
-
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actions")
-    taken_at = models.DateTimeField()
-    description = models.TextField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = scoped("incident")
-
-    class Meta:
-        ordering = ["taken_at"]
 
 
 class ClassificationKind(models.TextChoices):

@@ -27,19 +27,16 @@ from incidentdesk.refusals import NotFound, Refused
 from . import facts as incident_facts
 from .lock import ensure_open
 from .models import (
-    ActionTaken,
     Classification,
     ClassificationKind,
     DetectionSource,
     Incident,
     IncidentSequence,
     IncidentTool,
-    Status,
 )
 
 COLUMNS = ("title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
-           "causal_link_established_at", "categories", "data_classes", "affected_parties", "rca_outcome",
-           "resulting_changes")
+           "causal_link_established_at", "categories", "data_classes", "affected_parties")
 FACT_GROUPS = ("personal_data", "harm")
 GDPR_ASSESSMENT_RULE = "PROC-4-L3-GDPR-ASSESSMENT"
 
@@ -236,6 +233,8 @@ def classify(*, incident: Incident, level: int, reasoning: str, by: Any, now: da
 
     Escalation is always allowed; a level below the current or computed one is a downgrade and is
     recorded as such. Both need reasoning (seed §6 step 3: "documents the reasoning").
+    The status does not change: classifying is a step's record, and the status moves only through
+    ``lifecycle.transition`` (so a detected incident is contained before it is classified).
     """
     ensure_open(incident)
     now = now or timezone.now()
@@ -258,8 +257,6 @@ def classify(*, incident: Incident, level: int, reasoning: str, by: Any, now: da
         incident.level_override, incident.override_basis = level, computed
         incident.severity_reasoning = reasoning.strip()
         incident.classified_at = incident.classified_at or now
-        if incident.status == Status.DETECTED or incident.status == Status.CONTAINED:
-            incident.status = Status.CLASSIFIED
         incident.save()
         result = reassess(incident=incident, by=by, now=now, person_set_level=True)
         _history(incident, level=level, previous=previous, computed=computed, kind=kind,
@@ -282,23 +279,6 @@ def decide_breach(*, incident: Incident, notify_authority: bool, communicate_sub
         # The decision, with its reasons, is the level 3 "assessment against Art 33 and 34" (seed §4).
         if incident.obligations.filter(rule_id=GDPR_ASSESSMENT_RULE, status="pending").exists():
             complete_obligation(incident=incident, rule_id=GDPR_ASSESSMENT_RULE, at=timezone.now(), by=by)
-
-
-def add_action(*, incident: Incident, description: str, taken_at: datetime, by: Any,
-               now: datetime | None = None) -> ActionTaken:
-    """Seed §8: an action taken, with its date."""
-    ensure_open(incident)
-    now = now or timezone.now()
-    if not description.strip():
-        raise IncidentRefused("description: say what was done")
-    if taken_at > now + FUTURE_SKEW:
-        raise IncidentRefused("taken_at lies in the future")
-    with transaction.atomic():
-        action = ActionTaken.objects.create(incident=incident, description=description.strip(), taken_at=taken_at,
-                                            recorded_by=by if getattr(by, "pk", None) else None)
-        audit.record(action="action.added", object_type="actiontaken", object_id=action.pk, by=by,
-                     incident_ref=incident.reference, after=audit.snapshot(action))
-    return action
 
 
 def complete_obligation(*, incident: Incident, rule_id: str, at: datetime, by: Any,

@@ -10,7 +10,6 @@ urlpatterns = [
     path("incidents/<str:reference>/", views.workspace, name="incident-workspace"),
     path("incidents/<str:reference>/edit/", views.edit, name="incident-edit"),
     path("incidents/<str:reference>/classify/", views.classify, name="incident-classify"),
-    path("incidents/<str:reference>/actions/", views.add_action, name="incident-action"),
     path("incidents/<str:reference>/gdpr-decision/", views.decide, name="incident-decide"),
     path("incidents/<str:reference>/access/", views.restrict, name="incident-restrict"),
 ]

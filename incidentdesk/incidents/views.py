@@ -16,11 +16,11 @@ from incidentdesk.audit.models import AuditEvent
 from incidentdesk.inventory.models import AITool
 from incidentdesk.web import post_action, refuse_on_form, require, visible, workspace_of
 
-from . import access, exports, lifecycle, workflow
+from . import access, exports, lifecycle, progress, section8, workflow
 from . import services as incidents
 from .facts import FLAGS
 from .filters import RegisterFilter
-from .forms import ActionForm, ClassifyForm, DecisionForm, IncidentForm, QuickRecordForm, RestrictForm, TransitionForm
+from .forms import ClassifyForm, DecisionForm, IncidentForm, QuickRecordForm, RestrictForm, TransitionForm
 from .models import Incident
 from .register import register_page
 
@@ -40,13 +40,14 @@ def response_context(incident: Incident, now) -> dict:
     if rca:
         rca_initial["five_whys"] = "\n".join(rca.five_whys)
     later = lifecycle.ORDER[lifecycle.ORDER.index(incident.status) + 1:]
-    next_states = [(state, lifecycle.unmet(incident, state)) for state in later]
+    computed = progress.conditions(incident, now)  # one computation for the checklist and every next state
+    next_states = [(state, lifecycle.unmet(incident, state, computed)) for state in later]
     draftable = [(o, KIND_BY_RULE.get(o.rule_id, "authority_report")) for o in incident.obligations.all()
                  if o.status != "not_required" and o.rule_id != "GDPR-33-5-DOCUMENT"
                  and (o.regime != "internal" or o.rule_id in KIND_BY_RULE)]
     local = timezone.localtime(now).replace(second=0, microsecond=0)
     return {
-        "next_states": next_states, "can_reopen": incident.status in ("resolved", "closed"),
+        "conditions": computed, "next_states": next_states, "can_reopen": incident.status in ("resolved", "closed"),
         "containment": incident.containment_actions.all(),
         "containment_form": ContainmentForm(initial={"taken_at": local}),
         "rollback": [t.tool for t in incident.tools.select_related("tool") if t.tool_id and t.tool.rollback_procedure],
@@ -140,17 +141,19 @@ def workspace(request, reference: str):
     shown = sorted(((o, o.shown_status(now)) for o in obligations),
                    key=lambda pair: (rank.get(pair[1], 5), pair[0].due_at or now + timedelta(days=3650)))
     events = AuditEvent.objects.visible_to(request.user).filter(incident_ref=incident.reference).order_by("-seq")[:200]
-    return render(request, "incidents/workspace.html", response_context(incident, now) | {
+    context = response_context(incident, now)
+    context["containment_form"].initial["taken_by"] = request.user.get_full_name() or request.user.get_username()
+    return render(request, "incidents/workspace.html", context | {
         "incident": incident, "now": now, "soon": now + timedelta(hours=24),
         "level_name": workflow.level_name(incident.severity_level),
         "clocks": [(o, s) for o, s in shown if s not in ("not_required",)],
         "not_required": [o for o, s in shown if s == "not_required"],
-        "steps": workflow.steps(incident), "minimum_response": workflow.minimum_response(incident.severity_level),
-        "tools": incident.tools.select_related("tool"), "actions": incident.actions.all(),
+        "steps": workflow.steps(incident, now, context["conditions"]),
+        "minimum_response": workflow.minimum_response(incident.severity_level),
+        "tools": incident.tools.select_related("tool"), "section8": section8.texts(incident),
         "notifications": incident.notifications.all(), "history": incident.classifications.all(),
         "breach": getattr(incident, "breach_assessment", None), "events": events,
         "classify_form": ClassifyForm(initial={"level": incident.severity_level}),
-        "action_form": ActionForm(initial={"taken_at": timezone.localtime().replace(second=0, microsecond=0)}),
         "decision_form": DecisionForm(), "restrict_form": RestrictForm(initial={
             "restricted": incident.restricted, "people": [a.user_id for a in incident.access.all()]}),
     })
@@ -180,15 +183,6 @@ def classify(request, reference: str):
                         lambda i, d: incidents.classify(incident=i, level=d["level"], reasoning=d["reasoning"],
                                                         by=request.user),
                         "Classified definitively; the reasoning is in the severity history.")
-
-
-@login_required
-@require_POST
-def add_action(request, reference: str):
-    return post_action(request, reference, Capability.EDIT, ActionForm,
-                        lambda i, d: incidents.add_action(incident=i, description=d["description"],
-                                                          taken_at=d["taken_at"], by=request.user),
-                        "Action recorded.")
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 Detect and record → contain → classify → notify → investigate and document → learn and adapt.
 Each step says how the software knows it is done, so the checklist is evidence, not decoration.
+Whether a step is done comes from ``progress.conditions`` (one authority, shared with the lifecycle guard).
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from datetime import datetime
 
 from incidentdesk.assessment.rulebook import default_rulebook
 
-from .models import Incident, Status
-
-LATER = {Status.CONTAINED, Status.CLASSIFIED, Status.NOTIFIED, Status.INVESTIGATING, Status.RESOLVED, Status.CLOSED}
+from . import progress
+from .models import Incident
 
 
 @dataclass
@@ -24,34 +24,16 @@ class Step:
     needed: bool = True
     due_at: datetime | None = None
     next: bool = False
+    key: str = ""
 
 
-def steps(incident: Incident) -> list[Step]:
-    obligations = list(incident.obligations.all())
-    legal = [o for o in obligations if o.regime != "internal" and o.status in ("pending", "may_apply", "done")]
-    open_legal = [o for o in legal if o.status != "done"]
-    classify_due = next((o.due_at for o in obligations if o.rule_id == "PROC-6-3-CLASSIFY"), None)
-    rca_due = next((o.due_at for o in obligations if o.rule_id == "PROC-6-5-RCA"), None)
-    actions = incident.actions.count()
-    result = [
-        Step("Detect and record", True, f"Recorded as {incident.reference}"),
-        Step("Contain", incident.status in LATER or actions > 0,
-             f"{actions} action(s) taken" if actions else "Stop the harm: record what was done"),
-        Step("Classify", incident.classified_at is not None,
-             "Classified definitively with reasoning" if incident.classified_at
-             else "Provisional level: classify definitively with written reasoning", due_at=classify_due),
-        Step("Notify", not open_legal,
-             f"{len(open_legal)} notification(s) due or still to be decided" if open_legal
-             else ("All notifications made" if legal else "No external notification required"),
-             needed=bool(legal), due_at=min((o.due_at for o in open_legal if o.due_at), default=None)),
-        Step("Investigate and document", bool(incident.rca_outcome.strip()),
-             "Root-cause analysis recorded" if incident.rca_outcome.strip()
-             else "Root-cause review within 14 days (level 2 and above)", needed=incident.severity_level >= 2,
-             due_at=rca_due),
-        Step("Learn and adapt", bool(incident.resulting_changes.strip()),
-             "Changes to policy, inventory or procedure recorded" if incident.resulting_changes.strip()
-             else "Record what changes in the policy, the inventory or the procedure"),
-    ]
+def steps(incident: Incident, now: datetime | None = None,
+          computed: list[progress.Condition] | None = None) -> list[Step]:
+    """The checklist, read from ``progress.conditions``: the same conditions the lifecycle guard reads."""
+    by_step = {c.step: c for c in (computed if computed is not None else progress.conditions(incident, now))}
+    result = [Step(name, by_step[key].met, by_step[key].message[:1].upper() + by_step[key].message[1:],
+                   needed=by_step[key].needed, due_at=by_step[key].due_at, key=key)
+              for key, name in progress.STEPS.items()]
     for step in result:
         if step.needed and not step.done:
             step.next = True

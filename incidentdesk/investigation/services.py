@@ -63,10 +63,7 @@ def save_analysis(*, incident: Incident, by: Any, complete: bool = False, now: d
             before, after = audit.changed(before, after)
         audit.record(action="rca.completed" if complete else "rca.saved", object_type="rootcauseanalysis",
                      object_id=row.pk, by=by, incident_ref=incident.reference, before=before, after=after)
-        if complete:
-            incident.rca_outcome = f"Why: {row.why}\nWhat changes: {row.what_changes}"
-            incident.save(update_fields=["rca_outcome", "updated_at"])
-            if incident.obligations.filter(rule_id=RCA_RULE, completed_at__isnull=True).exclude(
-                    status="not_required").exists():
-                incidents.complete_obligation(incident=incident, rule_id=RCA_RULE, at=now, by=by, now=now)
+        if complete and incident.obligations.filter(rule_id=RCA_RULE, completed_at__isnull=True).exclude(
+                status="not_required").exists():
+            incidents.complete_obligation(incident=incident, rule_id=RCA_RULE, at=now, by=by, now=now)
     return row

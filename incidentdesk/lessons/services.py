@@ -54,8 +54,4 @@ def decide(*, lesson: Lesson, accept: bool, by: Any, reason: str = "", summary: 
                 recorded_by=audit.actor_name(by))
             audit.record(action="document.changed", object_type="documentchange", object_id=change.pk, by=by,
                          incident_ref=lesson.incident.reference, after=audit.snapshot(change))
-            incident = lesson.incident
-            line = f"{change.get_document_display()}: {change.summary}"
-            incident.resulting_changes = "\n".join(filter(None, [incident.resulting_changes.strip(), line]))
-            incident.save(update_fields=["resulting_changes", "updated_at"])
     return lesson

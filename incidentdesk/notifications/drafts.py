@@ -91,7 +91,6 @@ def _measures(incident: Incident) -> str:
     lines = [f"- {timezone.localtime(a.taken_at):%Y-%m-%d %H:%M} {a.get_kind_display()}"
              + (f": {a.description}" if a.description else "") + f" ({a.get_result_display().lower()})"
              for a in incident.containment_actions.all()]
-    lines += [f"- {timezone.localtime(a.taken_at):%Y-%m-%d %H:%M} {a.description}" for a in incident.actions.all()]
     lines += [f"- Planned ({a.get_kind_display().split(' (')[0].lower()}, due {a.due_on}): {a.description}"
               for a in incident.corrective_actions.all()]
     return "\n".join(lines)

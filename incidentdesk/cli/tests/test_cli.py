@@ -159,7 +159,7 @@ def test_person_add_gives_a_login_a_role_and_refuses_a_weak_password(db, organis
 
 def test_status_refuses_with_what_is_missing_and_report_writes_a_pdf(record, tmp_path):
     incident = record()
-    with pytest.raises(CommandError, match="record at least one containment action"):
+    with pytest.raises(CommandError, match="record a containment action that stopped the harm"):
         call_command("incidentdesk", "status", incident.reference, "--to", "contained")
     target = tmp_path / "report.pdf"
     call_command("incidentdesk", "report", incident.reference, "--output", str(target))

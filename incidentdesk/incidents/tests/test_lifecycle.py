@@ -11,6 +11,7 @@ from incidentdesk.incidents import lifecycle
 from incidentdesk.incidents.lifecycle import TransitionRefused
 from incidentdesk.incidents.services import classify
 from incidentdesk.investigation.services import save_analysis
+from incidentdesk.lessons import services as lessons
 
 RCA = {"what_happened": "Bot invented a policy", "why": "No grounding on the policy page",
        "what_was_done": "Bot switched off", "impact": "Three clients misinformed",
@@ -35,16 +36,21 @@ def moderate(record, manager):
 
 def test_containment_is_needed_before_contained(moderate, manager):
     before = table_counts()
-    with pytest.raises(TransitionRefused, match="record at least one containment action"):
+    with pytest.raises(TransitionRefused, match="record a containment action that stopped the harm"):
         lifecycle.transition(incident=moderate, to="contained", by=manager)
     assert table_counts() == before
     contain(incident=moderate, kind="stop_operation", taken_at=NOW, taken_by="Ana", by=manager, now=NOW)
+    with pytest.raises(TransitionRefused, match="none has stopped the harm yet"):
+        lifecycle.transition(incident=moderate, to="contained", by=manager)
+    contain(incident=moderate, kind="stop_operation", taken_at=NOW, taken_by="Ana", by=manager, now=NOW,
+            result="effective")
     lifecycle.transition(incident=moderate, to="contained", by=manager)
     assert moderate.status == "contained"
 
 
 def test_closing_a_level_2_incident_needs_the_rca_and_settled_actions(moderate, manager):
-    contain(incident=moderate, kind="correct_content", taken_at=NOW, taken_by="Ana", by=manager, now=NOW)
+    contain(incident=moderate, kind="correct_content", taken_at=NOW, taken_by="Ana", by=manager, now=NOW,
+            result="effective")
     classify(incident=moderate, level=2, reasoning="Published error", by=manager, now=NOW)
     with pytest.raises(TransitionRefused) as refused:
         lifecycle.transition(incident=moderate, to="closed", by=manager)
@@ -52,7 +58,7 @@ def test_closing_a_level_2_incident_needs_the_rca_and_settled_actions(moderate, 
     save_analysis(incident=moderate, by=manager, complete=True, now=NOW, **RCA)
     action = capa.plan(incident=moderate, description="Ground the bot", owner="Ana", due_on=date(2026, 12, 1),
                        by=manager)
-    with pytest.raises(TransitionRefused, match="corrective action not verified effective or accepted"):
+    with pytest.raises(TransitionRefused, match="verify this corrective action as effective, or accept it"):
         lifecycle.transition(incident=moderate, to="closed", by=manager)
     capa.implement(action=action, by=manager)
     capa.verify(action=action, effective=True, result="No invented policies in 200 sampled chats",
@@ -61,6 +67,10 @@ def test_closing_a_level_2_incident_needs_the_rca_and_settled_actions(moderate, 
         from incidentdesk.incidents.services import complete_obligation
 
         complete_obligation(incident=moderate, rule_id=o.rule_id, at=NOW, by=manager, now=NOW)
+    with pytest.raises(TransitionRefused, match="accept at least one lesson"):
+        lifecycle.transition(incident=moderate, to="closed", by=manager)
+    lesson = lessons.propose(incident=moderate, target="procedure", text="Review bot answers weekly", by=manager)
+    lessons.decide(lesson=lesson, accept=True, by=manager)
     lifecycle.transition(incident=moderate, to="closed", by=manager)
     assert moderate.status == "closed"
 
@@ -81,7 +91,8 @@ def test_a_reopen_needs_a_reason_and_is_logged(record, manager):
 
 def test_going_back_other_than_a_reopen_is_refused(record, manager):
     incident = record()
-    contain(incident=incident, kind="stop_operation", taken_at=NOW, taken_by="Ana", by=manager, now=NOW)
+    contain(incident=incident, kind="stop_operation", taken_at=NOW, taken_by="Ana", by=manager, now=NOW,
+            result="effective")
     lifecycle.transition(incident=incident, to="contained", by=manager)
     with pytest.raises(TransitionRefused, match="going back is a reopen"):
         lifecycle.transition(incident=incident, to="detected", by=manager, reason="oops")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from incidentdesk.incidents import section8
 from incidentdesk.lessons import services
 from incidentdesk.lessons.models import DocumentChange
 
@@ -15,7 +16,7 @@ def test_accepting_a_lesson_writes_the_change_log(record, manager):
     assert change.document == "policy"
     assert incident.reference in change.summary
     incident.refresh_from_db()
-    assert "AI usage policy: Section 4.2 added" in incident.resulting_changes
+    assert "AI usage policy: Section 4.2 added" in section8.resulting_changes(incident)
 
 
 def test_rejecting_needs_a_reason_and_a_decision_is_final(record, manager):

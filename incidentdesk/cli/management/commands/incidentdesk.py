@@ -28,9 +28,10 @@ from incidentdesk.breaches import services as breaches
 from incidentdesk.cli import demo as demo_data
 from incidentdesk.cli.output import LEVEL_NAMES, countdown, incident_detail, incident_summary, local
 from incidentdesk.cli.parsing import parse_assignments, parse_time, tri
+from incidentdesk.containment.services import contain
 from incidentdesk.documents.services import FORMATS, incident_report
 from incidentdesk.incidents import exports as register_export
-from incidentdesk.incidents import lifecycle
+from incidentdesk.incidents import lifecycle, section8
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.facts import FactsRefused, explain
 from incidentdesk.incidents.models import Incident
@@ -39,6 +40,7 @@ from incidentdesk.notifications import services as notifications
 from incidentdesk.obligations.services import open_clocks
 from incidentdesk.organisation import services as organisation
 from incidentdesk.organisation.models import Organisation
+from incidentdesk.refusals import Refused
 
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
 REFUSALS = (incidents.IncidentRefused, incidents.IncidentNotFound, FactsRefused, breaches.DecisionRefused,
@@ -183,6 +185,11 @@ class Command(TyperCommand):
             lines.append(f"  [{shown}] {o.rule_id}: {o.action} — {o.citation}{when}")
             if shown in ("not_required", "may_apply"):
                 lines.append(f"      why: {o.reasons[-1] if shown == 'not_required' else o.reasons[0]}")
+        derived = section8.texts(incident)  # seed §8 texts, written from the step records
+        for label, key in (("Actions taken", "actions_taken"), ("Root-cause analysis outcome", "rca_outcome"),
+                           ("Changes to policy, inventory or procedure", "resulting_changes")):
+            lines.append(f"{label}:")
+            lines += [f"  {line}" for line in derived[key].splitlines()] or ["  none yet"]
         self.emit(data, as_json, "\n".join(lines))
 
     @command()
@@ -239,17 +246,24 @@ class Command(TyperCommand):
     def action(
         self,
         reference: str,
-        description: Annotated[str, typer.Option(help="What was done")],
+        description: Annotated[str, typer.Option(help="What was done (required for --kind other)")] = "",
+        kind: Annotated[str, typer.Option(help="stop_operation, revoke_access, correct_content, isolate_data, "
+                                               "preserve_evidence, rollback_model, redirect_traffic, fallback, "
+                                               "isolate_system, disable_feature, contact_provider, other")] = "other",
+        result: Annotated[str, typer.Option(help="effective (harm stopped), partial, not_effective, pending")
+                          ] = "pending",
+        taken_by: Annotated[str | None, typer.Option(help="Who did it (default: the person recording it)")] = None,
         at: Annotated[str, typer.Option(help="When (ISO)")] = "now",
     ):
-        """Record an action taken, with its date (seed §8)."""
+        """Record a containment action (step 2): what was done, by whom, when and with what result."""
         incident = self._get(reference)
+        by = operator()
         try:
-            incidents.add_action(incident=incident, description=description, taken_at=parse_time(at, field="at"),
-                                 by=operator())
-        except REFUSALS as exc:
+            contain(incident=incident, kind=kind, description=description, result=result,
+                    taken_at=parse_time(at, field="at"), taken_by=taken_by or audit.actor_name(by), by=by)
+        except (Refused, *REFUSALS) as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Action recorded for {incident.reference}.")
+        self.stdout.write(f"Containment action recorded for {incident.reference}.")
 
     @command()
     def notify(
