@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint bench clean
+.PHONY: run test test-postgres screenshots lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ test: $(STAMP)
 
 test-postgres: $(STAMP)
 	INCIDENTDESK_DB_ENGINE=postgres $(BIN)/python -m pytest -n 2 -q
+
+screenshots: $(STAMP)
+	INCIDENTDESK_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser
 
 bench: $(STAMP)
 	$(BIN)/python bench/register.py --incidents 1000000

@@ -4,14 +4,12 @@ They also save the screenshots the README shows (docs/screenshots/).
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from incidentdesk.cli.demo import PASSWORD
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 pytestmark = pytest.mark.usefixtures("transactional_register")
 
 
@@ -32,7 +30,7 @@ def sign_in(page: Page, base: str, username: str) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def test_record_classify_and_find_an_incident(page: Page, app):
+def test_record_classify_and_find_an_incident(page: Page, app, shot):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, app, "manager")
     page.get_by_role("link", name="Record an incident").first.click()
@@ -42,7 +40,7 @@ def test_record_classify_and_find_an_incident(page: Page, app):
     page.get_by_role("group", name="Published externally").get_by_label("Yes", exact=True).check()
     expect(page.locator("#preview-level")).to_have_text("3")  # provisional severity, live (htmx)
     expect(page.locator("#preview-clocks")).to_contain_text("GDPR Art 33")
-    page.screenshot(path=str(SHOTS / "record.png"), full_page=True)
+    shot(page, "record.png")
     page.get_by_role("button", name="Record incident").click()
 
     expect(page.locator("h1")).to_contain_text("Support bot pasted")
@@ -53,7 +51,7 @@ def test_record_classify_and_find_an_incident(page: Page, app):
     page.get_by_role("button", name="Classify definitively").click()
     expect(page.locator(".messages")).to_contain_text("Classified definitively")
     expect(page.locator("#activity")).to_contain_text("incident.classified")
-    page.screenshot(path=str(SHOTS / "workspace.png"), full_page=True)
+    shot(page, "workspace.png")
 
     page.get_by_role("link", name="Register").click()
     page.locator("#id_q").fill("support bot")
@@ -64,10 +62,10 @@ def test_record_classify_and_find_an_incident(page: Page, app):
     expect(rows.first).to_contain_text("Support bot pasted")
     page.get_by_role("link", name="Clear").click()
     expect(page.locator("#register tbody tr")).to_have_count(13)
-    page.screenshot(path=str(SHOTS / "register.png"), full_page=True)
+    shot(page, "register.png")
 
 
-def test_the_dashboard_charts_render(page: Page, app):
+def test_the_dashboard_charts_render(page: Page, app, shot):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, app, "manager")
     page.goto(f"{app}/")
@@ -76,7 +74,7 @@ def test_the_dashboard_charts_render(page: Page, app):
         width = page.locator(chart).evaluate("img => img.complete ? img.naturalWidth : 0")
         assert width > 0, f"{chart} did not load"
     expect(page.locator("#clock-cards")).to_contain_text("clocks overdue")
-    page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
+    shot(page, "dashboard.png")
 
 
 def test_a_viewer_cannot_edit(page: Page, app):

@@ -1,14 +1,12 @@
 """A level 3 personal-data incident taken from recording to closure in the browser (the response workflow)."""
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from incidentdesk.cli.demo import PASSWORD
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 HARM = ["Death", "Serious health harm", "Critical infrastructure disruption", "Fundamental rights breach",
         "Serious property or environment harm", "Widespread infringement", "Imminent risk of death or injury",
         "Algorithmic discrimination", "Critical safety incident"]
@@ -23,7 +21,7 @@ def app(live_server, transactional_register, settings, tmp_path):
     return live_server.url
 
 
-def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, app):
+def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, app, shot):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{app}/login/")
     page.get_by_label("Username").fill("manager")
@@ -75,7 +73,7 @@ def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, 
     preview = page.locator("#draft-preview")
     for element in ("Art 33(3)(a)", "Art 33(3)(b)", "Art 33(3)(c)", "Art 33(3)(d)"):
         expect(preview).to_contain_text(element)
-    page.screenshot(path=str(SHOTS / "art33-draft.png"), full_page=True)
+    shot(page, "art33-draft.png")
     page.get_by_label("Channel").select_option("portal")
     page.get_by_label("Reference number returned").fill("GBA-2026-0042")
     page.get_by_role("button", name="Record as sent").click()
@@ -123,7 +121,7 @@ def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, 
     page.get_by_role("button", name="Move to closed").click()
     expect(page.locator("#status-title")).to_contain_text("Closed")
     expect(page.locator("#checklist")).to_contain_text("Learn and adapt")
-    page.screenshot(path=str(SHOTS / "closed-incident.png"), full_page=True)
+    shot(page, "closed-incident.png")
 
     page.goto(f"{app}/changes/")
     expect(page.locator("main")).to_contain_text(reference)
