@@ -36,7 +36,7 @@ from incidentdesk.incidents.facts import FactsRefused, explain
 from incidentdesk.incidents.models import Incident
 from incidentdesk.incidents.register import filter_register, next_deadlines
 from incidentdesk.notifications import services as notifications
-from incidentdesk.obligations.services import open_clocks
+from incidentdesk.obligations.store import open_clocks
 from incidentdesk.organisation import services as organisation
 from incidentdesk.organisation.models import Organisation
 
@@ -229,8 +229,8 @@ class Command(TyperCommand):
         """Record a person's GDPR Art 33/34 decision beside the recommendation."""
         incident = self._get(reference)
         try:
-            incidents.decide_breach(incident=incident, notify_authority=notify, communicate_subjects=communicate,
-                                    reasons=reason, by=operator())
+            breaches.decide_breach(incident=incident, notify_authority=notify, communicate_subjects=communicate,
+                                   reasons=reason, by=operator())
         except REFUSALS as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Decision recorded for {incident.reference}.")
