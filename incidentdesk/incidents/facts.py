@@ -63,9 +63,12 @@ def tool_facts(links) -> list[dict[str, Any]]:
 
 def facts_for(incident) -> IncidentFacts:
     """The facts of a stored incident, as the assessment core reads them."""
+    from incidentdesk.obligations.acts import completed_by_acts
     from incidentdesk.organisation.models import Organisation
 
     completed = {o.rule_id: o.completed_at for o in incident.obligations.all() if o.completed_at}
+    # An act already on record (a containment action) completes an obligation that applies only later.
+    completed = completed_by_acts(incident.pk) | completed
     from incidentdesk.breaches.models import BreachAssessment
 
     # Read fresh: the cached reverse relation may predate a decision recorded a moment ago.

@@ -25,25 +25,22 @@ from django.utils import timezone
 
 from incidentdesk.assessment.facts import FUTURE_SKEW, Category
 from incidentdesk.audit import services as audit
-from incidentdesk.containment.models import ContainmentAction, ContainmentKind, ContainmentResult
+from incidentdesk.containment.models import ContainmentAction
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident, IncidentTool, Status
 from incidentdesk.inventory.models import AITool
 from incidentdesk.refusals import Conflict, NotFound, Refused
 
+from .acts import CONTAIN_RULE, CORRECT_RULE, GDPR_ASSESSMENT_RULE, INVENTORY_RULE, RCA_RULE, fulfils
 from .models import Obligation, ObligationStatus, Settlement
 
 # Reads of "what is due" stay importable from here for existing callers; they live in the store.
-from .store import due_between, open_clocks  # noqa: F401  (re-exported)
+from .store import due_between, open_clocks
 
-#: Internal obligations (assessment/rules/internal.toml) and the acts that settle them.
-CORRECT_RULE = "PROC-4-L2-CORRECT"        # a containment action "correct content" whose result is effective
-INVENTORY_RULE = "PROC-4-L2-INVENTORY"    # the tool added to the inventory
-CONTAIN_RULE = "PROC-4-L3-CONTAIN"        # the first containment action that is effective or partly effective
-RCA_RULE = "PROC-6-5-RCA"                 # the root-cause analysis completed (investigation.services)
-GDPR_ASSESSMENT_RULE = "PROC-4-L3-GDPR-ASSESSMENT"  # the GDPR decision (breaches.services)
-
+__all__ = ["CONTAIN_RULE", "CORRECT_RULE", "GDPR_ASSESSMENT_RULE", "INVENTORY_RULE", "RCA_RULE", "AlreadySettled",
+           "NoSuchObligation", "SettleRefused", "after_containment", "after_tool_saved", "complete_obligation",
+           "due_between", "obligation_of", "open_clocks", "settle", "settle_by_act"]
 
 class SettleRefused(Refused):
     """The obligation cannot be settled as asked; nothing was stored."""
@@ -89,12 +86,15 @@ def complete_obligation(*, incident: Incident, rule_id: str, at: datetime, by: A
     """
     ensure_open(incident)
     now = now or timezone.now()
-    row = obligation_of(incident, rule_id)
+    # Refusals keep the contract callers had when this lived in incidents.services (IncidentRefused).
+    row = incident.obligations.filter(rule_id=rule_id).first()
+    if row is None:
+        raise incidents.IncidentRefused(f"{incident.reference} has no obligation {rule_id!r}")
     if row.status == ObligationStatus.NOT_REQUIRED:
-        raise AlreadySettled(f"{row.rule_id} is not required for {incident.reference}: "
-                             f"{row.reasons[-1] if row.reasons else 'its conditions do not hold'}")
+        raise incidents.IncidentRefused(f"{rule_id} is not required for {incident.reference}: "
+                                        f"{row.reasons[-1] if row.reasons else 'its conditions do not hold'}")
     if at > now + FUTURE_SKEW:
-        raise SettleRefused("the completion time lies in the future")
+        raise incidents.IncidentRefused("the completion time lies in the future")
     with transaction.atomic():
         _mark_done(row, at=at, by=by, settlement=Settlement.BY_ACT, reason=how.strip(),
                    action="obligation.completed")
@@ -152,12 +152,7 @@ def after_containment(*, action: ContainmentAction, by: Any, now: datetime | Non
     incident, settled = action.incident, []
     how = (f"Containment action: {action.get_kind_display()} ({action.get_result_display().lower()}), "
            f"by {action.taken_by}")
-    fulfils = []
-    if action.kind == ContainmentKind.CORRECT_CONTENT and action.result == ContainmentResult.EFFECTIVE:
-        fulfils.append(CORRECT_RULE)
-    if action.result in (ContainmentResult.EFFECTIVE, ContainmentResult.PARTIAL):
-        fulfils.append(CONTAIN_RULE)
-    for rule_id in fulfils:
+    for rule_id in fulfils(action.kind, action.result):
         if settle_by_act(incident=incident, rule_id=rule_id, at=action.taken_at, by=by, how=how, now=now):
             settled.append(rule_id)
     return settled

@@ -22,7 +22,7 @@ from incidentdesk.assessment.rulebook import ObligationRule
 from incidentdesk.audit import services as audit
 from incidentdesk.incidents.models import Incident
 
-from .models import Obligation, ObligationStatus, RuleSnapshot
+from .models import Obligation, ObligationStatus, RuleSnapshot, Settlement
 
 TRACKED = ("status", "applies", "clock_start_at", "due_at", "legal_latest_at", "rule_version")
 
@@ -82,6 +82,8 @@ def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[O
             setattr(row, name, value)
         if row.completed_at is None:  # no longer done (facts changed): how it was settled no longer holds
             row.settlement, row.settled_reason = "", ""
+        elif not row.settlement:  # done by a recorded fact or act the core read (done_when, a containment action)
+            row.settlement = Settlement.BY_ACT
         row.snapshot = snapshots[outcome.rule_id]
         new = {k: getattr(row, k) for k in TRACKED}
         row.save()

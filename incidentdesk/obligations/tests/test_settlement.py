@@ -128,6 +128,28 @@ def test_immediate_containment_runs_for_levels_3_and_4_and_is_settled_by_contain
     assert (duty.status, duty.completed_at, duty.settlement) == ("done", taken, "act")
 
 
+def test_containment_before_an_escalation_counts_for_the_immediate_containment(published, manager):
+    from incidentdesk.incidents.services import update_incident
+
+    taken = NOW - timedelta(hours=2)
+    contain(incident=published, kind="stop_operation", taken_at=taken, taken_by="Ops", result="effective",
+            by=manager, now=NOW)
+    assert clock(published, "PROC-4-L3-CONTAIN").status == "not_required"
+    update_incident(incident=published, by=manager, now=NOW, changes={"personal_data.involved": True})
+    assert published.severity_level == 3
+    duty = clock(published, "PROC-4-L3-CONTAIN")
+    assert (duty.status, duty.completed_at, duty.settlement) == ("done", taken, "act")
+
+
+def test_a_may_apply_obligation_can_be_settled_by_hand(record, manager, at_now):
+    incident = record(detected_at=DETECTED, now=NOW, facts={"published_externally": True,
+                                                            "personal_data": {"involved": None}})
+    duty = clock(incident, "GDPR-33-1-SA")
+    assert duty.status == "may_apply"
+    services.settle(obligation=duty, reason="Not applicable because no personal data was in the chat", by=manager)
+    assert clock(incident, "GDPR-33-1-SA").status == "done"
+
+
 def test_the_rca_still_completes_its_clock(published, manager):
     from incidentdesk.investigation.services import save_analysis
 
