@@ -61,9 +61,9 @@ class Obligation(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
-    settlement = models.CharField(max_length=8, choices=Settlement.choices, blank=True, default="",
+    settlement = models.CharField(max_length=8, choices=Settlement.choices, blank=True, default="", db_default="",
                                   help_text="Empty while open; how it was settled once done")
-    settled_reason = models.TextField(blank=True, default="",
+    settled_reason = models.TextField(blank=True, default="", db_default="",
                                       help_text="By the act: which act. By hand: the person's reason")
     updated_at = models.DateTimeField(auto_now=True)
 
