@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from incidentdesk.assessment.facts import IncidentFacts
+from incidentdesk.obligations.acts import completed_by_acts
 from incidentdesk.refusals import Refused
 
 #: Yes/no facts stored in ``Incident.facts`` (null = unknown), besides ``personal_data`` and ``harm``.
@@ -63,7 +64,6 @@ def tool_facts(links) -> list[dict[str, Any]]:
 
 def facts_for(incident) -> IncidentFacts:
     """The facts of a stored incident, as the assessment core reads them."""
-    from incidentdesk.obligations.acts import completed_by_acts
     from incidentdesk.organisation.models import Organisation
 
     completed = {o.rule_id: o.completed_at for o in incident.obligations.all() if o.completed_at}
