@@ -76,6 +76,39 @@ def test_the_published_hallucination_case_settles_from_its_acts(published, manag
     assert AuditEvent.objects.filter(action="incident.tool_linked", incident_ref=published.reference).exists()
 
 
+def test_the_commonest_level_2_incident_closes_from_its_acts_alone(record, manager, at_now):
+    from datetime import date
+
+    from incidentdesk.capa import services as capa
+    from incidentdesk.incidents import lifecycle
+    from incidentdesk.incidents.services import classify
+    from incidentdesk.investigation.services import save_analysis
+
+    harm = dict.fromkeys(("death", "serious_health_harm", "critical_infrastructure_disruption",
+                          "fundamental_rights_breach", "serious_property_or_environment_harm",
+                          "widespread_infringement", "imminent_risk_of_death_or_injury",
+                          "algorithmic_discrimination", "critical_safety_incident"), False)
+    incident = record(detected_at=DETECTED, now=NOW, tools=["Copy.ai"], facts={
+        "published_externally": True, "personal_data": {"involved": False}, "caught_in_review": False,
+        "client_data_affected": False, "automated_decision_without_human_review": False, "harm": harm})
+    contain(incident=incident, kind="correct_content", taken_at=NOW, taken_by="Web team", result="effective",
+            by=manager, now=NOW)
+    classify(incident=incident, level=2, reasoning="Published error made with a tool outside the inventory",
+             by=manager, now=NOW)
+    save_tool(by=manager, name="Copy.ai")
+    save_analysis(incident=incident, by=manager, complete=True, now=NOW, what_happened="Invented policy",
+                  why="No grounding", what_was_done="Post corrected", impact="One client",
+                  what_changes="Grounding", cause_categories=["tool_failure"])
+    action = capa.plan(incident=incident, description="Ground the writer", owner="Ana", due_on=date(2026, 12, 1),
+                       by=manager)
+    capa.implement(action=action, by=manager)
+    capa.verify(action=action, effective=True, result="No invented policies in 50 posts", method="Sample",
+                by=manager)
+    lifecycle.transition(incident=incident, to="closed", by=manager)
+    assert incident.status == "closed"
+    assert not incident.obligations.filter(settlement="hand").exists()
+
+
 def test_settling_by_the_act_is_idempotent(published, manager):
     for _ in range(2):
         contain(incident=published, kind="correct_content", taken_at=NOW, taken_by="Web team", result="effective",
