@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,7 @@ from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident, IncidentTool, Status
 from incidentdesk.inventory.models import AITool
+from incidentdesk.organisation.models import Organisation
 from incidentdesk.refusals import Conflict, NotFound, Refused
 
 from .acts import CONTAIN_RULE, CORRECT_RULE, GDPR_ASSESSMENT_RULE, INVENTORY_RULE, RCA_RULE, fulfils
@@ -132,8 +134,9 @@ def settle(*, obligation: Obligation, reason: str, by: Any, at: datetime | None 
         raise AlreadySettled(f"{row.rule_id} is not required for {incident.reference}, so there is nothing to "
                              "settle")
     if row.completed_at is not None or row.status == ObligationStatus.DONE:
-        raise AlreadySettled(f"{row.rule_id} is already done ({timezone.localtime(row.completed_at):%Y-%m-%d %H:%M})"
-                             if row.completed_at else f"{row.rule_id} is already done")
+        when = (f" on {row.completed_at.astimezone(ZoneInfo(Organisation.current().time_zone)):%Y-%m-%d %H:%M}"
+                if row.completed_at else "")
+        raise AlreadySettled(f"{row.rule_id} is already done{when}; there is nothing left to settle")
     if at > now + FUTURE_SKEW:
         raise SettleRefused("at: lies in the future; give the time it was settled")
     with transaction.atomic():
