@@ -73,7 +73,7 @@ def templates(now: datetime):
     """Run the real engine once per profile; keep the obligations that apply, as offsets from detection."""
     from incidentdesk.assessment import IncidentFacts, assess
     from incidentdesk.assessment.rulebook import default_rulebook
-    from incidentdesk.obligations.services import snapshots_for
+    from incidentdesk.obligations.store import snapshots_for
 
     organisation = {"country": "BE", "time_zone": "Europe/Brussels", "ai_act_role": "both", "nis2_entity": False,
                     "dora_financial_entity": False, "sb53_frontier_developer": False,
@@ -205,7 +205,7 @@ def measure(now: datetime, repeat: int) -> dict:
     from incidentdesk.audit.chain import stamp
     from incidentdesk.audit.services import verify
     from incidentdesk.incidents.register import register_page
-    from incidentdesk.obligations.services import due_between
+    from incidentdesk.obligations.store import due_between
 
     viewer, _ = get_user_model().objects.get_or_create(username="bench-viewer")
     Person.objects.get_or_create(user=viewer, defaults={"role": Role.VIEWER})

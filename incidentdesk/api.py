@@ -65,8 +65,10 @@ def _routers() -> None:
     from incidentdesk.incidents.api import assess_router
     from incidentdesk.incidents.api import router as incidents
     from incidentdesk.inventory.api import router as inventory
+    from incidentdesk.obligations.api import router as obligations
 
     api.add_router("/incidents", incidents)
+    api.add_router("/incidents", obligations)
     api.add_router("/inventory", inventory)
     api.add_router("/assess", assess_router)
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("incidentdesk.accounts.urls")),
     path("", include("incidentdesk.incidents.response_urls")),
     path("", include("incidentdesk.incidents.urls")),
+    path("", include("incidentdesk.obligations.urls")),
     path("", include("incidentdesk.contacts.urls")),
     path("", include("incidentdesk.lessons.urls")),
     path("", include("incidentdesk.intake.urls")),

@@ -1,4 +1,10 @@
-"""Record containment actions; the first effective one lets the incident move to "contained"."""
+"""Record containment actions; the first effective one lets the incident move to "contained".
+
+A containment action also settles the internal obligations it fulfils, in the same transaction
+(``obligations.services.after_containment``): "correct content" with result effective corrects the
+publication (PROC-4-L2-CORRECT), and the first effective or partly effective action is the level 3
+and 4 immediate containment (PROC-4-L3-CONTAIN).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from incidentdesk.assessment.facts import FUTURE_SKEW
 from incidentdesk.audit import services as audit
 from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
+from incidentdesk.obligations import services as obligations
 from incidentdesk.refusals import Refused
 
 from .models import ContainmentAction, ContainmentKind, ContainmentResult
@@ -43,5 +50,6 @@ def contain(*, incident: Incident, kind: str, taken_at: datetime, taken_by: str,
             taken_by=taken_by.strip(), result=result, recorded_by=by if getattr(by, "pk", None) else None)
         audit.record(action="containment.added", object_type="containmentaction", object_id=action.pk, by=by,
                      incident_ref=incident.reference, after=audit.snapshot(action))
+        obligations.after_containment(action=action, by=by, now=now)
     return action
 

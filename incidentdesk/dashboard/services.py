@@ -15,7 +15,7 @@ from incidentdesk.capa import services as capa
 from incidentdesk.containment.models import ContainmentAction
 from incidentdesk.incidents.models import Incident, IncidentTool, Status
 from incidentdesk.obligations.models import Obligation, ObligationStatus
-from incidentdesk.obligations.services import due_between
+from incidentdesk.obligations.store import due_between
 
 LEVELS = (1, 2, 3, 4)
 

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from incidentdesk.assessment.facts import IncidentFacts
+from incidentdesk.obligations.acts import completed_by_acts
 from incidentdesk.refusals import Refused
 
 #: Yes/no facts stored in ``Incident.facts`` (null = unknown), besides ``personal_data`` and ``harm``.
@@ -66,6 +67,8 @@ def facts_for(incident) -> IncidentFacts:
     from incidentdesk.organisation.models import Organisation
 
     completed = {o.rule_id: o.completed_at for o in incident.obligations.all() if o.completed_at}
+    # An act already on record (a containment action) completes an obligation that applies only later.
+    completed = completed_by_acts(incident.pk) | completed
     from incidentdesk.breaches.models import BreachAssessment
 
     # Read fresh: the cached reverse relation may predate a decision recorded a moment ago.

@@ -2,6 +2,10 @@
 
 Every function validates first and writes after, inside one transaction with its audit events,
 so bad input leaves stored data untouched. Views, the API and the CLI all call these functions.
+
+This module imports only low-level storage (``obligations.store``, ``breaches.store``,
+``inventory.lookup``). Services that settle an obligation or record a GDPR decision and then
+reassess live in ``obligations.services`` and ``breaches.services``, which import this module.
 """
 
 from __future__ import annotations
@@ -14,13 +18,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from incidentdesk.assessment import Assessment, assess
-from incidentdesk.assessment.facts import FUTURE_SKEW, Category, IncidentFacts
+from incidentdesk.assessment.facts import Category, IncidentFacts
 from incidentdesk.assessment.rulebook import default_rulebook
 from incidentdesk.assessment.severity import classify as compute_severity
 from incidentdesk.audit import services as audit
-from incidentdesk.breaches import services as breaches
-from incidentdesk.inventory.services import find_tool
-from incidentdesk.obligations import services as obligations
+from incidentdesk.breaches import store as breaches
+from incidentdesk.inventory.lookup import find_tool
+from incidentdesk.obligations import store as obligations
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.refusals import NotFound, Refused
 
@@ -38,7 +42,6 @@ from .models import (
 COLUMNS = ("title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
            "causal_link_established_at", "categories", "data_classes", "affected_parties")
 FACT_GROUPS = ("personal_data", "harm")
-GDPR_ASSESSMENT_RULE = "PROC-4-L3-GDPR-ASSESSMENT"
 
 
 class IncidentRefused(Refused):
@@ -266,37 +269,3 @@ def classify(*, incident: Incident, level: int, reasoning: str, by: Any, now: da
                      after={"severity_level": level, "classified_at": incident.classified_at,
                             "severity_reasoning": incident.severity_reasoning})
     return incident
-
-
-def decide_breach(*, incident: Incident, notify_authority: bool, communicate_subjects: bool, reasons: str,
-                  by: Any) -> None:
-    """A person's GDPR Art 33/34 decision, then the clocks it switches on or off, in one transaction."""
-    ensure_open(incident)
-    with transaction.atomic():
-        breaches.record_decision(incident=incident, notify_authority=notify_authority,
-                                 communicate_subjects=communicate_subjects, reasons=reasons, by=by)
-        reassess(incident=incident, by=by)
-        # The decision, with its reasons, is the level 3 "assessment against Art 33 and 34" (seed §4).
-        if incident.obligations.filter(rule_id=GDPR_ASSESSMENT_RULE, status="pending").exists():
-            complete_obligation(incident=incident, rule_id=GDPR_ASSESSMENT_RULE, at=timezone.now(), by=by)
-
-
-def complete_obligation(*, incident: Incident, rule_id: str, at: datetime, by: Any,
-                        now: datetime | None = None) -> None:
-    """Mark an obligation done at ``at`` and reassess (later stages start their clocks from it)."""
-    ensure_open(incident)
-    now = now or timezone.now()
-    row = incident.obligations.filter(rule_id=rule_id).first()
-    if row is None:
-        raise IncidentRefused(f"{incident.reference} has no obligation {rule_id!r}")
-    if row.status == "not_required":
-        raise IncidentRefused(f"{rule_id} is not required for {incident.reference}: {row.reasons[-1]}")
-    if at > now + FUTURE_SKEW:
-        raise IncidentRefused("the completion time lies in the future")
-    with transaction.atomic():
-        row.completed_at = at
-        row.completed_by = by if getattr(by, "pk", None) else None
-        row.save(update_fields=["completed_at", "completed_by"])
-        audit.record(action="obligation.completed", object_type="obligation", object_id=row.pk, by=by,
-                     incident_ref=incident.reference, after={"rule_id": rule_id, "completed_at": at})
-        reassess(incident=incident, by=by, now=now)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.audit.models import AuditEvent
+from incidentdesk.breaches import services as breaches
 from incidentdesk.inventory.models import AITool
 from incidentdesk.web import post_action, refuse_on_form, require, visible, workspace_of
 
@@ -189,9 +190,9 @@ def classify(request, reference: str):
 @require_POST
 def decide(request, reference: str):
     return post_action(request, reference, Capability.CLASSIFY, DecisionForm,
-                        lambda i, d: incidents.decide_breach(incident=i, notify_authority=d["notify_authority"],
-                                                             communicate_subjects=d["communicate_subjects"],
-                                                             reasons=d["reasons"], by=request.user),
+                        lambda i, d: breaches.decide_breach(incident=i, notify_authority=d["notify_authority"],
+                                                            communicate_subjects=d["communicate_subjects"],
+                                                            reasons=d["reasons"], by=request.user),
                         "GDPR decision recorded beside the recommendation.")
 
 

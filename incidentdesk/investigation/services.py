@@ -11,6 +11,7 @@ from django.utils import timezone
 from incidentdesk.audit import services as audit
 from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
+from incidentdesk.obligations import services as obligations
 from incidentdesk.refusals import Refused
 
 from .models import CauseCategory, RootCauseAnalysis
@@ -44,8 +45,6 @@ def save_analysis(*, incident: Incident, by: Any, complete: bool = False, now: d
                   **fields: Any) -> RootCauseAnalysis:
     """Save a draft or, with ``complete``, the finished analysis (which completes the RCA obligation)."""
     ensure_open(incident)
-    from incidentdesk.incidents import services as incidents
-
     now = now or timezone.now()
     row = RootCauseAnalysis.objects.filter(incident=incident).first() or RootCauseAnalysis(incident=incident)
     before = audit.snapshot(row) if row.pk else None
@@ -63,7 +62,7 @@ def save_analysis(*, incident: Incident, by: Any, complete: bool = False, now: d
             before, after = audit.changed(before, after)
         audit.record(action="rca.completed" if complete else "rca.saved", object_type="rootcauseanalysis",
                      object_id=row.pk, by=by, incident_ref=incident.reference, before=before, after=after)
-        if complete and incident.obligations.filter(rule_id=RCA_RULE, completed_at__isnull=True).exclude(
-                status="not_required").exists():
-            incidents.complete_obligation(incident=incident, rule_id=RCA_RULE, at=now, by=by, now=now)
+        if complete:
+            obligations.settle_by_act(incident=incident, rule_id=RCA_RULE, at=now, by=by, now=now,
+                                      how="Root-cause analysis completed")
     return row

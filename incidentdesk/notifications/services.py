@@ -13,6 +13,7 @@ from incidentdesk.audit import services as audit
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
+from incidentdesk.obligations import services as obligations
 from incidentdesk.refusals import Refused
 
 from . import drafts
@@ -42,7 +43,8 @@ def record_notification(*, incident: Incident, recipient: str, sent_at: datetime
         audit.record(action="notification.recorded", object_type="notification", object_id=notification.pk, by=by,
                      incident_ref=incident.reference, after=audit.snapshot(notification))
         if obligation and obligation.completed_at is None:
-            incidents.complete_obligation(incident=incident, rule_id=rule_id, at=sent_at, by=by, now=now)
+            obligations.complete_obligation(incident=incident, rule_id=rule_id, at=sent_at, by=by, now=now,
+                                            how=f"Notification sent to {recipient.strip()}")
     return notification
 
 

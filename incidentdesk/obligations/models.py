@@ -20,6 +20,13 @@ class ObligationStatus(models.TextChoices):
     NOT_REQUIRED = "not_required", "Not required"
 
 
+class Settlement(models.TextChoices):
+    """How a done obligation was settled."""
+
+    BY_ACT = "act", "By the act that fulfils it"
+    BY_HAND = "hand", "By hand, with a reason"
+
+
 class RuleSnapshot(models.Model):
     """One version of one rule, frozen: identified by the SHA-256 of its canonical terms."""
 
@@ -54,6 +61,10 @@ class Obligation(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
+    settlement = models.CharField(max_length=8, choices=Settlement.choices, blank=True, default="", db_default="",
+                                  help_text="Empty while open; how it was settled once done")
+    settled_reason = models.TextField(blank=True, default="", db_default="",
+                                      help_text="By the act: which act. By hand: the person's reason")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = scoped("incident")

@@ -64,7 +64,7 @@ def test_closing_a_level_2_incident_needs_the_rca_and_settled_actions(moderate, 
     capa.verify(action=action, effective=True, result="No invented policies in 200 sampled chats",
                 method="Sample 200 chats", by=manager)
     for o in moderate.obligations.filter(status="pending"):
-        from incidentdesk.incidents.services import complete_obligation
+        from incidentdesk.obligations.services import complete_obligation
 
         complete_obligation(incident=moderate, rule_id=o.rule_id, at=NOW, by=manager, now=NOW)
     with pytest.raises(TransitionRefused, match="accept at least one lesson"):

@@ -30,7 +30,7 @@ def test_an_edited_rule_does_not_change_an_existing_obligation(record, manager, 
     _edited_rulebook(monkeypatch, hours=12)
     update_incident(incident=incident, by=manager, now=NOW, changes={"affected_parties": "one client"})
     row = incident.obligations.get(rule_id="PROC-6-3-CLASSIFY")
-    assert (row.due_at, row.rule_version, row.snapshot.terms["deadline"]["hours"]) == (due, "1.0.0", 24)
+    assert (row.due_at, row.rule_version, row.snapshot.terms["deadline"]["hours"]) == (due, "1.1.0", 24)
 
 
 def test_reevaluation_applies_the_new_rule_and_is_logged(record, manager, monkeypatch):

@@ -84,7 +84,7 @@ def test_the_email_is_received_by_the_smtp_server(clock, smtp):
 
 
 def test_a_done_clock_sends_no_more_reminders(clock, smtp, manager):
-    from incidentdesk.incidents.services import complete_obligation
+    from incidentdesk.obligations.services import complete_obligation
 
     complete_obligation(incident=clock.incident, rule_id=clock.rule_id, at=NOW + timedelta(hours=1), by=manager,
                         now=NOW + timedelta(hours=1))

@@ -37,7 +37,8 @@ from incidentdesk.incidents.facts import FactsRefused, explain
 from incidentdesk.incidents.models import Incident
 from incidentdesk.incidents.register import filter_register, next_deadlines
 from incidentdesk.notifications import services as notifications
-from incidentdesk.obligations.services import open_clocks
+from incidentdesk.obligations import services as obligations
+from incidentdesk.obligations.store import open_clocks
 from incidentdesk.organisation import services as organisation
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.refusals import Refused
@@ -236,8 +237,8 @@ class Command(TyperCommand):
         """Record a person's GDPR Art 33/34 decision beside the recommendation."""
         incident = self._get(reference)
         try:
-            incidents.decide_breach(incident=incident, notify_authority=notify, communicate_subjects=communicate,
-                                    reasons=reason, by=operator())
+            breaches.decide_breach(incident=incident, notify_authority=notify, communicate_subjects=communicate,
+                                   reasons=reason, by=operator())
         except REFUSALS as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Decision recorded for {incident.reference}.")
@@ -284,6 +285,23 @@ class Command(TyperCommand):
         except REFUSALS as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Notification recorded for {incident.reference}.")
+
+    @command()
+    def settle(
+        self,
+        reference: str,
+        rule_id: Annotated[str, typer.Argument(help="The obligation's rule id, e.g. PROC-4-L2-CORRECT")],
+        reason: Annotated[str, typer.Option(help="Why it is settled, e.g. 'not applicable because …' (required)")],
+        at: Annotated[str, typer.Option(help="When it was settled (ISO; organisation time without an offset)")] = "now",
+    ):
+        """Settle an obligation by hand with a reason (it counts as done; the reason goes to the audit log)."""
+        incident = self._get(reference)
+        try:
+            obligation = obligations.obligation_of(incident, rule_id)
+            obligations.settle(obligation=obligation, reason=reason, at=parse_time(at, field="at"), by=operator())
+        except Refused as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"{obligation.rule_id} settled by hand for {incident.reference}: {obligation.settled_reason}")
 
     @command()
     def status(

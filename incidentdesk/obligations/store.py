@@ -1,0 +1,128 @@
+"""Low-level storage of obligations: persist the assessment core's outcomes and answer 'what is due'.
+
+The core decides; this module persists, and writes one audit event per sync listing exactly which
+obligations changed (status, due time, applicability), so a change of clocks is never silent.
+
+It imports no service: ``incidents.services.reassess`` calls it. Settling an obligation (by the act
+that fulfils it, or by hand with a reason) reassesses the incident, so it lives in
+``obligations.services``, which imports ``incidents.services`` and never the other way round.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+
+from incidentdesk.assessment.obligations import Obligation as Outcome
+from incidentdesk.assessment.rulebook import ObligationRule
+from incidentdesk.audit import services as audit
+from incidentdesk.incidents.models import Incident
+
+from .models import Obligation, ObligationStatus, RuleSnapshot, Settlement
+
+TRACKED = ("status", "applies", "clock_start_at", "due_at", "legal_latest_at", "rule_version")
+
+
+def stored_rules(incident: Incident) -> list[ObligationRule] | None:
+    """The rule terms the incident's obligations were created with, or None before the first sync."""
+    terms = [o.snapshot.terms for o in incident.obligations.select_related("snapshot")]
+    return [ObligationRule.model_validate(t) for t in terms] if terms else None
+
+
+def snapshots_for(rules: list[ObligationRule]) -> dict[str, RuleSnapshot]:
+    """Rule id -> the stored, shared snapshot of that exact rule version (created on first use)."""
+    terms = {rule.id: rule.model_dump(mode="json") for rule in rules}
+    digests = {rule_id: hashlib.sha256(audit.canonical(t).encode()).hexdigest() for rule_id, t in terms.items()}
+    found = {s.digest: s for s in RuleSnapshot.objects.filter(digest__in=digests.values())}
+    for rule in rules:
+        digest = digests[rule.id]
+        if digest not in found:
+            try:
+                with transaction.atomic():
+                    found[digest] = RuleSnapshot.objects.create(rule_id=rule.id, version=rule.version,
+                                                                digest=digest, terms=terms[rule.id])
+            except IntegrityError:  # created meanwhile by a concurrent transaction
+                found[digest] = RuleSnapshot.objects.get(digest=digest)
+    return {rule_id: found[digest] for rule_id, digest in digests.items()}
+
+
+def _fields(outcome: Outcome) -> dict[str, Any]:
+    status = ObligationStatus.PENDING if outcome.status == "overdue" else outcome.status
+    return {
+        "rule_version": outcome.rule_version, "regime": outcome.regime, "action": outcome.action,
+        "recipient": outcome.recipient, "citation": outcome.citation, "deadline": outcome.deadline,
+        "clock_start_event": outcome.clock_start_event, "clock_start_at": outcome.clock_start,
+        "due_at": outcome.due_at, "legal_latest_at": outcome.legal_latest, "status": status,
+        "applies": outcome.applies, "reasons": outcome.reasons,
+        "completed_at": outcome.completed_at,
+    }
+
+
+def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[ObligationRule], by: Any,
+                   reevaluated: bool = False) -> int:
+    """Create or update one row per outcome; return how many changed. Call inside a transaction."""
+    snapshots = snapshots_for(rules)
+    existing = {o.rule_id: o for o in incident.obligations.all()}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for outcome in outcomes:
+        fields = _fields(outcome)
+        row = existing.get(outcome.rule_id)
+        if row is None:
+            Obligation.objects.create(incident=incident, rule_id=outcome.rule_id, snapshot=snapshots[outcome.rule_id],
+                                      **fields)
+            after[outcome.rule_id] = {k: fields[k] for k in TRACKED}
+            continue
+        old = {k: getattr(row, k) for k in TRACKED}
+        for name, value in fields.items():
+            setattr(row, name, value)
+        if row.completed_at is None:  # no longer done (facts changed): how it was settled no longer holds
+            row.settlement, row.settled_reason = "", ""
+        elif not row.settlement:  # done by a recorded fact or act the core read (done_when, a containment action)
+            row.settlement = Settlement.BY_ACT
+        row.snapshot = snapshots[outcome.rule_id]
+        new = {k: getattr(row, k) for k in TRACKED}
+        row.save()
+        if old != new:
+            before[outcome.rule_id], after[outcome.rule_id] = audit.changed(old, new)
+    if after:
+        action = "obligations.reevaluated" if reevaluated else (
+            "obligations.recomputed" if existing else "obligations.created")
+        audit.record(action=action, object_type="incident", object_id=incident.pk, by=by,
+                     incident_ref=incident.reference, before=before or None, after=after,
+                     summary=f"{len(after)} obligation(s) changed")
+    return len(after)
+
+
+#: What a list of clocks shows. Loading whole incidents (facts, reasons: JSON) would triple the cost.
+CLOCK_FIELDS = ("rule_id", "rule_version", "regime", "action", "recipient", "citation", "clock_start_event",
+                "clock_start_at", "due_at", "legal_latest_at", "status", "completed_at", "incident__reference",
+                "incident__title", "incident__severity_level", "incident__restricted")
+
+
+DUE_FIELDS = ("rule_id", "regime", "action", "citation", "due_at", "incident__reference", "incident__title")
+
+
+def due_between(start: datetime, end: datetime, incidents: QuerySet | None = None) -> QuerySet:
+    """Pending clocks due in [start, end), soonest first, as plain rows (the dashboard's "due soon" list).
+
+    Rows rather than model objects: hundreds of clocks can fall due in a day at scale, and building
+    objects cost most of the time (docs/performance.md).
+    """
+    qs = Obligation.objects.filter(status=ObligationStatus.PENDING, due_at__gte=start, due_at__lt=end)
+    if incidents is not None:
+        qs = qs.filter(incident__in=incidents)
+    return qs.order_by("due_at").values(*DUE_FIELDS)
+
+
+def open_clocks(now: datetime, horizon: timedelta | None = None) -> QuerySet[Obligation]:
+    """Pending and may-apply obligations with a due time, soonest first, optionally within a horizon."""
+    qs = Obligation.objects.filter(status__in=[ObligationStatus.PENDING, ObligationStatus.MAY_APPLY],
+                                   due_at__isnull=False)
+    if horizon is not None:
+        qs = qs.filter(due_at__lt=now + horizon)
+    return qs.select_related("incident").only(*CLOCK_FIELDS).order_by("due_at")
