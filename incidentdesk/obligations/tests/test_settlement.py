@@ -83,6 +83,7 @@ def test_the_commonest_level_2_incident_closes_from_its_acts_alone(record, manag
     from incidentdesk.incidents import lifecycle
     from incidentdesk.incidents.services import classify
     from incidentdesk.investigation.services import save_analysis
+    from incidentdesk.lessons import services as lessons
 
     harm = dict.fromkeys(("death", "serious_health_harm", "critical_infrastructure_disruption",
                           "fundamental_rights_breach", "serious_property_or_environment_harm",
@@ -104,6 +105,8 @@ def test_the_commonest_level_2_incident_closes_from_its_acts_alone(record, manag
     capa.implement(action=action, by=manager)
     capa.verify(action=action, effective=True, result="No invented policies in 50 posts", method="Sample",
                 by=manager)
+    lesson = lessons.propose(incident=incident, target="inventory", text="Check tools before use", by=manager)
+    lessons.decide(lesson=lesson, accept=True, by=manager, summary="Copy.ai added after review")
     lifecycle.transition(incident=incident, to="closed", by=manager)
     assert incident.status == "closed"
     assert not incident.obligations.filter(settlement="hand").exists()
