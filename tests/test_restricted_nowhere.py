@@ -257,3 +257,13 @@ def test_a_reporter_reads_its_report_but_not_its_clocks_through_the_api(organisa
     assert call("get", f"/api/incidents/{reference}").json()["obligations"] == []
     for child in ("obligations", "actions", "notifications"):
         assert call("get", f"/api/incidents/{reference}/{child}").status_code == 403, child
+
+
+def test_a_reporter_sees_its_reports_in_the_register_but_not_their_clocks(organisation, people, as_person):
+    from incidentdesk.incidents.services import record_incident
+
+    own = record_incident(title="Bot leaked a file", description="x", detected_at=NOW, by=people["reporter"],
+                          now=NOW, facts={"personal_data": {"involved": True}})
+    assert own.obligations.filter(status="pending").exists()
+    rows = as_person("reporter").get("/incidents/").context["rows"]
+    assert rows == [(own, None)]
