@@ -267,3 +267,18 @@ def test_a_reporter_sees_its_reports_in_the_register_but_not_their_clocks(organi
     assert own.obligations.filter(status="pending").exists()
     rows = as_person("reporter").get("/incidents/").context["rows"]
     assert rows == [(own, None)]
+
+
+def test_every_admin_of_incidents_and_what_hangs_off_them_follows_the_policy(client, db):
+    from django.contrib import admin
+
+    from incidentdesk.admin_policy import PolicyAdmin, enforce, is_scoped
+
+    client.get("/login/")  # loads the URL configuration, which applies the policy to the admin
+    enforce(admin.site)  # idempotent
+    scoped = [m for m in admin.site._registry if is_scoped(m)]
+    assert {m._meta.label for m in scoped} >= {"incidents.Incident", "obligations.Obligation", "audit.AuditEvent"}
+    for model, model_admin in admin.site._registry.items():
+        assert isinstance(model_admin, PolicyAdmin) or not is_scoped(model), model._meta.label
+        for inline in model_admin.inlines:
+            assert issubclass(inline, PolicyAdmin) or not is_scoped(inline.model), inline
