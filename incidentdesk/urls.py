@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from incidentdesk import admin_policy
 from incidentdesk.api import api
+
+admin_policy.enforce(admin.site)  # every admin of incidents and what hangs off them follows the access policy
 
 urlpatterns = [
     path("api/", api.urls),

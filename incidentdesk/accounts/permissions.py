@@ -19,14 +19,15 @@ class Capability(StrEnum):
     MANAGE_ORGANISATION = "manage_organisation"
     VIEW_AUDIT = "view_audit"
     EXPORT = "export"
+    TRIAGE = "triage"                    # promote or dismiss an item of the triage queue
 
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMINISTRATOR: frozenset(C),
     Role.INCIDENT_MANAGER: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.RECORD, C.EDIT, C.CLASSIFY, C.RESTRICT,
-                                      C.MANAGE_INVENTORY, C.EXPORT}),
-    Role.RESPONDER: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.RECORD, C.EDIT, C.EXPORT}),
+                                      C.MANAGE_INVENTORY, C.EXPORT, C.TRIAGE}),
+    Role.RESPONDER: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.RECORD, C.EDIT, C.EXPORT, C.TRIAGE}),
     Role.VIEWER: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.EXPORT}),
     Role.AUDITOR: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.VIEW_AUDIT, C.EXPORT}),
     Role.REPORTER: frozenset({C.RECORD}),

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Min, QuerySet
 from django.utils import timezone
 
 from incidentdesk.capa import services as capa
+from incidentdesk.capa.models import CorrectiveAction
 from incidentdesk.containment.models import ContainmentAction
 from incidentdesk.incidents.models import Incident, IncidentTool, Status
 from incidentdesk.obligations.models import Obligation, ObligationStatus
@@ -74,22 +75,26 @@ def per_month(recent: QuerySet, now: datetime) -> dict[str, dict[str, int]]:
     return {m: dict(c.most_common()) for m, c in counts.items()}
 
 
-def per_tool(recent: QuerySet) -> list[tuple[str, int]]:
-    return list(IncidentTool.objects.filter(incident__in=recent).values_list("name").annotate(n=Count("id"))
+def per_tool(recent: QuerySet, user: Any = None) -> list[tuple[str, int]]:
+    links = IncidentTool.objects.visible_to(user) if user is not None else IncidentTool.objects.all()
+    return list(links.filter(incident__in=recent).values_list("name").annotate(n=Count("id"))
                 .order_by("-n", "name")[:10])
 
 
 def build(*, user: Any, now: datetime | None = None) -> Dashboard:
+    """Every figure and list from rows this person may see: incidents through ``Incident.objects.visible_to``
+    and everything hanging off them through their own ``visible_to`` (and, again, only of those incidents)."""
     now = now or timezone.now()
     incidents = Incident.objects.visible_to(user)
     open_ = incidents.exclude(status=Status.CLOSED)
     by_level = dict(open_.values_list("severity_level").annotate(n=Count("id")).order_by())
     by_status = dict(open_.values_list("status").annotate(n=Count("id")).order_by())
-    clocks = Obligation.objects.filter(incident__in=incidents, status=ObligationStatus.PENDING, due_at__isnull=False)
+    obligations = Obligation.objects.visible_to(user)
+    clocks = obligations.filter(incident__in=incidents, status=ObligationStatus.PENDING, due_at__isnull=False)
     recent = recent_incidents(user, now)
     classified = [c - d for d, c in recent.filter(classified_at__isnull=False)
                   .values_list("detected_at", "classified_at")]
-    first_action = dict(ContainmentAction.objects.filter(incident__in=recent).values("incident")
+    first_action = dict(ContainmentAction.objects.visible_to(user).filter(incident__in=recent).values("incident")
                         .annotate(first=Min("taken_at")).values_list("incident", "first"))
     detected = dict(recent.filter(pk__in=list(first_action)).values_list("pk", "detected_at"))
     return Dashboard(
@@ -99,11 +104,13 @@ def build(*, user: Any, now: datetime | None = None) -> Dashboard:
         due_7d=clocks.filter(due_at__gte=now, due_at__lt=now + timedelta(days=7)).count(),
         overdue=clocks.filter(due_at__lt=now).count(),
         overdue_clocks=list(clocks.filter(due_at__lt=now).select_related("incident").order_by("due_at")[:10]),
-        per_month=per_month(recent, now), per_tool=per_tool(recent),
+        per_month=per_month(recent, now), per_tool=per_tool(recent, user),
         median_hours_to_classify=_median_hours([d for d in classified if d >= timedelta(0)]),
         median_hours_to_contain=_median_hours([first_action[pk] - d for pk, d in detected.items()
                                                if first_action[pk] >= d]),
-        due_soon=list(due_between(now, now + timedelta(hours=24), incidents)[:10]),
-        overdue_actions=list(capa.overdue(timezone.localdate(now)).filter(incident__in=incidents)[:10]),
-        compliance=compliance(Obligation.objects.filter(incident__in=recent)),
+        due_soon=list(due_between(now, now + timedelta(hours=24), incidents)
+                      .filter(pk__in=obligations.values("pk"))[:10]),
+        overdue_actions=list(capa.overdue(timezone.localdate(now)).filter(incident__in=incidents)
+                            .filter(pk__in=CorrectiveAction.objects.visible_to(user).values("pk"))[:10]),
+        compliance=compliance(obligations.filter(incident__in=recent)),
     )

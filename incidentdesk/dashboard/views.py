@@ -26,7 +26,7 @@ def chart(request, name: str):
     if name == "per-month":
         svg = charts.per_month(services.per_month(recent, now))
     elif name == "per-tool":
-        svg = charts.per_tool(services.per_tool(recent))
+        svg = charts.per_tool(services.per_tool(recent, request.user))
     else:
         raise Http404("No such chart.")
     response = HttpResponse(svg, content_type="image/svg+xml")

@@ -37,7 +37,7 @@ def upload(request, reference: str):
 @login_required
 def download(request, reference: str, pk: int):
     incident = workspace_of(request, reference)
-    evidence = incident.evidence.filter(pk=pk).first()
+    evidence = Evidence.objects.visible_to(request.user).filter(incident=incident, pk=pk).first()
     if evidence is None:
         raise Http404("No such evidence.")
     handle = services.open_evidence(evidence=evidence, by=request.user)
@@ -51,7 +51,8 @@ def download(request, reference: str, pk: int):
 @require_POST
 def verify(request, reference: str):
     incident = workspace_of(request, reference)
-    bad = [e.original_name for e in Evidence.objects.filter(incident=incident) if not services.verify_evidence(e)]
+    files = Evidence.objects.visible_to(request.user).filter(incident=incident)
+    bad = [e.original_name for e in files if not services.verify_evidence(e)]
     if bad:
         messages.error(request, "Hash mismatch (file changed on disk): " + ", ".join(bad))
     else:

@@ -13,6 +13,7 @@ from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem
 from incidentdesk.assessment import IncidentFacts, assess
 from incidentdesk.notifications import services as notifications
+from incidentdesk.notifications.models import Notification
 
 from . import lifecycle, section8
 from . import services as incidents
@@ -146,8 +147,12 @@ def _require(request: HttpRequest, capability: Capability) -> None:
         raise Problem(403, "Forbidden", f"The token owner's role does not allow this ({capability.value})")
 
 
-def _out(incident: Incident) -> dict[str, Any]:
+def _out(incident: Incident, user: Any) -> dict[str, Any]:
+    """The incident as ``user`` may see it: its obligations through the access policy (a reporter
+    follows the status of its reports, not their clocks)."""
     from django.utils import timezone
+
+    from incidentdesk.obligations.models import Obligation
 
     now = timezone.now()
     derived = section8.texts(incident)  # read-only: written from the step records, never stored
@@ -161,7 +166,7 @@ def _out(incident: Incident) -> dict[str, Any]:
     data["tools"] = [str(t) for t in incident.tools.all()]
     data["obligations"] = [
         {**{f: getattr(o, f) for f in ObligationOut.model_fields if f != "status"}, "status": o.shown_status(now)}
-        for o in incident.obligations.order_by("due_at")
+        for o in Obligation.objects.visible_to(user).filter(incident=incident).order_by("due_at")
     ]
     return data
 
@@ -185,14 +190,14 @@ def record(request, body: IncidentIn):
         incident = incidents.record_incident(by=request.user, **body.dict())
     except incidents.IncidentRefused as exc:
         raise _refused(exc) from exc
-    return Status(201, _out(incident))
+    return Status(201, _out(incident, request.user))
 
 
 @router.get(
     "/{reference}", response={200: IncidentOut, **PROBLEMS}, auth=READ, summary="One incident with its obligations"
 )
 def read(request, reference: str):
-    return _out(_incident(request, reference))
+    return _out(_incident(request, reference), request.user)
 
 
 @router.patch(
@@ -205,7 +210,7 @@ def update_facts(request, reference: str, body: Changes):
         incidents.update_incident(incident=incident, by=request.user, changes=body.changes)
     except incidents.IncidentRefused as exc:
         raise _refused(exc) from exc
-    return _out(incident)
+    return _out(incident, request.user)
 
 
 @router.post(
@@ -218,7 +223,7 @@ def classify(request, reference: str, body: ClassifyIn):
         incidents.classify(incident=incident, level=body.level, reasoning=body.reasoning, by=request.user)
     except incidents.IncidentRefused as exc:
         raise _refused(exc) from exc
-    return _out(incident)
+    return _out(incident, request.user)
 
 
 @router.post(
@@ -234,7 +239,7 @@ def transition(request, reference: str, body: TransitionIn):
         lifecycle.transition(incident=incident, to=body.to, reason=body.reason, by=request.user)
     except lifecycle.TransitionRefused as exc:
         raise _refused(exc, 409) from exc
-    return _out(incident)
+    return _out(incident, request.user)
 
 
 @router.get(
@@ -244,7 +249,9 @@ def transition(request, reference: str, body: TransitionIn):
     summary="Obligations and clocks",
 )
 def obligations(request, reference: str):
-    return _out(_incident(request, reference))["obligations"]
+    incident = _incident(request, reference)
+    _require(request, Capability.VIEW_WORKSPACE)
+    return _out(incident, request.user)["obligations"]
 
 
 @router.get(
@@ -254,6 +261,8 @@ def obligations(request, reference: str):
     summary="Notifications sent",
 )
 def list_notifications(request, reference: str):
+    incident = _incident(request, reference)
+    _require(request, Capability.VIEW_WORKSPACE)
     return [
         {
             "recipient": n.recipient,
@@ -263,7 +272,7 @@ def list_notifications(request, reference: str):
             "summary": n.summary,
             "rule_id": n.obligation.rule_id if n.obligation_id else None,
         }
-        for n in _incident(request, reference).notifications.select_related("obligation")
+        for n in Notification.objects.visible_to(request.user).filter(incident=incident).select_related("obligation")
     ]
 
 

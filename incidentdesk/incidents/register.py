@@ -42,13 +42,17 @@ def register_page(*, user: Any, params: Mapping[str, Any], number: Any = 1, per_
     broad = bool((data.get("q") or "").strip() or data.get("regime"))
     page = RegisterPaginator(filterset.qs, per_page, capped=broad).get_page(number)
     rows = list(page.object_list.prefetch_related("tools"))
-    deadlines = next_deadlines([i.pk for i in rows])
+    deadlines = next_deadlines([i.pk for i in rows], user)
     return RegisterPage(filterset, page, [(i, deadlines.get(i.pk)) for i in rows])
 
 
-def next_deadlines(incident_ids: list[int]) -> dict[int, datetime]:
-    """The earliest pending due time for each incident on one page (one query)."""
-    rows = (Obligation.objects.filter(incident_id__in=incident_ids, status=ObligationStatus.PENDING,
-                                      due_at__isnull=False)
+def next_deadlines(incident_ids: list[int], user: Any = None) -> dict[int, datetime]:
+    """The earliest pending due time for each incident on one page (one query).
+
+    With ``user`` (a person's page), only clocks that person may see: a reporter follows the status of its
+    reports, not their clocks. The CLI, run by the operator, passes none.
+    """
+    clocks = Obligation.objects.visible_to(user) if user is not None else Obligation.objects.all()
+    rows = (clocks.filter(incident_id__in=incident_ids, status=ObligationStatus.PENDING, due_at__isnull=False)
             .values("incident_id").annotate(next_due=Min("due_at")))
     return {row["incident_id"]: row["next_due"] for row in rows}

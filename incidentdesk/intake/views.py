@@ -18,17 +18,23 @@ from .models import TriageItem, TriageStatus
 
 @login_required
 def queue(request):
+    """The queue: open items (not yet tied to an incident) and those recently decided.
+
+    Both lists go through the access policy: an item promoted to an incident the person cannot see
+    (restricted, not named on it) is left out of "recently decided", so its reference and link appear nowhere.
+    """
     require(request, Capability.VIEW_REGISTER)
-    items = TriageItem.objects.filter(status=TriageStatus.OPEN).select_related("source")[:200]
-    decided = TriageItem.objects.exclude(status=TriageStatus.OPEN).select_related("incident")[:50]
+    visible = TriageItem.objects.visible_to(request.user)
+    items = visible.filter(status=TriageStatus.OPEN).select_related("source")[:200]
+    decided = visible.exclude(status=TriageStatus.OPEN).select_related("incident")[:50]
     return render(request, "intake/queue.html", {"items": items, "decided": decided})
 
 
 @login_required
 @require_POST
 def promote(request, pk: int):
-    require(request, Capability.RECORD)
-    item = get_object_or_404(TriageItem, pk=pk)
+    require(request, Capability.TRIAGE)
+    item = get_object_or_404(TriageItem.objects.visible_to(request.user), pk=pk)
     try:
         incident = services.promote(item=item, by=request.user)
     except (services.TriageRefused, ValueError) as exc:
@@ -41,8 +47,8 @@ def promote(request, pk: int):
 @login_required
 @require_POST
 def dismiss(request, pk: int):
-    require(request, Capability.EDIT)
-    item = get_object_or_404(TriageItem, pk=pk)
+    require(request, Capability.TRIAGE)
+    item = get_object_or_404(TriageItem.objects.visible_to(request.user), pk=pk)
     form = DismissForm(request.POST)
     try:
         services.dismiss(item=item, reason=form.data.get("reason", ""), by=request.user)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from incidentdesk.accounts.permissions import Capability
@@ -16,8 +16,11 @@ from .models import AITool
 
 @login_required
 def inventory(request):
+    """Every tool with the number of its incidents the person may see (a hidden incident is not counted)."""
     require(request, Capability.VIEW_REGISTER)
-    tools = AITool.objects.annotate(incident_count=Count("incident_links"))
+    visible = Incident.objects.visible_to(request.user).values("pk")
+    tools = AITool.objects.annotate(incident_count=Count(
+        "incident_links", filter=Q(incident_links__incident__in=visible), distinct=True))
     return render(request, "inventory/list.html", {"tools": tools})
 
 

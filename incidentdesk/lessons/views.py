@@ -31,5 +31,13 @@ def decide(request, reference: str, pk: int):
 
 @login_required
 def change_log(request):
+    """The change log of the policy, inventory, procedure and training.
+
+    Only lines the person may see: a line written by a lesson of an incident the person cannot see
+    (a restricted incident they are not named on) is left out entirely, not shown without its
+    reference, because the date and summary alone could tell of the incident. Lines whose incident
+    is gone (deleted at the end of its retention period) stay: they name no incident.
+    """
     require(request, Capability.VIEW_REGISTER)
-    return render(request, "lessons/change_log.html", {"changes": DocumentChange.objects.all()[:500]})
+    changes = DocumentChange.objects.visible_to(request.user).select_related("lesson__incident")[:500]
+    return render(request, "lessons/change_log.html", {"changes": changes})

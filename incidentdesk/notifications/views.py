@@ -18,8 +18,9 @@ from .models import NotificationDraft
 
 
 def _draft(request, reference: str, pk: int) -> NotificationDraft:
+    """A draft of an incident this person may open, through the access policy (views, send and exports)."""
     incident = workspace_of(request, reference)
-    draft = incident.drafts.filter(pk=pk).first()
+    draft = NotificationDraft.objects.visible_to(request.user).filter(incident=incident, pk=pk).first()
     if draft is None:
         raise Http404("No such draft.")
     return draft
@@ -52,7 +53,8 @@ def draft_page(request, reference: str, pk: int):
             else:
                 messages.success(request, f"Saved as version {new.version}.")
                 return redirect("draft", reference, new.pk)
-    versions = NotificationDraft.objects.filter(incident=draft.incident, kind=draft.kind, rule_id=draft.rule_id)
+    versions = NotificationDraft.objects.visible_to(request.user).filter(incident=draft.incident, kind=draft.kind,
+                                                                        rule_id=draft.rule_id)
     obligation = draft.incident.obligations.filter(rule_id=draft.rule_id).first() if draft.rule_id else None
     send_form = SendForm(initial={"recipient": _recipient(obligation),
                                   "sent_at": timezone.localtime().replace(second=0, microsecond=0)})

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from incidentdesk.accounts.models import Role
 from incidentdesk.contacts.models import Contact
+from incidentdesk.incidents.models import Incident
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 from incidentdesk.organisation.models import Organisation
 
@@ -72,13 +73,17 @@ def claim(reminder: Reminder, now: datetime | None = None) -> bool:
 
 
 def recipients(reminder: Reminder) -> list[Any]:
-    """Incident managers and administrators; for a restricted incident, only the people named on it."""
+    """Incident managers and administrators who may see the incident (the access policy decides: for a
+    restricted incident, only the people named on it)."""
     users = get_user_model().objects.filter(is_active=True).filter(
         Q(is_superuser=True) | Q(person__role__in=[Role.ADMINISTRATOR, Role.INCIDENT_MANAGER]))
     incident = reminder.obligation.incident if reminder.obligation_id else None
     if incident is not None and incident.restricted:
         users = users.filter(incident_access__incident=incident)
-    return list(users.distinct())
+    users = list(users.distinct())
+    if incident is None:
+        return users
+    return [u for u in users if Incident.objects.visible_to(u).filter(pk=incident.pk).exists()]
 
 
 def escalation_contacts(reminder: Reminder) -> list[Contact]:
@@ -97,7 +102,10 @@ class Message:
     body: str
 
 
-def message(reminder: Reminder, base_url: str = "") -> Message:
+def message(reminder: Reminder, base_url: str = "", *, outsider: bool = False) -> Message:
+    """The reminder's text. ``outsider``: for someone outside the access policy (a management contact from
+    the directory), who is told of a restricted incident only that it exists and its clock: no reference,
+    no title, no link to it."""
     if reminder.obligation_id is None:
         text = {ReminderKind.PROCEDURE_REVIEW: "The incident procedure is due for its annual review (seed §9).",
                 ReminderKind.CONTACTS_REVIEW: "A contact in the escalation directory was last verified a year ago.",
@@ -106,6 +114,13 @@ def message(reminder: Reminder, base_url: str = "") -> Message:
     o = reminder.obligation
     incident = o.incident
     when = timezone.localtime(o.due_at)
+    if outsider and incident.restricted:
+        subject = f"[IncidentDesk] A restricted incident: {o.action[:80]} — {reminder.get_kind_display().lower()}"
+        body = (f"Reminder: {reminder.get_kind_display()}\n\n"
+                "A restricted incident (only the people named on it can see it) has this clock:\n\n"
+                f"{o.action}\nDue: {when:%Y-%m-%d %H:%M %Z} ({o.citation})\n\n"
+                f"Ask the incident manager for details; sign in at {base_url}/")
+        return Message(subject=subject, body=body)
     subject = f"[IncidentDesk] {incident.reference}: {o.action[:80]} — {reminder.get_kind_display().lower()}"
     body = (f"Reminder: {reminder.get_kind_display()}\n\n"
             f"{incident.reference} · {incident.title}\n\n{o.action}\nDue: {when:%Y-%m-%d %H:%M %Z} ({o.citation})\n"

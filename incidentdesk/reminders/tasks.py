@@ -74,9 +74,10 @@ def deliver(reminder_id: int) -> int:
                                 subject=text.subject, body=json.dumps(payload))
             _attempt(delivery, settings.DELIVERY_ATTEMPTS, _post, pref.webhook_url, payload, pref.webhook_secret)
             count += 1
+    outside = message(reminder, settings.BASE_URL, outsider=True)  # names no restricted incident
     for contact in escalation_contacts(reminder):
         delivery = Delivery(reminder=reminder, channel=Channel.EMAIL, target=contact.email,
-                            subject="[Escalation] " + text.subject, body=text.body)
-        _attempt(delivery, 1, send_mail, delivery.subject, text.body, None, [contact.email])
+                            subject="[Escalation] " + outside.subject, body=outside.body)
+        _attempt(delivery, 1, send_mail, delivery.subject, outside.body, None, [contact.email])
         count += 1
     return count

@@ -1,0 +1,410 @@
+"""Every route, every role, two incidents: the permission matrix, checked against the whole URL configuration.
+
+The test walks ``django.urls.get_resolver()`` (every pattern, recursively, by name) and the OpenAPI
+document (every path × method), and fails for any route that is not in ``WEB`` or ``API`` below. Adding
+a route means adding one line here, saying what each role gets.
+
+Each row gives, for the roles in ``ROLES`` order (administrator, incident manager, responder, viewer,
+auditor, reporter, anonymous), the expected outcome on an unrestricted incident and, where the route
+names an incident (or a row of one), on a restricted incident the person is NOT named on:
+
+- ``ok``: allowed (2xx or 3xx; for a POST sent without a valid form, anything but a refusal);
+- ``403``: forbidden (the role may not do this);
+- ``404``: hidden (the incident, or row, is not there for this person);
+- ``401``: the API asks for a token; ``login``: a redirect to a sign-in page.
+
+POST routes are sent an empty (or minimal) form: the test checks the permission outcome, not success.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pytest
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = ("administrator", "incident_manager", "responder", "viewer", "auditor", "reporter", "anonymous")
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    unrestricted: str
+    restricted: str | None = None  # None: the route names no incident, the same outcome applies
+    data: dict | None = None
+
+
+def row(method: str, unrestricted: str, restricted: str | None = None, data: dict | None = None) -> Row:
+    return Row(method, unrestricted, restricted, data)
+
+
+# Common shapes (roles in ROLES order).
+ALL = "ok ok ok ok ok ok ok"
+SIGNED_IN = "ok ok ok ok ok ok login"
+READERS = "ok ok ok ok ok 403 login"           # view register / workspace: not the reporter
+EDITORS = "ok ok ok 403 403 403 login"          # edit
+MANAGERS = "ok ok 403 403 403 403 login"        # classify, restrict, inventory, contacts
+HIDDEN = "404 404 404 404 404 403 login"        # restricted, not named: as if it did not exist (reporter: no workspace)
+ADMIN = "login login login login login login login"  # the Django admin: staff only; these personas are not staff
+
+WEB: dict[str, Row] = {
+    "dashboard": row("get", SIGNED_IN),  # the reporter is redirected to its reports
+    "dashboard-chart": row("get", "ok ok ok ok ok 404 login"),
+    "login": row("get", ALL),
+    "logout": row("post", ALL),
+    "account": row("get", SIGNED_IN),
+    "token-revoke": row("post", SIGNED_IN),
+    "register": row("get", SIGNED_IN),
+    "register-export": row("get", READERS),
+    "incident-record": row("get", "ok ok ok 403 403 ok login"),
+    "incident-record-preview": row("post", "ok ok ok 403 403 ok login"),
+    "incident-workspace": row("get", "ok ok ok ok ok 404 login", "404 404 404 404 404 404 login"),
+    "incident-edit": row("get", EDITORS, HIDDEN),
+    "incident-classify": row("post", MANAGERS, HIDDEN),
+    "incident-decide": row("post", MANAGERS, HIDDEN),
+    "incident-restrict": row("post", MANAGERS, HIDDEN),
+    "incident-transition": row("post", EDITORS, HIDDEN),
+    "incident-report": row("get", READERS, HIDDEN),
+    "containment-add": row("post", EDITORS, HIDDEN),
+    "evidence-upload": row("post", EDITORS, HIDDEN),
+    "evidence-verify": row("post", READERS, HIDDEN),
+    "evidence-download": row("get", READERS, HIDDEN),
+    "draft-new": row("post", EDITORS, HIDDEN, data={"kind": "gdpr_33"}),
+    "draft": row("get", READERS, HIDDEN),
+    "draft-send": row("post", EDITORS, HIDDEN),
+    "draft-export": row("get", READERS, HIDDEN),
+    "rca-save": row("post", EDITORS, HIDDEN),
+    "capa-plan": row("post", EDITORS, HIDDEN),
+    "capa-step": row("post", EDITORS, HIDDEN),
+    "lesson-propose": row("post", EDITORS, HIDDEN),
+    "lesson-decide": row("post", MANAGERS, HIDDEN),
+    "contacts": row("get", READERS),
+    "contact-add": row("get", MANAGERS),
+    "contact-edit": row("get", MANAGERS),
+    "change-log": row("get", READERS),
+    "triage": row("get", READERS),
+    "triage-promote": row("post", EDITORS, "404 404 404 403 403 403 login"),
+    "triage-dismiss": row("post", EDITORS, "404 404 404 403 403 403 login"),
+    "report": row("get", ALL),
+    "report-follow": row("get", ALL),
+    "calendar-feed": row("get", "ok ok ok ok ok ok 404"),  # the token is the credential; anonymous has none
+    "calendar-new": row("post", SIGNED_IN),
+    "reminder-preferences": row("post", SIGNED_IN),
+    "inventory": row("get", READERS),
+    "tool-add": row("get", MANAGERS),
+    "tool-detail": row("get", READERS),
+    "tool-edit": row("get", MANAGERS),
+    "organisation": row("get", READERS),
+    "audit-log": row("get", "ok 403 403 403 ok 403 login"),
+    # The API's own pages (its operations are in API below).
+    "api:openapi-json": row("get", ALL),
+    "api:openapi-view": row("get", ALL),
+    "api:api-root": row("get", "404 404 404 404 404 404 404"),
+    # The Django admin.
+    "admin:index": row("get", ADMIN),
+    "admin:login": row("get", ALL),
+    "admin:logout": row("post", ALL),
+    "admin:password_change": row("get", ADMIN),
+    "admin:password_change_done": row("get", ADMIN),
+    "admin:autocomplete": row("get", ADMIN),
+    "admin:jsi18n": row("get", ADMIN),
+    "admin:view_on_site": row("get", ADMIN),
+    "admin:app_list": row("get", ADMIN),
+    "admin/(?P<url>.*)$": row("get", ADMIN),
+}
+
+
+def admin_model(label: str, restricted: bool = False) -> dict[str, Row]:
+    """The five named admin pages of one model, plus its unnamed object URL (which redirects to the change page)."""
+    app, model = label.split("_", 1) if not label.startswith("django_tasks") else ("django_tasks_database",
+                                                                                  label.rsplit("_", 1)[1])
+    r = ADMIN if restricted else None
+    rows = {f"admin:{label}_{page}": row("get", ADMIN, r) for page in ("changelist", "add", "history", "change")}
+    rows[f"admin:{label}_delete"] = row("post", ADMIN, r)
+    rows[f"admin/{app}/{model}/<path:object_id>/"] = row("get", ADMIN, r)
+    return rows
+
+
+for _label in ("auth_group", "auth_user", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog",
+               "organisation_organisation", "inventory_aitool", "intake_alertsource",
+               "django_tasks_database_dbtaskresult"):
+    WEB |= admin_model(_label)
+for _label in ("audit_auditevent", "incidents_incident", "obligations_obligation"):
+    WEB |= admin_model(_label, restricted=True)
+WEB["admin:auth_user_password_change"] = row("get", ADMIN)
+
+# The API, by OpenAPI operation: "METHOD /api/path". Tokens carry read, write and intake scopes.
+API_ALL = "ok ok ok ok ok ok 401"
+API_READERS = "ok ok ok ok ok 404 401"           # the reporter sees only its own reports
+API_CHILDREN = "ok ok ok ok ok 404 401"          # what hangs off an incident: not for the reporter
+API_EDITORS = "ok ok ok 403 403 404 401"
+API_MANAGERS = "ok ok 403 403 403 404 401"
+API_HIDDEN = "404 404 404 404 404 404 401"
+WHEN = "2026-11-20T09:00:00Z"
+API: dict[str, Row] = {
+    "GET /api/incidents": row("get", API_ALL),
+    "POST /api/incidents": row("post", "ok ok ok 403 403 ok 401",
+                               data={"title": "x", "description": "x", "detected_at": WHEN}),
+    "GET /api/incidents/{reference}": row("get", API_READERS, API_HIDDEN),
+    "PATCH /api/incidents/{reference}/facts": row("patch", API_EDITORS, API_HIDDEN, data={"changes": {}}),
+    "POST /api/incidents/{reference}/classify": row("post", API_MANAGERS, API_HIDDEN,
+                                                    data={"level": 2, "reasoning": "x"}),
+    "POST /api/incidents/{reference}/transition": row("post", API_EDITORS, API_HIDDEN, data={"to": "contained"}),
+    "GET /api/incidents/{reference}/obligations": row("get", API_CHILDREN, API_HIDDEN),
+    "GET /api/incidents/{reference}/actions": row("get", API_CHILDREN, API_HIDDEN),
+    "POST /api/incidents/{reference}/actions": row("post", API_EDITORS, API_HIDDEN,
+                                                   data={"description": "x", "taken_at": WHEN}),
+    "GET /api/incidents/{reference}/notifications": row("get", API_CHILDREN, API_HIDDEN),
+    "POST /api/incidents/{reference}/notifications": row("post", API_EDITORS, API_HIDDEN,
+                                                         data={"recipient": "x", "sent_at": WHEN}),
+    "GET /api/inventory": row("get", API_ALL),
+    "POST /api/inventory": row("post", "ok ok 403 403 403 403 401", data={"name": "Another tool"}),
+    "GET /api/inventory/{tool_id}": row("get", API_ALL),
+    "POST /api/assess": row("post", API_ALL, data={}),
+    "POST /api/intake/alerts": row("post", API_ALL, data={"title": "x"}),
+}
+
+
+# --- the routes, as they are -------------------------------------------------------------------
+
+def _walk(patterns, prefix: str = "", namespace: str | None = None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}:{p.namespace}" if namespace and p.namespace else (p.namespace or namespace)
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            if p.name:
+                yield (f"{namespace}:{p.name}" if namespace else p.name), route
+            else:
+                yield route, route
+
+
+@functools.cache
+def url_routes() -> dict[str, str]:
+    """Every route of the URL configuration: its key in ``WEB`` (the name, or the pattern when unnamed) → pattern."""
+    return dict(_walk(get_resolver().url_patterns))
+
+
+HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "trace"}
+
+
+def api_operations(client) -> set[str]:
+    """Every operation of the OpenAPI document the API serves, as "METHOD /path"."""
+    schema = client.get("/api/openapi.json").json()
+    return {f"{method.upper()} {path}" for path, methods in schema["paths"].items()
+            for method in methods if method in HTTP_METHODS}
+
+
+API_OPERATION_ROUTES = re.compile(r"^api:(?!openapi-json$|openapi-view$|api-root$)")
+
+
+def test_every_route_is_in_the_matrix():
+    routes = url_routes()
+    missing = [f"{key} ({pattern})" for key, pattern in routes.items()
+               if key not in WEB and not API_OPERATION_ROUTES.match(key)]
+    assert not missing, ("Routes with no line in the permission matrix (tests/test_permission_matrix.py, WEB): "
+                         + "; ".join(missing) + ". Add one line each saying what every role gets.")
+    gone = sorted(set(WEB) - set(routes))
+    assert not gone, f"Lines in WEB for routes that no longer exist: {', '.join(gone)}"
+
+
+def test_every_api_operation_is_in_the_matrix(db, client):
+    operations = api_operations(client)
+    missing = sorted(operations - set(API))
+    assert not missing, ("API operations with no line in the permission matrix (tests/test_permission_matrix.py, "
+                         "API): " + "; ".join(missing) + ". Add one line each saying what every role gets.")
+    gone = sorted(set(API) - operations)
+    assert not gone, f"Lines in API for operations that no longer exist: {', '.join(gone)}"
+
+
+# --- one world for the whole module ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """People (one per role), an unrestricted and a restricted incident with one of everything, built once
+    and rolled back at the end; each test runs inside its own savepoint (the ``db`` fixture)."""
+    from django.db import transaction
+    from django.test import override_settings
+    from django.utils.functional import empty
+
+    from incidentdesk.evidence.models import evidence_storage
+
+    settings = override_settings(EVIDENCE_DIR=tmp_path_factory.mktemp("evidence"),
+                                 PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock():
+        settings.enable()
+        evidence_storage._wrapped = empty
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            evidence_storage._wrapped = empty
+            settings.disable()
+
+
+def _build() -> dict:
+    from django.conf import settings as django_settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from incidentdesk.accounts.services import set_role
+    from incidentdesk.accounts.tokens import create_token
+    from incidentdesk.capa import services as capa
+    from incidentdesk.contacts.models import Contact
+    from incidentdesk.evidence import services as evidence
+    from incidentdesk.incidents import access
+    from incidentdesk.incidents.services import record_incident
+    from incidentdesk.intake import services as intake
+    from incidentdesk.intake.models import AlertSource
+    from incidentdesk.inventory.services import save_tool
+    from incidentdesk.lessons import services as lessons
+    from incidentdesk.notifications import services as notifications
+    from incidentdesk.organisation.services import save_profile
+    from incidentdesk.reminders.calendar import new_feed
+
+    save_profile(by=None, name="Test BV", country="BE", time_zone="Europe/Brussels",
+                 supervisory_authority="Belgian DPA", ai_act_role="deployer")
+    users, tokens, feeds, sessions = {}, {}, {}, {}
+    for role in ROLES[:-1]:
+        user = get_user_model().objects.create_user(f"m-{role}", f"{role}@example.org")
+        set_role(user=user, role=role, by=None)
+        users[role] = user
+        tokens[role] = create_token(user=user, name="matrix", scopes=["read", "write", "intake"], by=None)
+        feeds[role] = new_feed(user)
+        signed_in = Client()
+        signed_in.force_login(user)  # once: each test reuses the session (rolled back with its savepoint)
+        sessions[role] = signed_in.cookies[django_settings.SESSION_COOKIE_NAME].value
+    owner = get_user_model().objects.create_user("m-owner")  # names the restricted incident; none of the above
+    set_role(user=owner, role="incident_manager", by=None)
+    tool = save_tool(by=owner, name="ChatGPT Team")
+    AlertSource.objects.create(slug="matrix", name="Matrix")
+    facts = {"published_externally": False, "personal_data": {"involved": True}}
+    detected = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    objects = {}
+    for kind in ("unrestricted", "restricted"):
+        incident = record_incident(title=f"{kind} incident", description="x", detected_at=detected, by=owner,
+                                   tools=["ChatGPT Team"], facts=facts)
+        item, follow = intake.report(title=f"{kind} report", details="x")
+        if kind == "restricted":
+            intake.promote(item=item, by=owner)
+            item.refresh_from_db()
+            incident = item.incident
+        objects[kind] = {
+            "incident": incident, "item": item, "follow": follow,
+            "evidence": evidence.add_evidence(incident=incident, stream=io.BytesIO(b"log line\n"), name="a.log",
+                                              by=owner),
+            "draft": notifications.create_draft(incident=incident, kind="gdpr_33", by=owner),
+            "capa": capa.plan(incident=incident, description="x", owner="IT", due_on=date(2026, 12, 31), by=owner),
+            "lesson": lessons.propose(incident=incident, target="policy", text="x", by=owner),
+            "obligation": incident.obligations.first(),
+        }
+        if kind == "restricted":
+            access.restrict(incident=incident, restricted=True, people=[], by=owner)
+    contact = Contact.objects.create(kind="management", name="Board", last_verified_on=date(2026, 1, 1))
+    return {"users": users, "tokens": tokens, "feeds": feeds, "sessions": sessions, "tool": tool, "contact": contact, **objects}
+
+
+# --- requesting every route ----------------------------------------------------------------------
+
+def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
+    """Concrete values for a route's parameters, on the unrestricted or the restricted incident."""
+    o = world[kind]
+    pk = {"evidence-download": o["evidence"].pk, "draft": o["draft"].pk, "draft-send": o["draft"].pk,
+          "draft-export": o["draft"].pk, "capa-step": o["capa"].pk, "lesson-decide": o["lesson"].pk,
+          "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "contact-edit": world["contact"].pk,
+          "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
+          "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
+    model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
+    app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
+    return {
+        "reference": o["incident"].reference, "pk": pk.get(key), "fmt": {"register-export": "csv"}.get(key, "docx"),
+        "name": "per-tool", "token": world["feeds"].get(role, "no-such-token") if key == "calendar-feed"
+        else o["follow"], "object_id": model_object.get(app, 1), "id": 1, "content_type_id": 1, "app_label":
+        "incidents", "tool_id": world["tool"].pk,
+    }
+
+
+def _url(pattern: str, values: dict) -> str:
+    if pattern.startswith("admin/^"):  # the app list's regular expression
+        return "/admin/incidents/"
+    if pattern.endswith("(?P<url>.*)$"):
+        return "/admin/no-such-page/"
+    def value(match) -> str:
+        name = match.group(1) or match.group(2)
+        if values.get(name) is None:
+            pytest.fail(f"No value for <{name}> in {pattern}: say which object it is in _arguments "
+                        "(tests/test_permission_matrix.py)")
+        return str(values[name])
+
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>|\{(\w+)\}", value, pattern)
+
+
+def _outcome(response, method: str) -> str:
+    status = response.status_code
+    location = response.get("Location", "")
+    if status == 302 and "login" in location and "next=" in location:
+        return "login"
+    if status in (401, 403, 404):
+        return str(status)
+    if status >= 500:
+        return f"error {status}"
+    if method == "get" and status >= 400:
+        return f"failed {status}"
+    return "ok"
+
+
+def _check(response, expected: str, method: str, where: str) -> None:
+    got = _outcome(response, method)
+    assert got == expected, f"{where}: expected {expected}, got {got} (HTTP {response.status_code})"
+
+
+WEB_CASES = [(key, role) for key in WEB for role in ROLES]
+API_CASES = [(key, role) for key in API for role in ROLES]
+
+
+@pytest.mark.parametrize(("key", "role"), WEB_CASES, ids=[f"{k}-{r}" for k, r in WEB_CASES])
+def test_web_route(world, db, client, key, role):
+    pattern = url_routes().get(key)
+    if pattern is None:
+        pytest.skip(f"{key} is not in the URL configuration (test_every_route_is_in_the_matrix says so)")
+    spec = WEB[key]
+    if role != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][role]
+    for kind, outcomes in (("unrestricted", spec.unrestricted), ("restricted", spec.restricted)):
+        if outcomes is None:
+            continue
+        expected = outcomes.split()[ROLES.index(role)]
+        url = _url(pattern, _arguments(world, key, role, kind))
+        response = getattr(client, spec.method)(url, spec.data or {})
+        _check(response, expected, spec.method, f"{role} {spec.method.upper()} {url} ({key}, {kind} incident)")
+
+
+@pytest.mark.parametrize(("key", "role"), API_CASES, ids=[f"{k}-{r}" for k, r in API_CASES])
+def test_api_operation(world, db, client, key, role):
+    import json
+
+    spec = API[key]
+    method, path = key.split(" ", 1)
+    headers = {} if role == "anonymous" else {"HTTP_AUTHORIZATION": f"Bearer {world['tokens'][role][1]}"}
+    for kind, outcomes in (("unrestricted", spec.unrestricted), ("restricted", spec.restricted)):
+        if outcomes is None:
+            continue
+        expected = outcomes.split()[ROLES.index(role)]
+        url = _url(path.lstrip("/"), _arguments(world, key, role, kind))
+        if key == "POST /api/intake/alerts":
+            url += "?source=matrix"
+        if method == "GET":
+            response = client.get(url, **headers)
+        else:
+            response = getattr(client, method.lower())(url, json.dumps(spec.data or {}),
+                                                       content_type="application/json", **headers)
+        _check(response, expected, method.lower(), f"{role} {key} ({kind} incident)")
