@@ -83,6 +83,7 @@ WEB: dict[str, Row] = {
     "capa-step": row("post", EDITORS, HIDDEN),
     "lesson-propose": row("post", EDITORS, HIDDEN),
     "lesson-decide": row("post", MANAGERS, HIDDEN),
+    "obligation-settle": row("post", MANAGERS, HIDDEN),
     "contacts": row("get", READERS),
     "contact-add": row("get", MANAGERS),
     "contact-edit": row("get", MANAGERS),
@@ -156,9 +157,8 @@ API: dict[str, Row] = {
                                                     data={"level": 2, "reasoning": "x"}),
     "POST /api/incidents/{reference}/transition": row("post", API_EDITORS, API_HIDDEN, data={"to": "contained"}),
     "GET /api/incidents/{reference}/obligations": row("get", API_CHILDREN, API_HIDDEN),
-    "GET /api/incidents/{reference}/actions": row("get", API_CHILDREN, API_HIDDEN),
-    "POST /api/incidents/{reference}/actions": row("post", API_EDITORS, API_HIDDEN,
-                                                   data={"description": "x", "taken_at": WHEN}),
+    "POST /api/incidents/{reference}/obligations/{rule_id}/settle": row("post", API_MANAGERS, API_HIDDEN,
+                                                                        data={"reason": "x"}),
     "GET /api/incidents/{reference}/notifications": row("get", API_CHILDREN, API_HIDDEN),
     "POST /api/incidents/{reference}/notifications": row("post", API_EDITORS, API_HIDDEN,
                                                          data={"recipient": "x", "sent_at": WHEN}),
@@ -329,7 +329,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "reference": o["incident"].reference, "pk": pk.get(key), "fmt": {"register-export": "csv"}.get(key, "docx"),
         "name": "per-tool", "token": world["feeds"].get(role, "no-such-token") if key == "calendar-feed"
         else o["follow"], "object_id": model_object.get(app, 1), "id": 1, "content_type_id": 1, "app_label":
-        "incidents", "tool_id": world["tool"].pk,
+        "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,
     }
 
 
