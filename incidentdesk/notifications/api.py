@@ -1,7 +1,6 @@
 """API: step 4, notify — notifications sent, and drafts written from the facts (an edit is a new version;
 "send" records the notification at the time given and completes its obligation)."""
 
-from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Router, Schema, Status
@@ -31,7 +30,7 @@ class NotificationIn(Schema):
 class NotificationOut(Schema):
     recipient: str
     channel: str
-    sent_at: datetime
+    sent_at: UtcDateTime
     reference: str
     summary: str
     rule_id: str | None = None

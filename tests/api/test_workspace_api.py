@@ -166,6 +166,21 @@ def test_a_draft_written_edited_and_sent_completes_its_obligation(api, workspace
             json={"recipient": "Client BV", "channel": "email", "sent_at": "2026-11-21T10:00:00Z"})
 
 
+def test_a_notification_recorded_directly_completes_its_obligation(api, workspace):
+    incident, ids = workspace
+    rule = incident.obligations.filter(status="pending").first()
+    written = api("post", f"/incidents/{ids['ref']}/notifications",
+                  json={"recipient": "Client BV", "sent_at": "2026-11-21T10:00:00+01:00", "rule_id": rule.rule_id,
+                        "reference": "CL-9", "summary": "Phoned and emailed"})
+    assert written.status_code == 201, written.content
+    assert written.json()["rule_id"] == rule.rule_id
+    rule.refresh_from_db()
+    assert rule.completed_at is not None
+    listed = api("get", f"/incidents/{ids['ref']}/notifications", "viewer", ("read",)).json()
+    assert [(n["recipient"], n["rule_id"], n["sent_at"]) for n in listed] == [
+        ("Client BV", rule.rule_id, "2026-11-21T09:00:00Z")]
+
+
 def test_draft_and_notification_refusals(api, workspace):
     _, ids = workspace
     path = f"/incidents/{ids['ref']}"
