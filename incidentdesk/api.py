@@ -66,12 +66,13 @@ def _workspace_routers() -> None:
     from incidentdesk.breaches.api import router as gdpr
     from incidentdesk.capa.api import router as capa
     from incidentdesk.containment.api import router as containment
+    from incidentdesk.documents.api import router as documents
     from incidentdesk.evidence.api import router as evidence
     from incidentdesk.investigation.api import router as investigation
     from incidentdesk.lessons.api import router as lessons
     from incidentdesk.notifications.api import router as notifications
 
-    for router in (containment, evidence, gdpr, notifications, investigation, capa, lessons):
+    for router in (containment, evidence, gdpr, notifications, investigation, capa, lessons, documents):
         api.add_router("/incidents", router)
 
 

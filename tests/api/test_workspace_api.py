@@ -308,3 +308,29 @@ def test_the_change_log_hides_changes_from_a_restricted_incident(api, hidden, ma
     assert api("get", "/changes").json() == []
     assert len(api("get", "/changes", "administrator").json()) == 1
     assert api("get", "/changes", "reporter", ("read",)).status_code == 403
+
+
+# Documents -----------------------------------------------------------------------------------------------------
+
+def test_the_report_and_a_draft_as_documents(api, workspace):
+    from incidentdesk.audit.models import AuditEvent
+
+    _, ids = workspace
+    pdf = api("get", f"/incidents/{ids['ref']}/report/pdf", "auditor", ("read",))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="report.exported", incident_ref=ids["ref"]).count() == 1
+    docx = api("get", f"/incidents/{ids['ref']}/drafts/{ids['draft']}/export/docx", "viewer", ("read",))
+    assert docx.status_code == 200
+    assert docx.content.startswith(b"PK")
+    assert f"{ids['ref']}-client_notice-v1.docx" in docx["Content-Disposition"]
+    assert api("get", f"/incidents/{ids['ref']}/report/odt").status_code == 422
+
+
+def test_control_characters_typed_into_a_field_do_not_break_the_word_report(api, workspace):
+    """Found by schemathesis: a lesson with a control character made the DOCX report a 500."""
+    _, ids = workspace
+    assert api("post", f"/incidents/{ids['ref']}/lessons", json={"target": "policy", "text": "a\x1fb"}).status_code == 201
+    docx = api("get", f"/incidents/{ids['ref']}/report/docx")
+    assert docx.status_code == 200
+    assert docx.content.startswith(b"PK")

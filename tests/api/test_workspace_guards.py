@@ -31,7 +31,7 @@ WRITES = [
     ("post", "/lessons/{lesson}/decision", {"accept": True}),
 ]
 READS = ["/containment", "/evidence", "/evidence/{evidence}/file", "/gdpr-decision", "/notifications", "/drafts",
-         "/drafts/{draft}", "/rca", "/corrective-actions", "/lessons"]
+         "/drafts/{draft}", "/rca", "/corrective-actions", "/lessons", "/report/docx", "/drafts/{draft}/export/docx"]
 BY_ID = [p for _, p, _ in WRITES if "{" in p] + [p for p in READS if "{" in p]
 
 
