@@ -19,21 +19,21 @@ KIND_LIST = "One of: " + "; ".join(f"{k} ({v})" for k, v in KINDS.items())
 
 
 class NotificationIn(Schema):
-    recipient: str = Field(min_length=1, max_length=200)
-    sent_at: AwareDatetime
-    channel: str = "email"
+    recipient: str = Field(min_length=1, max_length=200, description="To whom it was sent")
+    sent_at: AwareDatetime = Field(description="When it was sent (with a UTC offset); the obligation is met then")
+    channel: str = Field("email", description=choices(Channel))
     rule_id: str | None = Field(None, description="The obligation this notification meets")
-    reference: str = Field("", max_length=200)
-    summary: str = ""
+    reference: str = Field("", max_length=200, description="Reference number returned by the recipient")
+    summary: str = Field("", description="What was sent")
 
 
 class NotificationOut(Schema):
-    recipient: str
-    channel: str
-    sent_at: UtcDateTime
-    reference: str
-    summary: str
-    rule_id: str | None = None
+    recipient: str = Field(description="To whom it was sent")
+    channel: str = Field(description=choices(Channel))
+    sent_at: UtcDateTime = Field(description="When it was sent (UTC)")
+    reference: str = Field(description="Reference number returned by the recipient")
+    summary: str = Field(description="What was sent")
+    rule_id: str | None = Field(None, description="The obligation it met, if any")
 
 
 class DraftIn(Schema):
