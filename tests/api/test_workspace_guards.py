@@ -128,3 +128,12 @@ def test_a_reporter_cannot_open_the_workspace_of_its_own_report(api, people, org
                           detected_at=NOW, facts={"personal_data": {"involved": False}})
     response = api("get", f"/incidents/{own.reference}/containment", "reporter", ("read",))
     assert response.status_code == 403
+
+
+def test_a_closed_incident_can_still_be_read_verified_and_exported(api, workspace):
+    incident, ids = workspace
+    Incident.objects.filter(pk=incident.pk).update(status=Status.CLOSED)
+    for template in READS:
+        if template != "/gdpr-decision":
+            assert api("get", _path(template, ids), "auditor", ("read",)).status_code == 200, template
+    assert api("post", _path("/evidence/verify", ids), "auditor", ("read",)).json()["ok"] is True
