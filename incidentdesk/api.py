@@ -61,6 +61,21 @@ def _forbidden(request, exc):
     return problem(request, 403, "Forbidden", str(exc) or "Your role does not allow this")
 
 
+def _workspace_routers() -> None:
+    """Everything the incident workspace does, each app's router under ``/incidents/{reference}/…``."""
+    from incidentdesk.breaches.api import router as gdpr
+    from incidentdesk.capa.api import router as capa
+    from incidentdesk.containment.api import router as containment
+    from incidentdesk.documents.api import router as documents
+    from incidentdesk.evidence.api import router as evidence
+    from incidentdesk.investigation.api import router as investigation
+    from incidentdesk.lessons.api import router as lessons
+    from incidentdesk.notifications.api import router as notifications
+
+    for router in (containment, evidence, gdpr, notifications, investigation, capa, lessons, documents):
+        api.add_router("/incidents", router)
+
+
 def _routers() -> None:
     from incidentdesk.incidents.api import assess_router
     from incidentdesk.incidents.api import router as incidents
@@ -69,8 +84,15 @@ def _routers() -> None:
 
     api.add_router("/incidents", incidents)
     api.add_router("/incidents", obligations)
+    _workspace_routers()
     api.add_router("/inventory", inventory)
     api.add_router("/assess", assess_router)
+
+    from incidentdesk.contacts.api import router as contacts
+    from incidentdesk.lessons.api import changes_router
+
+    api.add_router("/contacts", contacts)
+    api.add_router("/changes", changes_router)
 
     from incidentdesk.intake.api import router as intake
 

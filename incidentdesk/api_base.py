@@ -8,12 +8,15 @@ token with scopes (read, write, intake) in ``Authorization: Bearer idk_…``; wh
 do is further limited by its owner's role, exactly as in the web app.
 """
 
+from datetime import UTC, datetime
+from typing import Annotated
 
 from django.http import HttpRequest, JsonResponse
 from ninja import Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
+from pydantic import AfterValidator
 
 from incidentdesk.accounts.tokens import authenticate
 
@@ -97,3 +100,45 @@ class StrictParser(Parser):
         return result
 
 
+
+
+def require(request: HttpRequest, capability) -> None:
+    """403 problem unless the token owner's role grants ``capability`` (the same check as the web view)."""
+    from incidentdesk.accounts.permissions import can
+
+    if not can(request.user, capability):
+        raise Problem(403, "Forbidden", f"The token owner's role does not allow this ({capability.value})")
+
+
+def workspace_of(request: HttpRequest, reference: str):
+    """The incident whose workspace the token owner may open, as the web's ``workspace_of``: 403 without the
+    workspace capability, 404 when the incident does not exist or is not visible (restricted, not named)."""
+    from incidentdesk.accounts.permissions import Capability
+    from incidentdesk.incidents.models import Incident
+
+    require(request, Capability.VIEW_WORKSPACE)
+    incident = Incident.objects.visible_to(request.user).filter(reference=reference.strip().upper()).first()
+    if incident is None:
+        raise Problem(404, "Not found", f"No incident {reference} that this token can see")
+    return incident
+
+
+def owned(request: HttpRequest, model, pk: int, incident, what: str):
+    """A row of ``model`` that the token owner may see and that belongs to ``incident``; 404 otherwise."""
+    row = model.objects.visible_to(request.user).filter(pk=pk, incident=incident).first()
+    if row is None:
+        raise Problem(404, "Not found", f"No {what} {pk} on {incident.reference}")
+    return row
+
+
+def _to_utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None and value.tzinfo is not None else value
+
+
+#: A time in a response: always aware, always UTC.
+UtcDateTime = Annotated[datetime, AfterValidator(_to_utc)]
+
+
+def choices(enum) -> str:
+    """A field description listing a TextChoices' values with their labels."""
+    return "One of: " + "; ".join(f"{value} ({label})" for value, label in enum.choices)

@@ -7,6 +7,7 @@ user-written link or image cannot make the server call out.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -63,8 +64,18 @@ def add_markdown(document, text: str) -> None:
             _inline(document.add_paragraph(style=style), token.children)
 
 
+#: Characters XML 1.0 cannot hold (Word's format is XML): control characters other than tab and line breaks.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def docx(title: str, sections: list[tuple[str, str]]) -> bytes:
-    """A Word document: a title, then (heading, Markdown) sections."""
+    """A Word document: a title, then (heading, Markdown) sections. Text that XML cannot hold (control
+    characters typed or pasted into a field) is shown as U+FFFD instead of failing the whole document."""
+    title, sections = _xml_safe(title), [(_xml_safe(h), _xml_safe(t)) for h, t in sections]
     document = Document()
     document.styles["Normal"].font.name = "DejaVu Sans"
     document.styles["Normal"].font.size = Pt(10)

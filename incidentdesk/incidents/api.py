@@ -1,5 +1,5 @@
 """API: the register — list with the register's filters, record, read, change facts, classify, move
-through the lifecycle, notifications, obligations, and the what-if assessment."""
+through the lifecycle, obligations, and the what-if assessment."""
 
 from datetime import datetime
 from typing import Any, Literal
@@ -12,8 +12,6 @@ from pydantic import AwareDatetime
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem
 from incidentdesk.assessment import IncidentFacts, assess
-from incidentdesk.notifications import services as notifications
-from incidentdesk.notifications.models import Notification
 
 from . import lifecycle, section8
 from . import services as incidents
@@ -100,22 +98,6 @@ class ClassifyIn(Schema):
     reasoning: str = Field(min_length=1)
 
 
-class NotificationIn(Schema):
-    recipient: str = Field(min_length=1)
-    sent_at: AwareDatetime
-    channel: str = "email"
-    rule_id: str | None = Field(None, description="The obligation this notification meets")
-    reference: str = ""
-    summary: str = ""
-
-
-class NotificationOut(Schema):
-    recipient: str
-    channel: str
-    sent_at: datetime
-    reference: str
-    summary: str
-    rule_id: str | None = None
 
 
 class RegisterQuery(Schema):
@@ -252,51 +234,6 @@ def obligations(request, reference: str):
     incident = _incident(request, reference)
     _require(request, Capability.VIEW_WORKSPACE)
     return _out(incident, request.user)["obligations"]
-
-
-@router.get(
-    "/{reference}/notifications",
-    response={200: list[NotificationOut], **PROBLEMS},
-    auth=READ,
-    summary="Notifications sent",
-)
-def list_notifications(request, reference: str):
-    incident = _incident(request, reference)
-    _require(request, Capability.VIEW_WORKSPACE)
-    return [
-        {
-            "recipient": n.recipient,
-            "channel": n.channel,
-            "sent_at": n.sent_at,
-            "reference": n.reference,
-            "summary": n.summary,
-            "rule_id": n.obligation.rule_id if n.obligation_id else None,
-        }
-        for n in Notification.objects.visible_to(request.user).filter(incident=incident).select_related("obligation")
-    ]
-
-
-@router.post(
-    "/{reference}/notifications",
-    response={201: NotificationOut, **PROBLEMS},
-    auth=WRITE,
-    summary="Record a notification sent (completes its obligation)",
-)
-def add_notification(request, reference: str, body: NotificationIn):
-    incident = _incident(request, reference)
-    _require(request, Capability.EDIT)
-    try:
-        row = notifications.record_notification(incident=incident, by=request.user, **body.dict())
-    except incidents.IncidentRefused as exc:
-        raise _refused(exc) from exc
-    return Status(201, {
-        "recipient": row.recipient,
-        "channel": row.channel,
-        "sent_at": row.sent_at,
-        "reference": row.reference,
-        "summary": row.summary,
-        "rule_id": body.rule_id,
-    })
 
 
 assess_router = Router(tags=["assessment"])

@@ -1,0 +1,54 @@
+"""API: the GDPR breach assessment — the ENISA-based recommendation and a person's Art 33/34 decision
+(the same service as the workspace's decision form; the decision switches the clocks on or off)."""
+
+from ninja import Field, Router, Schema
+
+from incidentdesk.accounts.permissions import Capability
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, UtcDateTime, require, workspace_of
+from incidentdesk.incidents import services as incidents
+
+from .models import BreachAssessment
+
+router = Router(tags=["gdpr"])
+
+
+class DecisionIn(Schema):
+    notify_authority: bool = Field(description="Notify the supervisory authority (Art 33)")
+    communicate_subjects: bool = Field(description="Communicate to the data subjects (Art 34)")
+    reasons: str = Field(min_length=1, description="Written reasons (Art 33(5): document the breach)")
+
+
+class BreachOut(Schema):
+    score: float | None = Field(description="ENISA severity score")
+    band: str = Field(description="low, medium, high or very_high (empty when not scored)")
+    recommend_notify_authority: bool | None = Field(description="Recommendation for Art 33 (null: not known)")
+    recommend_communicate_subjects: bool | None = Field(description="Recommendation for Art 34 (null: not known)")
+    reasons: list[str] = Field(description="Why the recommendation is what it is")
+    unknown: list[str] = Field(description="Facts still unknown")
+    decided_notify_authority: bool | None = Field(description="A person's decision for Art 33 (null: undecided)")
+    decided_communicate_subjects: bool | None = Field(description="A person's decision for Art 34 (null: undecided)")
+    decision_reasons: str = Field(description="The reasons written with the decision")
+    decided_at: UtcDateTime | None = Field(description="When it was decided (UTC)")
+
+
+def _assessment(request, incident) -> BreachAssessment:
+    row = BreachAssessment.objects.visible_to(request.user).filter(incident=incident).first()
+    if row is None:
+        raise Problem(404, "Not found", f"{incident.reference} has no breach assessment: no personal data facts")
+    return row
+
+
+@router.get("/{reference}/gdpr-decision", response={200: BreachOut, **PROBLEMS}, auth=READ,
+            summary="The GDPR breach recommendation and the decision beside it")
+def read_decision(request, reference: str):
+    return _assessment(request, workspace_of(request, reference))
+
+
+@router.post("/{reference}/gdpr-decision", response={200: BreachOut, **PROBLEMS}, auth=WRITE,
+             summary="Record a person's Art 33/34 decision (switches the clocks on or off)")
+def decide(request, reference: str, body: DecisionIn):
+    incident = workspace_of(request, reference)
+    require(request, Capability.CLASSIFY)
+    incidents.decide_breach(incident=incident, notify_authority=body.notify_authority,
+                            communicate_subjects=body.communicate_subjects, reasons=body.reasons, by=request.user)
+    return _assessment(request, incident)

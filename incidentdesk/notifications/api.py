@@ -1,0 +1,148 @@
+"""API: step 4, notify — notifications sent, and drafts written from the facts (an edit is a new version;
+"send" records the notification at the time given and completes its obligation)."""
+
+from typing import Literal
+
+from ninja import Field, Router, Schema, Status
+from pydantic import AwareDatetime
+
+from incidentdesk.accounts.permissions import Capability
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, UtcDateTime, choices, owned, require, workspace_of
+
+from . import services
+from .drafts import KINDS
+from .models import Channel, Notification, NotificationDraft
+
+router = Router(tags=["notifications"])
+
+KIND_LIST = "One of: " + "; ".join(f"{k} ({v})" for k, v in KINDS.items())
+
+
+class NotificationIn(Schema):
+    recipient: str = Field(min_length=1, max_length=200, description="To whom it was sent")
+    sent_at: AwareDatetime = Field(description="When it was sent (with a UTC offset); the obligation is met then")
+    channel: str = Field("email", description=choices(Channel))
+    rule_id: str | None = Field(None, description="The obligation this notification meets")
+    reference: str = Field("", max_length=200, description="Reference number returned by the recipient")
+    summary: str = Field("", description="What was sent")
+
+
+class NotificationOut(Schema):
+    recipient: str = Field(description="To whom it was sent")
+    channel: str = Field(description=choices(Channel))
+    sent_at: UtcDateTime = Field(description="When it was sent (UTC)")
+    reference: str = Field(description="Reference number returned by the recipient")
+    summary: str = Field(description="What was sent")
+    rule_id: str | None = Field(None, description="The obligation it met, if any")
+
+
+class DraftIn(Schema):
+    kind: Literal[tuple(KINDS)] = Field(description=KIND_LIST)  # type: ignore[valid-type]
+    rule_id: str = Field("", max_length=64, description="The obligation the draft answers, if any (e.g. GDPR-33-1-SA)")
+
+
+class DraftEditIn(Schema):
+    subject: str = Field(min_length=1, max_length=300, description="Subject line")
+    body: str = Field(min_length=1, description="Markdown")
+
+
+class SendIn(Schema):
+    recipient: str = Field(min_length=1, max_length=200, description="To whom it was sent")
+    channel: Channel = Field(description=choices(Channel))
+    sent_at: AwareDatetime = Field(description="When it was sent (with a UTC offset); the obligation is met then")
+    reference: str = Field("", max_length=200, description="Reference number returned by the recipient")
+
+
+class DraftSummary(Schema):
+    id: int = Field(description="The draft version's id")
+    kind: str = Field(description=KIND_LIST)
+    rule_id: str = Field(description="The obligation it answers, if any")
+    version: int = Field(description="Version number (1, 2, …) within kind and obligation")
+    subject: str = Field(description="Subject line")
+    unknown: list[str] = Field(description="Elements still unknown when this version was written (Art 33(4))")
+    created_by_name: str = Field(description="Who wrote this version")
+    created_at: UtcDateTime = Field(description="When this version was written (UTC)")
+    sent: bool = Field(description="True once recorded as sent")
+
+
+class DraftOut(DraftSummary):
+    body: str = Field(description="Markdown")
+    latest: bool = Field(description="True when no later version exists (only the latest can be sent)")
+
+
+def _notification(n: Notification, rule_id: str | None = None) -> dict:
+    return {"recipient": n.recipient, "channel": n.channel, "sent_at": n.sent_at, "reference": n.reference,
+            "summary": n.summary, "rule_id": rule_id if rule_id is not None else
+            (n.obligation.rule_id if n.obligation_id else None)}
+
+
+def _summary(d: NotificationDraft) -> dict:
+    fields = {f: getattr(d, f) for f in DraftSummary.model_fields if f != "sent"}
+    return fields | {"sent": d.notification_id is not None}
+
+
+def _draft(d: NotificationDraft) -> dict:
+    latest = not NotificationDraft.objects.filter(incident_id=d.incident_id, kind=d.kind, rule_id=d.rule_id,
+                                                  version__gt=d.version).exists()
+    return _summary(d) | {"body": d.body, "latest": latest}
+
+
+@router.get("/{reference}/notifications", response={200: list[NotificationOut], **PROBLEMS}, auth=READ,
+            summary="Notifications sent")
+def list_notifications(request, reference: str):
+    incident = workspace_of(request, reference)
+    rows = Notification.objects.visible_to(request.user).filter(incident=incident).select_related("obligation")
+    return [_notification(n) for n in rows]
+
+
+@router.post("/{reference}/notifications", response={201: NotificationOut, **PROBLEMS}, auth=WRITE,
+             summary="Record a notification sent (completes its obligation)")
+def add_notification(request, reference: str, body: NotificationIn):
+    incident = workspace_of(request, reference)
+    require(request, Capability.EDIT)
+    row = services.record_notification(incident=incident, by=request.user, **body.dict())
+    return Status(201, _notification(row, body.rule_id))
+
+
+@router.get("/{reference}/drafts", response={200: list[DraftSummary], **PROBLEMS}, auth=READ,
+            summary="Drafts, every version")
+def list_drafts(request, reference: str):
+    incident = workspace_of(request, reference)
+    return [_summary(d) for d in NotificationDraft.objects.visible_to(request.user).filter(incident=incident)]
+
+
+@router.post("/{reference}/drafts", response={201: DraftOut, **PROBLEMS}, auth=WRITE,
+             summary="Write a draft from the facts as they are now (a new version)")
+def create_draft(request, reference: str, body: DraftIn):
+    incident = workspace_of(request, reference)
+    require(request, Capability.EDIT)
+    return Status(201, _draft(services.create_draft(incident=incident, kind=body.kind, rule_id=body.rule_id,
+                                                    by=request.user)))
+
+
+@router.get("/{reference}/drafts/{int:draft_id}", response={200: DraftOut, **PROBLEMS}, auth=READ,
+            summary="One draft version with its text")
+def read_draft(request, reference: str, draft_id: int):
+    incident = workspace_of(request, reference)
+    return _draft(owned(request, NotificationDraft, draft_id, incident, "draft"))
+
+
+@router.put("/{reference}/drafts/{int:draft_id}", response={201: DraftOut, **PROBLEMS}, auth=WRITE,
+            summary="Edit a draft: stored as a new version, the old one stays as it was")
+def edit_draft(request, reference: str, draft_id: int, body: DraftEditIn):
+    incident = workspace_of(request, reference)
+    require(request, Capability.EDIT)
+    draft = owned(request, NotificationDraft, draft_id, incident, "draft")
+    return Status(201, _draft(services.edit_draft(draft=draft, subject=body.subject, body=body.body,
+                                                  by=request.user)))
+
+
+@router.post("/{reference}/drafts/{int:draft_id}/send", response={201: NotificationOut, **PROBLEMS}, auth=WRITE,
+             summary="Record the latest version as sent: the notification is recorded and its obligation met")
+def send_draft(request, reference: str, draft_id: int, body: SendIn):
+    incident = workspace_of(request, reference)
+    require(request, Capability.EDIT)
+    draft = owned(request, NotificationDraft, draft_id, incident, "draft")
+    row = services.send_draft(draft=draft, recipient=body.recipient, channel=str(body.channel),
+                              sent_at=body.sent_at, reference=body.reference, by=request.user)
+    return Status(201, _notification(row))
