@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "incidentdesk.accounts.context.permissions_context",
             ],
+            "builtins": ["incidentdesk.idempotency.templatetags.once"],  # {% once_token %} in any create form
         },
     },
 ]

@@ -155,3 +155,16 @@ def test_purge_forgets_keys_older_than_a_day(people):
     services.claim(user=people["responder"], key="new", fingerprint="f")
     assert services.purge() == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_workspace_forms_carry_the_token_and_a_repeat_adds_one_action(as_person, record):
+    incident = record()
+    client = as_person("responder")
+    page = client.get(f"/incidents/{incident.reference}/").content.decode()
+    assert page.count('name="once_token"') >= 4  # action, containment, evidence, plan, lesson
+    form = {"action-description": "Took the chatbot offline", "action-taken_at": "2026-11-20T10:00",
+            "once_token": "tok-a"}
+    for _ in range(2):
+        response = client.post(f"/incidents/{incident.reference}/actions/", form)
+        assert response["Location"] == f"/incidents/{incident.reference}/"
+    assert incident.actions.count() == 1
