@@ -16,7 +16,7 @@ class ToolRefused(Refused):
 
 def save_tool(*, by: Any, tool: AITool | None = None, **fields: Any) -> AITool:
     return audit.save_audited(instance=tool or AITool(), fields=fields, by=by, object_type="aitool", action="tool",
-                              refused=ToolRefused, summary=fields.get("name") or tool.name)
+                              refused=ToolRefused, summary=fields.get("name") or (tool.name if tool else ""))
 
 
 def find_tool(name: str) -> AITool | None:
