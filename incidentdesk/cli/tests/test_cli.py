@@ -19,6 +19,7 @@ from incidentdesk.incidents.models import Incident
 
 YEAR = NOW.year
 FUTURE = (NOW + timedelta(days=400)).strftime("%Y-%m-%dT%H:%M")
+REPO = Path(__file__).parents[3]  # the console script runs this checkout's code, not an installed copy
 
 
 def run(*args) -> str:
@@ -150,7 +151,8 @@ def test_the_console_script_exits_non_zero_on_bad_input(tmp_path):
     path.write_text('{"detected_at": "2026-11-20T09:00:00"}')
     script = Path(sys.executable).with_name("incidentdesk")
     result = subprocess.run([str(script), "assess", str(path), "--json"], capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "INCIDENTDESK_DATA_DIR": str(tmp_path)}, timeout=60)
+                            env={"PATH": "/usr/bin:/bin", "INCIDENTDESK_DATA_DIR": str(tmp_path),
+                                 "PYTHONPATH": str(REPO)}, timeout=60)
     assert result.returncode != 0
     assert "UTC offset" in result.stderr
 
@@ -246,3 +248,21 @@ def test_init_runs_as_the_system_only_before_anyone_can_sign_in(db, monkeypatch)
 
     assert Organisation.objects.get().time_zone == "Europe/Paris"
     assert AuditEvent.objects.order_by("seq").last().actor_name == "root"
+
+
+def test_the_console_script_refuses_an_anonymous_change_with_exit_code_1(tmp_path):
+    script = Path(sys.executable).with_name("incidentdesk")
+    env = {"PATH": "/usr/bin:/bin", "INCIDENTDESK_DATA_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}
+
+    def cli(*args, **extra):
+        return subprocess.run([str(script), *args], capture_output=True, text=True, env=env | extra, timeout=120)
+
+    assert cli("init", "--name", "Test BV", "--country", "BE", "--time-zone", "Europe/Brussels").returncode == 0
+    assert cli("person", "add", "root", "--role", "administrator", "--password", "correct horse 42").returncode == 0
+    refused = cli("record", "--title", "t", "--description", "d")
+    assert refused.returncode == 1
+    assert "Say who you are" in refused.stderr
+    assert "The register is empty." in cli("list").stdout
+    recorded = cli("record", "--title", "t", "--description", "d", INCIDENTDESK_USER="root")
+    assert recorded.returncode == 0, recorded.stderr
+    assert "Recorded INC-" in recorded.stdout
