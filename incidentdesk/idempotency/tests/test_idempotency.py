@@ -168,3 +168,20 @@ def test_workspace_forms_carry_the_token_and_a_repeat_adds_one_action(as_person,
         response = client.post(f"/incidents/{incident.reference}/actions/", form)
         assert response["Location"] == f"/incidents/{incident.reference}/"
     assert incident.actions.count() == 1
+
+
+def test_the_add_contact_and_add_tool_forms_create_one_each_when_sent_twice(as_person):
+    from incidentdesk.contacts.models import Contact
+    from incidentdesk.inventory.models import AITool
+
+    client = as_person("manager")
+    assert 'name="once_token"' in client.get("/contacts/add/").content.decode()
+    assert 'name="once_token"' in client.get("/inventory/add/").content.decode()
+    contact = {"kind": "supervisory_authority", "name": "Belgian DPA", "escalation_order": "1",
+               "last_verified_on": "2026-11-01", "once_token": "c-1"}
+    tool = {"name": "Copilot", "risk_class": "limited", "approved": "on", "once_token": "t-1"}
+    for _ in range(2):
+        assert client.post("/contacts/add/", contact).status_code == 302
+        assert client.post("/inventory/add/", tool).status_code == 302
+    assert Contact.objects.count() == 1
+    assert AITool.objects.count() == 1
