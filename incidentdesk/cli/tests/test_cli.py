@@ -266,3 +266,20 @@ def test_the_console_script_refuses_an_anonymous_change_with_exit_code_1(tmp_pat
     recorded = cli("record", "--title", "t", "--description", "d", INCIDENTDESK_USER="root")
     assert recorded.returncode == 0, recorded.stderr
     assert "Recorded INC-" in recorded.stdout
+
+
+def test_tokens_are_created_by_their_owner_or_an_administrator(ops, people):
+    assert run("--as", "p-viewer", "token", "create", "p-viewer", "--name", "mine", "--scope", "read").startswith("idk_")
+    from incidentdesk.accounts.models import ApiToken
+
+    before = table_counts(), ApiToken.objects.count()
+    with pytest.raises(CommandError, match="manage organisation"):
+        run("--as", "p-viewer", "token", "create", "p-manager", "--name", "theirs", "--scope", "write")
+    assert (table_counts(), ApiToken.objects.count()) == before
+    assert run("--as", "p-administrator", "token", "create", "p-manager", "--name", "ci", "--scope", "read")
+
+
+def test_the_first_person_must_be_an_administrator(db, monkeypatch):
+    monkeypatch.delenv("INCIDENTDESK_USER", raising=False)
+    with pytest.raises(CommandError, match="the first person must be an administrator"):
+        run("person", "add", "ana", "--role", "viewer", "--password", "correct horse 42")

@@ -409,8 +409,11 @@ class Command(TyperCommand):
         password: Annotated[str | None, typer.Option(help="Asked for when not given")] = None,
     ):
         """Add a login with a role (--as an administrator; the very first administrator is added by the system)."""
-        first = nobody_can_sign_in() and role == Role.ADMINISTRATOR
-        by = None if first else operator(Capability.MANAGE_ORGANISATION)
+        fresh = nobody_can_sign_in()
+        if fresh and role != Role.ADMINISTRATOR:
+            raise CommandError("Nobody can sign in yet: the first person must be an administrator "
+                               "(--role administrator), who then adds the others.")
+        by = None if fresh else operator(Capability.MANAGE_ORGANISATION)
         password = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
             validate_password(password)
