@@ -16,6 +16,7 @@ is kept: if the work fails or is refused, the key is released and the client may
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -64,8 +65,9 @@ def claim(*, user: Any, key: str, fingerprint: str, now: datetime | None = None)
                 IdempotencyKey.objects.filter(pk=existing.pk, created_at=existing.created_at).delete()
                 continue
             return Claim(existing, False)
-    existing = IdempotencyKey.objects.get(user=user, key=key)
-    return Claim(existing, False)
+    # Taken and released again three times in a row: answer "in progress, try again" rather than loop.
+    busy = IdempotencyKey.objects.filter(user=user, key=key).first()
+    return Claim(busy or IdempotencyKey(user=user, key=key, fingerprint=fingerprint, created_at=now), False)
 
 
 def complete(row: IdempotencyKey, *, status: int, body: bytes = b"", content_type: str = "",
@@ -83,8 +85,6 @@ def release(row: IdempotencyKey) -> None:
 
 def wait_for(row: IdempotencyKey, *, seconds: float = 10.0, every: float = 0.1) -> IdempotencyKey | None:
     """The row once its first request has completed (None if it was released or is still running)."""
-    import time
-
     deadline = time.monotonic() + seconds
     while True:
         current = IdempotencyKey.objects.filter(pk=row.pk).first()
