@@ -185,3 +185,12 @@ def test_the_add_contact_and_add_tool_forms_create_one_each_when_sent_twice(as_p
         assert client.post("/inventory/add/", tool).status_code == 302
     assert Contact.objects.count() == 1
     assert AITool.objects.count() == 1
+
+
+def test_the_reminder_schedule_forgets_expired_keys(people):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    services.claim(user=people["manager"], key="old", fingerprint="f", now=timezone.now() - timedelta(hours=25))
+    call_command("incidentdesk", "remind", stdout=__import__("io").StringIO())
+    assert not IdempotencyKey.objects.exists()

@@ -470,13 +470,18 @@ class Command(TyperCommand):
         self,
         loop: Annotated[int, typer.Option(help="Repeat every this many seconds (0: one pass)")] = 0,
     ):
-        """Plan reminders (50%, 80%, due, overdue escalation, yearly reviews), claim due ones, enqueue them."""
+        """Plan reminders (50%, 80%, due, overdue escalation, yearly reviews), claim due ones, enqueue them.
+
+        Each pass also forgets idempotency keys older than 24 hours. Runs as the system.
+        """
         import time as clock
 
+        from incidentdesk.idempotency.services import purge
         from incidentdesk.reminders.runner import tick
 
         while True:
             claimed = tick()
+            purge()
             self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} {claimed} reminder(s) handed to the worker.")
             if not loop:
                 return
