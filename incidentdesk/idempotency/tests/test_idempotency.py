@@ -3,6 +3,7 @@
 import json
 import threading
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.db import connection
@@ -192,5 +193,5 @@ def test_the_reminder_schedule_forgets_expired_keys(people):
     from django.utils import timezone
 
     services.claim(user=people["manager"], key="old", fingerprint="f", now=timezone.now() - timedelta(hours=25))
-    call_command("incidentdesk", "remind", stdout=__import__("io").StringIO())
+    call_command("incidentdesk", "remind", stdout=StringIO())
     assert not IdempotencyKey.objects.exists()
