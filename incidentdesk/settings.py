@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "incidentdesk.documents",
     "incidentdesk.intake",
     "incidentdesk.reminders",
+    "incidentdesk.idempotency",
     "django_tasks",
     "django_tasks_db",
     "incidentdesk.cli",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "incidentdesk.organisation.middleware.OrganisationTimeZoneMiddleware",
+    "incidentdesk.idempotency.middleware.IdempotencyMiddleware",  # Idempotency-Key on POST /api/…
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "incidentdesk.accounts.context.permissions_context",
             ],
+            "builtins": ["incidentdesk.idempotency.templatetags.once"],  # {% once_token %} in any create form
         },
     },
 ]

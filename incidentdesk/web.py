@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from incidentdesk.accounts.permissions import Capability, can
+from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.incidents.models import Incident
 from incidentdesk.refusals import Refused
 
@@ -60,8 +61,14 @@ def post_action(request: HttpRequest, reference: str, capability: Capability, fo
                 act: Callable[[Incident, dict[str, Any]], Any], done: str) -> HttpResponse:
     """Shared shape of the workspace's small forms: check, parse, call the service, report.
 
-    A refusal from the service is shown as a message and nothing is stored.
+    A refusal from the service is shown as a message and nothing is stored. A form carrying a one-time
+    token (``{% once_token %}``) that was already sent does nothing again (``idempotency.web``).
     """
+    return submitted_once(_post_action)(request, reference, capability, form_class, act, done)
+
+
+def _post_action(request: HttpRequest, reference: str, capability: Capability, form_class: type,
+                 act: Callable[[Incident, dict[str, Any]], Any], done: str) -> HttpResponse:
     incident = workspace_of(request, reference)
     require(request, capability)
     form = form_class(request.POST, request.FILES or None) if request.FILES else form_class(request.POST)

@@ -94,3 +94,18 @@ def authenticate(text: str, scope: str) -> ApiToken | None:
         token.last_used_at = now
         cache.set(f"api-token:{token.prefix}", token, CACHE_SECONDS)
     return token
+
+
+def owner_of(text: str) -> Any | None:
+    """The active person a token text belongs to, whatever its scopes; None if it is not a live token.
+
+    For the idempotency middleware, which needs to know whose key it is before the endpoint checks
+    the scope. Does not count as a use of the token.
+    """
+    parts = text.split("_", 2)
+    if len(parts) != 3 or parts[0] != "idk":
+        return None
+    token = _lookup(parts[1])
+    if token is None or not hmac.compare_digest(token.digest, _digest(parts[2])) or not token.user.is_active:
+        return None
+    return token.user

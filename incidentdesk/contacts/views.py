@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
 from incidentdesk.accounts.permissions import Capability
+from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.web import refuse_on_form, require
 
 from . import services
@@ -21,6 +22,7 @@ def directory(request):
 
 
 @login_required
+@submitted_once
 def edit(request, pk: int | None = None):
     require(request, Capability.MANAGE_INVENTORY)
     contact = get_object_or_404(Contact, pk=pk) if pk else None

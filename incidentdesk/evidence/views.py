@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
+from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.web import require, workspace_of
 
 from . import services
@@ -14,6 +15,7 @@ from .models import Evidence
 
 @login_required
 @require_POST
+@submitted_once
 def upload(request, reference: str):
     incident = workspace_of(request, reference)
     require(request, Capability.EDIT)

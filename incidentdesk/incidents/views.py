@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.audit.models import AuditEvent
 from incidentdesk.breaches import services as breaches
+from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.inventory.models import AITool
 from incidentdesk.web import post_action, refuse_on_form, require, visible, workspace_of
 
@@ -92,6 +93,7 @@ def _quick_initial() -> dict:
 
 
 @login_required
+@submitted_once
 def record(request):
     require(request, Capability.RECORD)
     form = QuickRecordForm(request.POST or None, initial=_quick_initial())

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
+from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.web import require
 
 from . import services
@@ -32,6 +33,7 @@ def queue(request):
 
 @login_required
 @require_POST
+@submitted_once
 def promote(request, pk: int):
     require(request, Capability.TRIAGE)
     item = get_object_or_404(TriageItem.objects.visible_to(request.user), pk=pk)

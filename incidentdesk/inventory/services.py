@@ -28,6 +28,7 @@ class ToolRefused(Refused):
 def save_tool(*, by: Any, tool: AITool | None = None, **fields: Any) -> AITool:
     with transaction.atomic():
         saved = audit.save_audited(instance=tool or AITool(), fields=fields, by=by, object_type="aitool",
-                                   action="tool", refused=ToolRefused, summary=fields.get("name") or tool.name)
+                                   action="tool", refused=ToolRefused,
+                                   summary=fields.get("name") or (tool.name if tool else ""))
         obligations.after_tool_saved(tool=saved, by=by)
     return saved

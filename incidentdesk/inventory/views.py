@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from incidentdesk.accounts.permissions import Capability
+from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.incidents.models import Incident
 from incidentdesk.web import refuse_on_form, require
 
@@ -33,6 +34,7 @@ def tool_detail(request, pk: int):
 
 
 @login_required
+@submitted_once
 def tool_edit(request, pk: int | None = None):
     require(request, Capability.MANAGE_INVENTORY)
     tool = get_object_or_404(AITool, pk=pk) if pk else None

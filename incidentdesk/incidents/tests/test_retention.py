@@ -63,11 +63,13 @@ def test_an_incident_within_retention_cannot_be_deleted(old_closed, manager):
     assert Incident.objects.filter(pk=incident.pk).exists()
 
 
-def test_the_cli_lists_before_it_deletes(old_closed, time_machine):
+def test_the_cli_lists_before_it_deletes(old_closed, time_machine, django_user_model):
+    django_user_model.objects.create_superuser("root", "root@example.org", "a-long-test-password")
     time_machine.move_to(NOW)
     out = io.StringIO()
     call_command("incidentdesk", "retention", stdout=out)
     assert "1 incident(s) past retention" in out.getvalue()
     assert Incident.objects.count() == 1
-    call_command("incidentdesk", "retention", "--delete", "--yes", stdout=out)
+    call_command("incidentdesk", "--as", "root", "retention", "--delete", "--yes", stdout=out)
     assert Incident.objects.count() == 0
+    assert AuditEvent.objects.get(action="incident.deleted").actor_name == "root"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IdempotencyConfig(AppConfig):
+    name = "incidentdesk.idempotency"
+    verbose_name = "Idempotent writes"
