@@ -104,3 +104,13 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
             "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run"]}
+
+
+@pytest.fixture
+def cli_user(manager, monkeypatch):
+    """The CLI never acts anonymously: name the ``manager`` fixture, as an incident manager, for ``call_command``."""
+    from incidentdesk.accounts.services import set_role
+
+    set_role(user=manager, role="incident_manager", by=None)
+    monkeypatch.setenv("INCIDENTDESK_USER", manager.get_username())
+    return manager

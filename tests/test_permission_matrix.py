@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 ROLES = ("administrator", "incident_manager", "responder", "viewer", "auditor", "reporter", "anonymous")
@@ -146,6 +147,11 @@ API_CHILDREN = "ok ok ok ok ok 404 401"          # what hangs off an incident: n
 API_EDITORS = "ok ok ok 403 403 404 401"
 API_MANAGERS = "ok ok 403 403 403 404 401"
 API_HIDDEN = "404 404 404 404 404 404 401"
+API_STEP_READ = "ok ok ok ok ok 403 401"
+API_STEP_EDIT = "ok ok ok 403 403 403 401"
+API_STEP_MANAGE = "ok ok 403 403 403 403 401"
+API_STEP_HIDDEN = "404 404 404 404 404 403 401"
+CONTACT = {"kind": "management", "name": "Board", "last_verified_on": "2026-11-01"}
 WHEN = "2026-11-20T09:00:00Z"
 API: dict[str, Row] = {
     "GET /api/incidents": row("get", API_ALL),
@@ -159,9 +165,56 @@ API: dict[str, Row] = {
     "GET /api/incidents/{reference}/obligations": row("get", API_CHILDREN, API_HIDDEN),
     "POST /api/incidents/{reference}/obligations/{rule_id}/settle": row("post", API_MANAGERS, API_HIDDEN,
                                                                         data={"reason": "x"}),
-    "GET /api/incidents/{reference}/notifications": row("get", API_CHILDREN, API_HIDDEN),
-    "POST /api/incidents/{reference}/notifications": row("post", API_EDITORS, API_HIDDEN,
+    "GET /api/incidents/{reference}/notifications": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/notifications": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
                                                          data={"recipient": "x", "sent_at": WHEN}),
+    # The workspace's steps (one router per app): capability first (403), then the incident (404).
+    "GET /api/incidents/{reference}/containment": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/containment": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"kind": "other", "description": "x", "taken_at": WHEN, "taken_by": "x"}),
+    "GET /api/incidents/{reference}/evidence": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/evidence": row("post", API_STEP_EDIT, API_STEP_HIDDEN),
+    "GET /api/incidents/{reference}/evidence/{evidence_id}/file": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/evidence/verify": row("post", API_STEP_READ, API_STEP_HIDDEN),
+    "GET /api/incidents/{reference}/gdpr-decision": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/gdpr-decision": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
+        data={"notify_authority": False, "communicate_subjects": False, "reasons": "x"}),
+    "GET /api/incidents/{reference}/drafts": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/drafts": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"kind": "gdpr_33"}),
+    "GET /api/incidents/{reference}/drafts/{draft_id}": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "PUT /api/incidents/{reference}/drafts/{draft_id}": row("put", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"subject": "x", "body": "x"}),
+    "POST /api/incidents/{reference}/drafts/{draft_id}/send": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"recipient": "x", "channel": "email", "sent_at": WHEN}),
+    "GET /api/incidents/{reference}/drafts/{draft_id}/export/{fmt}": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "GET /api/incidents/{reference}/report/{fmt}": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "GET /api/incidents/{reference}/rca": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "PUT /api/incidents/{reference}/rca": row("put", API_STEP_EDIT, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/rca/complete": row("post", API_STEP_EDIT, API_STEP_HIDDEN),
+    "GET /api/incidents/{reference}/corrective-actions": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/corrective-actions": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"description": "x", "owner": "x", "due_on": "2026-12-31"}),
+    "POST /api/incidents/{reference}/corrective-actions/{action_id}/implemented": row(
+        "post", API_STEP_EDIT, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/corrective-actions/{action_id}/verification": row(
+        "post", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"effective": True, "result": "x"}),
+    "POST /api/incidents/{reference}/corrective-actions/{action_id}/acceptance": row(
+        "post", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"reason": "x"}),
+    "GET /api/incidents/{reference}/lessons": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/lessons": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"target": "policy", "text": "x"}),
+    "POST /api/incidents/{reference}/lessons/{lesson_id}/decision": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
+        data={"accept": False, "reason": "x"}),
+    "GET /api/changes": row("get", API_STEP_READ),
+    "GET /api/contacts": row("get", API_STEP_READ),
+    "POST /api/contacts": row("post", API_STEP_MANAGE,
+        data=CONTACT),
+    "PUT /api/contacts/{contact_id}": row("put", API_STEP_MANAGE,
+        data=CONTACT),
+    "POST /api/contacts/{contact_id}/verified": row("post", API_STEP_MANAGE),
     "GET /api/inventory": row("get", API_ALL),
     "POST /api/inventory": row("post", "ok ok 403 403 403 403 401", data={"name": "Another tool"}),
     "GET /api/inventory/{tool_id}": row("get", API_ALL),
@@ -266,6 +319,7 @@ def _build() -> dict:
     from incidentdesk.intake import services as intake
     from incidentdesk.intake.models import AlertSource
     from incidentdesk.inventory.services import save_tool
+    from incidentdesk.investigation.services import save_analysis
     from incidentdesk.lessons import services as lessons
     from incidentdesk.notifications import services as notifications
     from incidentdesk.organisation.services import save_profile
@@ -305,6 +359,7 @@ def _build() -> dict:
             "draft": notifications.create_draft(incident=incident, kind="gdpr_33", by=owner),
             "capa": capa.plan(incident=incident, description="x", owner="IT", due_on=date(2026, 12, 31), by=owner),
             "lesson": lessons.propose(incident=incident, target="policy", text="x", by=owner),
+            "rca": save_analysis(incident=incident, by=owner, why="x"),
             "obligation": incident.obligations.first(),
         }
         if kind == "restricted":
@@ -330,6 +385,8 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "name": "per-tool", "token": world["feeds"].get(role, "no-such-token") if key == "calendar-feed"
         else o["follow"], "object_id": model_object.get(app, 1), "id": 1, "content_type_id": 1, "app_label":
         "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,
+        "draft_id": o["draft"].pk, "evidence_id": o["evidence"].pk, "action_id": o["capa"].pk,
+        "lesson_id": o["lesson"].pk, "contact_id": world["contact"].pk,
     }
 
 
@@ -404,6 +461,9 @@ def test_api_operation(world, db, client, key, role):
             url += "?source=matrix"
         if method == "GET":
             response = client.get(url, **headers)
+        elif key == "POST /api/incidents/{reference}/evidence":  # multipart, as a file upload is sent
+            upload = SimpleUploadedFile("a.log", b"log line\n", content_type="text/plain")
+            response = client.post(url, {"file": upload}, **headers)
         else:
             response = getattr(client, method.lower())(url, json.dumps(spec.data or {}),
                                                        content_type="application/json", **headers)

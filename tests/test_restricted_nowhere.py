@@ -255,7 +255,7 @@ def test_a_reporter_reads_its_report_but_not_its_clocks_through_the_api(organisa
     assert created.json()["obligations"] == []
     reference = created.json()["reference"]
     assert call("get", f"/api/incidents/{reference}").json()["obligations"] == []
-    for child in ("obligations", "actions", "notifications"):
+    for child in ("obligations", "containment", "notifications", "drafts", "rca", "lessons", "evidence"):
         assert call("get", f"/api/incidents/{reference}/{child}").status_code == 403, child
 
 

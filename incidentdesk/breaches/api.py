@@ -5,8 +5,8 @@ from ninja import Field, Router, Schema
 
 from incidentdesk.accounts.permissions import Capability
 from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, UtcDateTime, require, workspace_of
-from incidentdesk.incidents import services as incidents
 
+from . import services as breaches
 from .models import BreachAssessment
 
 router = Router(tags=["gdpr"])
@@ -49,6 +49,6 @@ def read_decision(request, reference: str):
 def decide(request, reference: str, body: DecisionIn):
     incident = workspace_of(request, reference)
     require(request, Capability.CLASSIFY)
-    incidents.decide_breach(incident=incident, notify_authority=body.notify_authority,
-                            communicate_subjects=body.communicate_subjects, reasons=body.reasons, by=request.user)
+    breaches.decide_breach(incident=incident, notify_authority=body.notify_authority,
+                           communicate_subjects=body.communicate_subjects, reasons=body.reasons, by=request.user)
     return _assessment(request, incident)

@@ -162,13 +162,13 @@ def test_workspace_forms_carry_the_token_and_a_repeat_adds_one_action(as_person,
     incident = record()
     client = as_person("responder")
     page = client.get(f"/incidents/{incident.reference}/").content.decode()
-    assert page.count('name="once_token"') >= 4  # action, containment, evidence, plan, lesson
-    form = {"action-description": "Took the chatbot offline", "action-taken_at": "2026-11-20T10:00",
-            "once_token": "tok-a"}
+    assert page.count('name="once_token"') >= 4  # containment, evidence, plan, lesson
+    form = {"containment-kind": "stop_operation", "containment-taken_at": "2026-11-20T10:00",
+            "containment-taken_by": "Ana", "containment-result": "effective", "once_token": "tok-a"}
     for _ in range(2):
-        response = client.post(f"/incidents/{incident.reference}/actions/", form)
+        response = client.post(f"/incidents/{incident.reference}/containment/", form)
         assert response["Location"] == f"/incidents/{incident.reference}/"
-    assert incident.actions.count() == 1
+    assert incident.containment_actions.count() == 1
 
 
 def test_the_add_contact_and_add_tool_forms_create_one_each_when_sent_twice(as_person):

@@ -55,7 +55,7 @@ def test_the_web_view_classifies_without_moving_the_status(detected, as_person, 
     assert _contain_then_move(detected, manager).status == "classified"
 
 
-def test_the_cli_classifies_without_moving_the_status(detected, manager):
+def test_the_cli_classifies_without_moving_the_status(detected, manager, cli_user):
     call_command("incidentdesk", "classify", detected.reference, "--level", "2", "--reason", "Published error",
                  stdout=StringIO())
     detected.refresh_from_db()

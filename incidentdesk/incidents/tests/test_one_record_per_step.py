@@ -123,13 +123,13 @@ def test_export_report_cli_and_api_show_the_same_derived_texts(worked, client, p
     assert client.get(f"/api/incidents/{worked.reference}/actions", headers=headers).status_code == 404
 
 
-def test_the_cli_action_command_records_a_containment_action(incident):
+def test_the_cli_action_command_records_a_containment_action(incident, cli_user):
     out = StringIO()
     call_command("incidentdesk", "action", incident.reference, "--description", "Unpublished the answer",
                  "--at", "2026-11-20T10:00", stdout=out)
     assert "Containment action recorded" in out.getvalue()
     action = ContainmentAction.objects.get()
-    assert (action.kind, action.result, action.taken_by) == ("other", "pending", "system")
+    assert (action.kind, action.result, action.taken_by) == ("other", "pending", "manager")  # the person the CLI acts as
     assert AuditEvent.objects.filter(action="containment.added", incident_ref=incident.reference).exists()
     call_command("incidentdesk", "action", incident.reference, "--kind", "correct_content", "--result",
                  "effective", "--taken-by", "Ana", stdout=StringIO())
@@ -138,7 +138,7 @@ def test_the_cli_action_command_records_a_containment_action(incident):
     assert Incident.objects.get(pk=incident.pk).status == "contained"
 
 
-def test_the_cli_action_command_refuses_bad_input_and_stores_nothing(incident):
+def test_the_cli_action_command_refuses_bad_input_and_stores_nothing(incident, cli_user):
     before = table_counts(), ContainmentAction.objects.count()
     with pytest.raises(CommandError, match="choose one of"):
         call_command("incidentdesk", "action", incident.reference, "--kind", "pray", stdout=StringIO())

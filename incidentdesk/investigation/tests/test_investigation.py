@@ -4,6 +4,7 @@ import pytest
 
 from conftest import NOW, table_counts
 from incidentdesk.audit.models import AuditEvent
+from incidentdesk.incidents import section8
 from incidentdesk.incidents.lock import IncidentClosed
 from incidentdesk.incidents.models import Incident
 from incidentdesk.investigation.models import RootCauseAnalysis
@@ -28,7 +29,7 @@ def test_a_draft_is_saved_then_completed_which_meets_the_rca_clock(record, manag
     assert done.completed_at == NOW
     assert done.completed_by == manager
     incident.refresh_from_db()
-    assert "No grounding on the policy page" in incident.rca_outcome
+    assert "No grounding on the policy page" in section8.rca_outcome(incident)
     clock = incident.obligations.filter(rule_id=RCA_RULE).first()
     if clock is not None and clock.status != "not_required":
         assert clock.completed_at is not None

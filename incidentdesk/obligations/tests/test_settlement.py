@@ -293,7 +293,7 @@ def test_the_api_settles_and_answers_with_the_obligation(published, client, peop
     assert post("manager", {"reason": REASON}).status_code == 409
 
 
-def test_the_cli_settles_and_refuses_an_empty_reason(published):
+def test_the_cli_settles_and_refuses_an_empty_reason(published, cli_user):
     out = StringIO()
     call_command("incidentdesk", "settle", published.reference, "PROC-4-L2-CORRECT", "--reason", REASON,
                  "--at", "2026-11-20T11:15", stdout=out, stderr=StringIO())
