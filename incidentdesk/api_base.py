@@ -16,7 +16,7 @@ from ninja import Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
-from pydantic import AfterValidator
+from pydantic import AfterValidator, AwareDatetime
 
 from incidentdesk.accounts.tokens import authenticate
 
@@ -137,6 +137,22 @@ def _to_utc(value: datetime | None) -> datetime | None:
 
 #: A time in a response: always aware, always UTC.
 UtcDateTime = Annotated[datetime, AfterValidator(_to_utc)]
+
+
+def _plausible(value: datetime) -> datetime:
+    """An input time, moved to UTC (any offset the sender used is kept only as the instant it names).
+
+    Times before 2000 are typing errors in an incident register (and PostgreSQL refuses offsets beyond
+    ±16 hours, which Python accepts): both are refused as a 422 instead of reaching the database.
+    """
+    value = value.astimezone(UTC)
+    if value.year < 2000:
+        raise ValueError("a time before the year 2000 is not plausible here: check the year")
+    return value
+
+
+#: A time in a request: with a UTC offset, plausible, stored as UTC.
+When = Annotated[AwareDatetime, AfterValidator(_plausible)]
 
 
 def choices(enum) -> str:

@@ -220,3 +220,14 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The incident workspace's response-step panels, in the order they are shown: each app builds its own
+# panel (template and context) from the incident, so the incidents app does not import the step apps.
+WORKSPACE_PANELS = [
+    "incidentdesk.containment.panel.panel",
+    "incidentdesk.evidence.panel.panel",
+    "incidentdesk.notifications.panel.panel",
+    "incidentdesk.investigation.panel.panel",
+    "incidentdesk.capa.panel.panel",
+    "incidentdesk.lessons.panel.panel",
+]

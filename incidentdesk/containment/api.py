@@ -1,10 +1,9 @@
 """API: step 2, contain — the containment actions of one incident (same service as the workspace)."""
 
 from ninja import Field, Router, Schema, Status
-from pydantic import AwareDatetime
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.api_base import PROBLEMS, READ, WRITE, UtcDateTime, choices, require, workspace_of
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, UtcDateTime, When, choices, require, workspace_of
 
 from . import services
 from .models import ContainmentAction, ContainmentKind, ContainmentResult
@@ -15,7 +14,7 @@ router = Router(tags=["containment"])
 class ContainmentIn(Schema):
     kind: ContainmentKind = Field(description=choices(ContainmentKind))
     description: str = Field("", description="What exactly was done (required when kind is other)")
-    taken_at: AwareDatetime = Field(description="When it was done (with a UTC offset)")
+    taken_at: When = Field(description="When it was done (with a UTC offset)")
     taken_by: str = Field(min_length=1, max_length=150, description="Who did it (may differ from who records it)")
     result: ContainmentResult = Field(ContainmentResult.PENDING, description=choices(ContainmentResult))
 

@@ -7,10 +7,9 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import CursorPagination, paginate
-from pydantic import AwareDatetime
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, When
 from incidentdesk.assessment import IncidentFacts, assess
 
 from . import lifecycle, section8
@@ -70,11 +69,11 @@ class IncidentOut(IncidentSummary):
 class IncidentIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1)
-    detected_at: AwareDatetime
+    detected_at: When
     detection_source: str = "own_observation"
-    occurred_at: AwareDatetime | None = None
-    aware_at: AwareDatetime | None = None
-    causal_link_established_at: AwareDatetime | None = None
+    occurred_at: When | None = None
+    aware_at: When | None = None
+    causal_link_established_at: When | None = None
     tools: list[str] = []
     categories: list[str] = []
     data_classes: list[str] = []

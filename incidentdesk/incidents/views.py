@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
-from incidentdesk.accounts.permissions import Capability, can
+from incidentdesk.accounts.permissions import Capability, can, capabilities
 from incidentdesk.audit.models import AuditEvent
 from incidentdesk.breaches import services as breaches
 from incidentdesk.idempotency.web import submitted_once
@@ -23,42 +25,38 @@ from . import services as incidents
 from .facts import FLAGS
 from .filters import RegisterFilter
 from .forms import ClassifyForm, DecisionForm, IncidentForm, QuickRecordForm, RestrictForm, TransitionForm
-from .models import Incident
+from .models import Incident, Status
 from .register import register_page
 
 
-def response_context(incident: Incident, now) -> dict:
-    """The response workflow's panels (steps 2 to 6) for the workspace."""
-    from incidentdesk.capa.forms import PlanForm, StepForm
-    from incidentdesk.containment.forms import ContainmentForm
-    from incidentdesk.evidence.forms import EvidenceForm
-    from incidentdesk.investigation.forms import AnalysisForm
-    from incidentdesk.lessons.forms import DecisionForm as LessonDecisionForm
-    from incidentdesk.lessons.forms import LessonForm
-    from incidentdesk.notifications.drafts import KIND_BY_RULE, KINDS
-
-    rca = getattr(incident, "rca", None)
-    rca_initial = {name: getattr(rca, name) for name in AnalysisForm.base_fields if hasattr(rca, name)} if rca else {}
-    if rca:
-        rca_initial["five_whys"] = "\n".join(rca.five_whys)
+def workflow_context(incident: Incident, now) -> dict:
+    """The lifecycle part of the workspace: the conditions (once), and what each later state still needs."""
     later = lifecycle.ORDER[lifecycle.ORDER.index(incident.status) + 1:]
     computed = progress.conditions(incident, now)  # one computation for the checklist and every next state
-    next_states = [(state, lifecycle.unmet(incident, state, computed)) for state in later]
-    draftable = [(o, KIND_BY_RULE.get(o.rule_id, "authority_report")) for o in incident.obligations.all()
-                 if o.status != "not_required" and o.rule_id != "GDPR-33-5-DOCUMENT"
-                 and (o.regime != "internal" or o.rule_id in KIND_BY_RULE)]
-    local = timezone.localtime(now).replace(second=0, microsecond=0)
-    return {
-        "conditions": computed, "next_states": next_states, "can_reopen": incident.status in ("resolved", "closed"),
-        "containment": incident.containment_actions.all(),
-        "containment_form": ContainmentForm(initial={"taken_at": local}),
-        "rollback": [t.tool for t in incident.tools.select_related("tool") if t.tool_id and t.tool.rollback_procedure],
-        "evidence": incident.evidence.all(), "evidence_form": EvidenceForm(),
-        "drafts": incident.drafts.order_by("kind", "rule_id", "-version"), "draftable": draftable, "kinds": KINDS,
-        "rca": rca, "rca_form": AnalysisForm(initial=rca_initial),
-        "capa": incident.corrective_actions.all(), "capa_form": PlanForm(), "step_form": StepForm(),
-        "lessons": incident.lessons.all(), "lesson_form": LessonForm(), "lesson_decision_form": LessonDecisionForm(),
-    }
+    return {"conditions": computed, "can_reopen": incident.status in ("resolved", "closed"),
+            "next_states": [(state, lifecycle.unmet(incident, state, computed)) for state in later]}
+
+
+def step_panels(incident: Incident, user, now) -> tuple[list[str], dict]:
+    """The response steps' panels, in ``settings.WORKSPACE_PANELS`` order: each app builds its own.
+
+    The incidents app does not import the step apps: each names its panel function in the setting, and
+    its template and context come from there.
+    """
+    templates, context = [], {}
+    for dotted in settings.WORKSPACE_PANELS:
+        panel = import_string(dotted)(incident, user, now)
+        templates.append(panel.pop("template"))
+        context |= panel
+    return templates, context
+
+
+def locked_capabilities(user, incident: Incident) -> dict[str, bool]:
+    """What the person may do on this incident's page: nothing that changes it once it is closed."""
+    may = capabilities(user)
+    if incident.status == Status.CLOSED:
+        may |= {"edit": False, "classify": False}
+    return may
 
 
 @login_required
@@ -144,9 +142,11 @@ def workspace(request, reference: str):
     shown = sorted(((o, o.shown_status(now)) for o in obligations),
                    key=lambda pair: (rank.get(pair[1], 5), pair[0].due_at or now + timedelta(days=3650)))
     events = AuditEvent.objects.visible_to(request.user).filter(incident_ref=incident.reference).order_by("-seq")[:200]
-    context = response_context(incident, now)
-    context["containment_form"].initial["taken_by"] = request.user.get_full_name() or request.user.get_username()
+    panels, context = step_panels(incident, request.user, now)
+    context |= workflow_context(incident, now)
     return render(request, "incidents/workspace.html", context | {
+        "panels": panels, "may": locked_capabilities(request.user, incident),
+        "locked": incident.status == Status.CLOSED, "may_reopen": can(request.user, Capability.EDIT),
         "incident": incident, "now": now, "soon": now + timedelta(hours=24),
         "level_name": workflow.level_name(incident.severity_level),
         "clocks": [(o, s) for o, s in shown if s not in ("not_required",)],
@@ -154,7 +154,7 @@ def workspace(request, reference: str):
         "steps": workflow.steps(incident, now, context["conditions"]),
         "minimum_response": workflow.minimum_response(incident.severity_level),
         "tools": incident.tools.select_related("tool"), "section8": section8.texts(incident),
-        "notifications": incident.notifications.all(), "history": incident.classifications.all(),
+        "history": incident.classifications.all(),
         "breach": getattr(incident, "breach_assessment", None), "events": events,
         "classify_form": ClassifyForm(initial={"level": incident.severity_level}),
         "decision_form": DecisionForm(), "restrict_form": RestrictForm(initial={

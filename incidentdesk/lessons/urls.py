@@ -2,4 +2,9 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("changes/", views.change_log, name="change-log")]
+P = "incidents/<str:reference>/"
+urlpatterns = [
+    path("changes/", views.change_log, name="change-log"),
+    path(P + "lessons/", views.propose, name="lesson-propose"),
+    path(P + "lessons/<int:pk>/", views.decide, name="lesson-decide"),
+]

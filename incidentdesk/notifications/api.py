@@ -4,10 +4,9 @@
 from typing import Literal
 
 from ninja import Field, Router, Schema, Status
-from pydantic import AwareDatetime
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.api_base import PROBLEMS, READ, WRITE, UtcDateTime, choices, owned, require, workspace_of
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, UtcDateTime, When, choices, owned, require, workspace_of
 
 from . import services
 from .drafts import KINDS
@@ -20,7 +19,7 @@ KIND_LIST = "One of: " + "; ".join(f"{k} ({v})" for k, v in KINDS.items())
 
 class NotificationIn(Schema):
     recipient: str = Field(min_length=1, max_length=200, description="To whom it was sent")
-    sent_at: AwareDatetime = Field(description="When it was sent (with a UTC offset); the obligation is met then")
+    sent_at: When = Field(description="When it was sent (with a UTC offset); the obligation is met then")
     channel: str = Field("email", description=choices(Channel))
     rule_id: str | None = Field(None, description="The obligation this notification meets")
     reference: str = Field("", max_length=200, description="Reference number returned by the recipient")
@@ -49,7 +48,7 @@ class DraftEditIn(Schema):
 class SendIn(Schema):
     recipient: str = Field(min_length=1, max_length=200, description="To whom it was sent")
     channel: Channel = Field(description=choices(Channel))
-    sent_at: AwareDatetime = Field(description="When it was sent (with a UTC offset); the obligation is met then")
+    sent_at: When = Field(description="When it was sent (with a UTC offset); the obligation is met then")
     reference: str = Field("", max_length=200, description="Reference number returned by the recipient")
 
 

@@ -2,10 +2,9 @@
 
 from django.utils import timezone
 from ninja import Field, Router, Schema
-from pydantic import AwareDatetime
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.api_base import PROBLEMS, WRITE, Problem
+from incidentdesk.api_base import PROBLEMS, WRITE, Problem, When
 from incidentdesk.incidents.api import ObligationOut
 from incidentdesk.incidents.models import Incident
 
@@ -17,7 +16,7 @@ router = Router(tags=["obligations"])
 
 class SettleIn(Schema):
     reason: str = Field(description="Why it is settled, e.g. \"not applicable because …\" (required)")
-    at: AwareDatetime | None = Field(None, description="When it was settled (default: now)")
+    at: When | None = Field(None, description="When it was settled (default: now)")
 
 
 class SettledOut(ObligationOut):

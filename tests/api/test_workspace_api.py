@@ -334,3 +334,20 @@ def test_control_characters_typed_into_a_field_do_not_break_the_word_report(api,
     docx = api("get", f"/incidents/{ids['ref']}/report/docx")
     assert docx.status_code == 200
     assert docx.content.startswith(b"PK")
+
+
+# Times ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("when", ["1313-05-27T23:11:01-20:29", "2026-11-20T08:00:00-20:29", "1999-12-31T23:00:00Z"])
+def test_implausible_times_are_refused_before_the_database(api, workspace, when):
+    """Found by schemathesis on PostgreSQL: a year-1313 time with a -20:29 offset reached the database (500)."""
+    _, ids = workspace
+    before = row_counts()
+    response = api("post", f"/incidents/{ids['ref']}/notifications", json={"recipient": "DPA", "sent_at": when})
+    if when.startswith("2026"):  # a legal instant, however odd its offset: stored as UTC
+        assert response.status_code == 201, response.content
+        assert response.json()["sent_at"] == "2026-11-21T04:29:00Z"
+    else:
+        assert response.status_code == 422, response.content
+        assert "year 2000" in response.json()["detail"]
+        assert row_counts() == before

@@ -1,0 +1,16 @@
+"""The workspace's evidence panel: files with their SHA-256, upload and "verify all hashes"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from incidentdesk.incidents.models import Incident
+
+from .forms import EvidenceForm
+from .models import Evidence
+
+
+def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
+    return {"template": "evidence/_panel.html",
+            "evidence": Evidence.objects.visible_to(user).filter(incident=incident), "evidence_form": EvidenceForm()}
