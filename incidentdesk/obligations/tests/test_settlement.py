@@ -305,3 +305,16 @@ def test_the_cli_settles_and_refuses_an_empty_reason(published, cli_user):
         call_command("incidentdesk", "settle", published.reference, "PROC-4-L2-INVENTORY", "--reason", "",
                      stdout=StringIO(), stderr=StringIO())
     assert stored_state() == before
+
+
+def test_a_tool_added_in_the_admin_links_its_incidents_too(published, manager, client):
+    """The admin's save goes through the same hook as the inventory page (it used to save the row only)."""
+    manager.is_staff = manager.is_superuser = True
+    manager.save()
+    client.force_login(manager)
+    response = client.post("/admin/inventory/aitool/add/", {"name": "Copy.ai", "risk_class": "minimal",
+                                                             "provider": "Copy.ai Inc."})
+    assert response.status_code == 302, response.content[:2000]
+    link = published.tools.get()
+    assert link.tool is not None and not link.outside_inventory
+    assert clock(published, "PROC-4-L2-INVENTORY").status == "done"
