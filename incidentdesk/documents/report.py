@@ -56,7 +56,9 @@ def sections(incident: Incident) -> list[tuple[str, str]]:
         else:
             met = f"done {_t(o.completed_at)}" if o.completed_at else o.shown_status(timezone.now()).replace("_", " ")
             late = " (late)" if o.completed_at and o.due_at and o.completed_at > o.due_at else ""
-            obligations.append(f"- {_md(o.action)} ({o.citation}), due {_t(o.due_at)}: **{met}**{late} "
+            how = (f" — settled by hand: {_md(o.settled_reason)}" if o.settlement == "hand"
+                   else f" — {_md(o.settled_reason)}" if o.completed_at and o.settled_reason else "")
+            obligations.append(f"- {_md(o.action)} ({o.citation}), due {_t(o.due_at)}: **{met}**{late}{how} "
                                f"— rule {o.rule_id} v{o.rule_version}")
     notifications = [f"- {_t(n.sent_at)} to {_md(n.recipient)} by {n.get_channel_display()}"
                      + (f", reference {_md(n.reference)}" if n.reference else "") for n in incident.notifications.all()]
