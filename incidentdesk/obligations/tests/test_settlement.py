@@ -316,5 +316,6 @@ def test_a_tool_added_in_the_admin_links_its_incidents_too(published, manager, c
                                                              "provider": "Copy.ai Inc."})
     assert response.status_code == 302, response.content[:2000]
     link = published.tools.get()
-    assert link.tool is not None and not link.outside_inventory
+    assert link.tool is not None
+    assert not link.outside_inventory
     assert clock(published, "PROC-4-L2-INVENTORY").status == "done"
