@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-postgres screenshots lint bench clean
+.PHONY: run test test-sqlite test-postgres screenshots lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ run: $(STAMP)
 	$(BIN)/incidentdesk runserver 127.0.0.1:8000
 
 test: $(STAMP)
+	BIN=$(BIN) bash scripts/test-suite.sh
+
+test-sqlite: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 -q
 

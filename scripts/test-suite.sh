@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole suite, as `make test` and CI run it: installs what it needs (Debian's PostgreSQL and Chromium
+# when missing), runs ruff, the suite on SQLite, then the same suite on a private PostgreSQL server it
+# starts and stops itself. Leaves the git tree clean (screenshots go to a temporary folder; see
+# `make screenshots`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.venv/bin}
+export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} (Debian packages)"
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+echo "== ruff"
+"$BIN/ruff" check .
+
+echo "== the suite on SQLite"
+"$BIN/python" -m pytest -n 2 -q
+
+echo "== the suite on PostgreSQL"
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+PGDATA=$(mktemp -d /tmp/incidentdesk-pg.XXXXXX)
+PGPORT=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres "$PGDATA"
+pg "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres >/dev/null
+pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
+   -o "-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+trap 'pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PGDATA"' EXIT
+"$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -q \
+   -c "CREATE ROLE incidentdesk LOGIN SUPERUSER PASSWORD 'incidentdesk'" >/dev/null
+INCIDENTDESK_DB_ENGINE=postgres INCIDENTDESK_DB_PORT=$PGPORT INCIDENTDESK_DB_PASSWORD=incidentdesk \
+  "$BIN/python" -m pytest -n 2 -q
