@@ -11,9 +11,11 @@ do is further limited by its owner's role, exactly as in the web app.
 from datetime import UTC, datetime
 from typing import Annotated
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from ninja import Schema
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import CursorPagination
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, AwareDatetime
@@ -158,3 +160,18 @@ When = Annotated[AwareDatetime, AfterValidator(_plausible)]
 def choices(enum) -> str:
     """A field description listing a TextChoices' values with their labels."""
     return "One of: " + "; ".join(f"{value} ({label})" for value, label in enum.choices)
+
+
+class RegisterCursor(CursorPagination):
+    """ninja's cursor pagination, answering a forged or damaged cursor with a 422 instead of a 500.
+
+    The cursor is base64 of the last position; a decodable cursor whose position is not a valid value of
+    the ordering field (a date that is not a date) used to reach the database filter and fail there.
+    """
+
+    def _find_position(self, queryset, cursor):
+        try:
+            return super()._find_position(queryset, cursor)
+        except (DjangoValidationError, ValueError, TypeError) as exc:
+            raise Problem(422, "Invalid request", "cursor: not a cursor this API gave out; start again "
+                          "without it") from exc

@@ -76,7 +76,8 @@ def _post_action(request: HttpRequest, reference: str, capability: Capability, f
         try:
             act(incident, form.cleaned_data)
         except Refused as exc:
-            messages.error(request, f"Nothing was saved. {exc}")
+            text = str(exc)
+            messages.error(request, f"Nothing was saved. {text[:1].upper()}{text[1:]}")
         else:
             messages.success(request, done)
     else:

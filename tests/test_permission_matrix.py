@@ -215,9 +215,9 @@ API: dict[str, Row] = {
     "PUT /api/contacts/{contact_id}": row("put", API_STEP_MANAGE,
         data=CONTACT),
     "POST /api/contacts/{contact_id}/verified": row("post", API_STEP_MANAGE),
-    "GET /api/inventory": row("get", API_ALL),
+    "GET /api/inventory": row("get", API_STEP_READ),
     "POST /api/inventory": row("post", "ok ok 403 403 403 403 401", data={"name": "Another tool"}),
-    "GET /api/inventory/{tool_id}": row("get", API_ALL),
+    "GET /api/inventory/{tool_id}": row("get", API_STEP_READ),
     "POST /api/assess": row("post", API_ALL, data={}),
     "POST /api/intake/alerts": row("post", API_ALL, data={"title": "x"}),
 }

@@ -255,6 +255,14 @@ def test_a_reporter_reads_its_report_but_not_its_clocks_through_the_api(organisa
     assert created.json()["obligations"] == []
     reference = created.json()["reference"]
     assert call("get", f"/api/incidents/{reference}").json()["obligations"] == []
+    from incidentdesk.incidents.models import Incident
+    from incidentdesk.incidents.services import classify
+
+    classify(incident=Incident.objects.get(reference=reference), level=3, by=people["manager"],
+             reasoning="Handlers' deliberation: the reporter may be exaggerating")
+    read = call("get", f"/api/incidents/{reference}").json()
+    assert read["status"] == "detected"
+    assert read["severity_reasoning"] == "" and read["severity_reasons"] == []  # noqa: PT018
     for child in ("obligations", "containment", "notifications", "drafts", "rca", "lessons", "evidence"):
         assert call("get", f"/api/incidents/{reference}/{child}").status_code == 403, child
 

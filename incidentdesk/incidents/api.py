@@ -6,10 +6,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import CursorPagination, paginate
+from ninja.pagination import paginate
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, When
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, RegisterCursor, When
 from incidentdesk.assessment import IncidentFacts, assess
 
 from . import lifecycle, section8
@@ -149,13 +149,20 @@ def _out(incident: Incident, user: Any) -> dict[str, Any]:
         {**{f: getattr(o, f) for f in ObligationOut.model_fields if f != "status"}, "status": o.shown_status(now)}
         for o in Obligation.objects.visible_to(user).filter(incident=incident).order_by("due_at")
     ]
+    if not can(user, Capability.VIEW_WORKSPACE):
+        data |= DELIBERATION_HIDDEN  # a reporter follows the status of its report, never the deliberation
     return data
+
+
+#: What a person without the workspace (the reporter) reads as empty: the handlers' reasoning and work.
+DELIBERATION_HIDDEN: dict[str, Any] = {"severity_reasons": [], "severity_reasoning": "", "actions_taken": "",
+                                       "rca_outcome": "", "resulting_changes": "", "obligations": []}
 
 
 @router.get(
     "", response={200: list[IncidentSummary], **PROBLEMS}, auth=READ, summary="List the register (newest first)"
 )
-@paginate(CursorPagination, ordering=("-detected_at", "-id"), page_size=50)
+@paginate(RegisterCursor, ordering=("-detected_at", "-id"), page_size=50)
 def list_incidents(request, filters: Query[RegisterQuery]):
     params = {k: v for k, v in filters.dict().items() if v is not None}
     form = RegisterFilter(params, queryset=Incident.objects.visible_to(request.user))

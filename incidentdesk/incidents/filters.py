@@ -33,8 +33,11 @@ def _day_start(value) -> datetime:
 
 class RegisterFilter(df.FilterSet):
     q = df.CharFilter(label="Search", method="filter_text")
-    severity = df.TypedChoiceFilter(field_name="severity_level", label="Severity", choices=LEVEL_CHOICES, coerce=int)
-    severity_min = df.TypedChoiceFilter(label="At least", choices=LEVEL_CHOICES, coerce=int, method="filter_min")
+    # A blank first choice: without it the select submits "1 Minor" on every Filter click (found by a review).
+    severity = df.TypedChoiceFilter(field_name="severity_level", label="Severity", coerce=int,
+                                    choices=[("", "Any level"), *LEVEL_CHOICES])
+    severity_min = df.TypedChoiceFilter(label="At least", choices=[("", "Any level"), *LEVEL_CHOICES], coerce=int,
+                                        method="filter_min")
     status = df.ChoiceFilter(label="Status", choices=STATUS_CHOICES, method="filter_status")
     category = df.ChoiceFilter(label="Category", choices=CATEGORY_CHOICES, method="filter_category")
     tool = df.CharFilter(label="AI tool", field_name="tools__name", lookup_expr="iexact")

@@ -102,7 +102,10 @@ def _notify(obligations: list, now: datetime) -> Condition:
         return Condition("notify", False, f"make or decide {_plural(len(open_), 'notification')} still due (step 4): "
                          + "; ".join(_obligation_line(o, now) for o in open_), due, needed=True)
     if legal:
-        return Condition("notify", True, "all notifications made", needed=True)
+        by_hand = sum(1 for o in legal if getattr(o, "settlement", "") == "hand")
+        duties = "1 duty" if by_hand == 1 else f"{by_hand} duties"
+        note = f" ({duties} settled by hand, with the reasons in the clocks)" if by_hand else ""
+        return Condition("notify", True, "every notification duty is met" + note, needed=True)
     return Condition("notify", True, "no external notification required", needed=False)
 
 

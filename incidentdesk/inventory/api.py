@@ -28,13 +28,21 @@ class ToolOut(ToolIn):
     id: int
 
 
+def _require_register(request) -> None:
+    """As on the inventory page: the reporter role follows its reports and does not read the inventory."""
+    if not can(request.user, Capability.VIEW_REGISTER):
+        raise Problem(403, "Forbidden", "The token owner's role does not allow reading the inventory")
+
+
 @router.get("", response={200: list[ToolOut], **PROBLEMS}, auth=READ, summary="The inventory")
 def list_tools(request):
+    _require_register(request)
     return list(AITool.objects.all())
 
 
 @router.get("/{tool_id}", response={200: ToolOut, **PROBLEMS}, auth=READ, summary="One tool")
 def read_tool(request, tool_id: int):
+    _require_register(request)
     tool = AITool.objects.filter(pk=tool_id).first()
     if tool is None:
         raise Problem(404, "Not found", f"No tool {tool_id}")

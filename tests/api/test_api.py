@@ -141,3 +141,15 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(client, token
     assert "NUL" in response.json()["detail"]
     assert call(client, "get", "/incidents", text, data={"q": "a\x00b"}).status_code in (400, 422)
     assert table_counts() == before
+
+
+def test_a_forged_cursor_is_a_problem_not_a_server_error(client, token):
+    """Found by a review: base64 of "p=x' OR 1=1--" reached the date filter and answered 500."""
+    response = call(client, "get", "/incidents?page_size=5&cursor=cD14JyBPUiAxPTEtLQ==", token(scopes=["read"]))
+    assert response.status_code == 422
+    assert "cursor" in response.json()["detail"]
+
+
+def test_a_reporter_token_does_not_read_the_inventory(client, token):
+    """As on the inventory page (403): a reporter follows its reports, it does not read the inventory."""
+    assert call(client, "get", "/inventory", token("reporter", ("read",))).status_code == 403

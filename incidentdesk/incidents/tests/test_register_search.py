@@ -65,3 +65,17 @@ def test_the_regime_filter_keeps_incidents_where_the_regime_applies_or_may_apply
     record(title="Wrong answer", facts={"published_externally": True, "personal_data": {"involved": False}})
     assert refs({"regime": "gdpr"}) == [personal.reference]
     assert refs({"regime": "gdpr", "sort": "severity"}) == [personal.reference]
+
+
+def test_the_filter_form_sends_no_level_unless_one_is_chosen(three, as_person):
+    """The severity selects had no blank choice, so every Filter click sent severity=1 and found nothing."""
+    import re
+
+    client = as_person("manager")
+    page = client.get("/incidents/").content.decode()
+    for name in ("severity", "severity_min"):
+        select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+        assert re.search(r'<option value=""[^>]*selected', select), f"{name} must start blank"
+    found = client.get("/incidents/", {"q": "chatbot", "severity": "", "severity_min": "", "status": ""})
+    assert found.status_code == 200
+    assert found.context["page"].paginator.count == len(found.context["rows"]) > 0
