@@ -4,59 +4,27 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
-from incidentdesk.accounts.permissions import Capability, can, capabilities
-from incidentdesk.audit.models import AuditEvent
+from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.breaches import services as breaches
 from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.inventory.models import AITool
 from incidentdesk.web import post_action, refuse_on_form, require, visible, workspace_of
 
-from . import access, exports, lifecycle, progress, section8, workflow
+from . import access, exports, lifecycle
 from . import services as incidents
 from .facts import FLAGS
 from .filters import RegisterFilter
 from .forms import ClassifyForm, DecisionForm, IncidentForm, QuickRecordForm, RestrictForm, TransitionForm
-from .models import Incident, Status
+from .models import Incident
+from .page import render_workspace
 from .register import register_page
-
-
-def workflow_context(incident: Incident, now) -> dict:
-    """The lifecycle part of the workspace: the conditions (once), and what each later state still needs."""
-    later = lifecycle.ORDER[lifecycle.ORDER.index(incident.status) + 1:]
-    computed = progress.conditions(incident, now)  # one computation for the checklist and every next state
-    return {"conditions": computed, "can_reopen": incident.status in ("resolved", "closed"),
-            "next_states": [(state, lifecycle.unmet(incident, state, computed)) for state in later]}
-
-
-def step_panels(incident: Incident, user, now) -> tuple[list[str], dict]:
-    """The response steps' panels, in ``settings.WORKSPACE_PANELS`` order: each app builds its own.
-
-    The incidents app does not import the step apps: each names its panel function in the setting, and
-    its template and context come from there.
-    """
-    templates, context = [], {}
-    for dotted in settings.WORKSPACE_PANELS:
-        panel = import_string(dotted)(incident, user, now)
-        templates.append(panel.pop("template"))
-        context |= panel
-    return templates, context
-
-
-def locked_capabilities(user, incident: Incident) -> dict[str, bool]:
-    """What the person may do on this incident's page: nothing that changes it once it is closed."""
-    may = capabilities(user)
-    if incident.status == Status.CLOSED:
-        may |= {"edit": False, "classify": False}
-    return may
 
 
 @login_required
@@ -135,31 +103,7 @@ def record_preview(request):
 def workspace(request, reference: str):
     if not can(request.user, Capability.VIEW_WORKSPACE):
         return report_status(request, reference)
-    incident = workspace_of(request, reference)
-    now = timezone.now()
-    obligations = list(incident.obligations.select_related("snapshot").order_by("due_at", "rule_id"))
-    rank = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
-    shown = sorted(((o, o.shown_status(now)) for o in obligations),
-                   key=lambda pair: (rank.get(pair[1], 5), pair[0].due_at or now + timedelta(days=3650)))
-    events = AuditEvent.objects.visible_to(request.user).filter(incident_ref=incident.reference).order_by("-seq")[:200]
-    panels, context = step_panels(incident, request.user, now)
-    context |= workflow_context(incident, now)
-    return render(request, "incidents/workspace.html", context | {
-        "panels": panels, "may": locked_capabilities(request.user, incident),
-        "locked": incident.status == Status.CLOSED, "may_reopen": can(request.user, Capability.EDIT),
-        "incident": incident, "now": now, "soon": now + timedelta(hours=24),
-        "level_name": workflow.level_name(incident.severity_level),
-        "clocks": [(o, s) for o, s in shown if s not in ("not_required",)],
-        "not_required": [o for o, s in shown if s == "not_required"],
-        "steps": workflow.steps(incident, now, context["conditions"]),
-        "minimum_response": workflow.minimum_response(incident.severity_level),
-        "tools": incident.tools.select_related("tool"), "section8": section8.texts(incident),
-        "history": incident.classifications.all(),
-        "breach": getattr(incident, "breach_assessment", None), "events": events,
-        "classify_form": ClassifyForm(initial={"level": incident.severity_level}),
-        "decision_form": DecisionForm(), "restrict_form": RestrictForm(initial={
-            "restricted": incident.restricted, "people": [a.user_id for a in incident.access.all()]}),
-    })
+    return render_workspace(request, workspace_of(request, reference))
 
 
 @login_required

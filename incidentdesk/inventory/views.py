@@ -38,7 +38,9 @@ def tool_detail(request, pk: int):
 def tool_edit(request, pk: int | None = None):
     require(request, Capability.MANAGE_INVENTORY)
     tool = get_object_or_404(AITool, pk=pk) if pk else None
-    form = ToolForm(request.POST or None, instance=AITool.objects.get(pk=pk) if pk else None)
+    # "Add X to the inventory" from an incident's workspace names the tool: ?name=X fills it in.
+    initial = {} if pk else {"name": request.GET.get("name", "").strip()[:200]}
+    form = ToolForm(request.POST or None, instance=AITool.objects.get(pk=pk) if pk else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             tool = services.save_tool(by=request.user, tool=tool, **form.cleaned_data)
