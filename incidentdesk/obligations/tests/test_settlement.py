@@ -254,6 +254,7 @@ def test_the_workspace_form_settles_and_shows_the_reason(published, as_person):
     assert clock(published, "PROC-4-L2-INVENTORY").settlement == "hand"
     page = client.get(f"/incidents/{published.reference}/").content.decode()
     assert f"Settled by hand: {REASON}" in page
+    assert "Settled by hand, not by an act" in page  # not the green "Done" of a clock met by its act
 
 
 def test_the_workspace_form_refuses_an_empty_reason_and_a_role_without_classify(published, as_person):
