@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
 from incidentdesk.idempotency.web import submitted_once
+from incidentdesk.refusals import Refused
 from incidentdesk.web import require, workspace_of
 
 from . import services
@@ -29,7 +30,7 @@ def upload(request, reference: str):
     try:
         row = services.add_evidence(incident=incident, stream=upload, name=upload.name, by=request.user,
                                     description=form.cleaned_data["description"], supersedes=old)
-    except services.EvidenceRefused as exc:
+    except Refused as exc:  # an invalid file, or a closed incident
         messages.error(request, f"Nothing was stored. {exc}")
     else:
         messages.success(request, f"Stored {row.original_name}; SHA-256 {row.sha256}.")

@@ -15,6 +15,7 @@ from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.breaches import services as breaches
 from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.inventory.models import AITool
+from incidentdesk.refusals import Refused
 from incidentdesk.web import post_action, refuse_on_form, require, visible, workspace_of
 
 from . import access, exports, lifecycle
@@ -114,7 +115,7 @@ def edit(request, reference: str):
     if request.method == "POST" and form.is_valid():
         try:
             incidents.update_incident(incident=incident, by=request.user, changes=form.changes())
-        except incidents.IncidentRefused as exc:
+        except Refused as exc:  # a closed incident's IncidentClosed too (it is a Conflict, not an IncidentRefused)
             refuse_on_form(form, exc)
         else:
             messages.success(request, "Saved. Severity and clocks were recomputed from the new facts.")

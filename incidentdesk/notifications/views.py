@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from incidentdesk.accounts.permissions import Capability
 from incidentdesk.documents.markdown import to_html
 from incidentdesk.documents.services import FORMATS, draft_document
+from incidentdesk.refusals import Refused
 from incidentdesk.web import refuse_on_form, require, workspace_of
 
 from . import services
@@ -34,8 +35,12 @@ def new(request, reference: str):
     form = NewDraftForm(request.POST)
     if not form.is_valid():
         raise Http404("Unknown kind of draft.")
-    draft = services.create_draft(incident=incident, kind=form.cleaned_data["kind"],
-                                  rule_id=form.cleaned_data["rule_id"], by=request.user)
+    try:
+        draft = services.create_draft(incident=incident, kind=form.cleaned_data["kind"],
+                                      rule_id=form.cleaned_data["rule_id"], by=request.user)
+    except Refused as exc:  # e.g. a closed incident
+        messages.error(request, f"Nothing was saved. {exc}")
+        return redirect("incident-workspace", incident.reference)
     return redirect("draft", incident.reference, draft.pk)
 
 
@@ -48,7 +53,7 @@ def draft_page(request, reference: str, pk: int):
         if form.is_valid():
             try:
                 new = services.edit_draft(draft=draft, by=request.user, **form.cleaned_data)
-            except services.DraftRefused as exc:
+            except Refused as exc:  # a sent draft, or a closed incident
                 refuse_on_form(form, exc)
             else:
                 messages.success(request, f"Saved as version {new.version}.")

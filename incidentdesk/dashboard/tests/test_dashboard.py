@@ -5,9 +5,11 @@ from datetime import date, timedelta
 from conftest import NOW
 
 
-def test_overdue_corrective_actions_and_time_to_contain_show(as_person, record, manager):
+def test_overdue_corrective_actions_and_time_to_contain_show(as_person, record, manager, time_machine):
     from incidentdesk.capa.services import plan
     from incidentdesk.containment.services import contain
+
+    time_machine.move_to(NOW, tick=False)  # the dashboard counts the last 12 months from today
 
     incident = record(detected_at=NOW - timedelta(hours=3))
     contain(incident=incident, kind="stop_operation", taken_at=NOW - timedelta(hours=1), taken_by="Ana", by=manager,
