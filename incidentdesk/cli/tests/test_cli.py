@@ -283,3 +283,22 @@ def test_the_first_person_must_be_an_administrator(db, monkeypatch):
     monkeypatch.delenv("INCIDENTDESK_USER", raising=False)
     with pytest.raises(CommandError, match="the first person must be an administrator"):
         run("person", "add", "ana", "--role", "viewer", "--password", "correct horse 42")
+
+
+def test_reads_as_a_named_person_follow_the_access_policy(ops, people, monkeypatch):
+    """`--as viewer show` used to print a restricted incident the viewer may not see (found by a review)."""
+    from incidentdesk.incidents import access
+
+    run("record", "--title", "Open one", "--description", "d")
+    run("record", "--title", "Restricted one", "--description", "d")
+    secret = Incident.objects.get(title="Restricted one")
+    access.restrict(incident=secret, restricted=True, people=[], by=ops)
+    for command in (("list",), ("export", "--format", "json")):
+        seen = run("--as", "p-viewer", *command)
+        assert "Open one" in seen
+        assert secret.reference not in seen
+        assert secret.reference in run("--as", "ops", *command)  # named on it
+    with pytest.raises(CommandError, match="no incident"):
+        run("--as", "p-viewer", "show", secret.reference)
+    monkeypatch.delenv("INCIDENTDESK_USER")
+    assert secret.reference in run("list")  # no one named: the server's operator reads the whole register

@@ -52,6 +52,22 @@ ACTING_AS: ContextVar[str | None] = ContextVar("incidentdesk_acting_as", default
 USER_VARIABLE = "INCIDENTDESK_USER"
 
 
+def reader():
+    """The person reading, if one is named (``--as`` or ``INCIDENTDESK_USER``): reads then follow the one access
+    policy, as in the web app (a restricted incident stays hidden from someone not named on it).
+
+    With no one named, the command is the server's operator, who holds the database itself, and reads the
+    whole register (as ``psql`` would); the README says so.
+    """
+    if not (ACTING_AS.get() or os.environ.get(USER_VARIABLE, "")).strip():
+        return None
+    return operator(Capability.VIEW_WORKSPACE)
+
+
+def _readable(user=None):
+    return Incident.objects.visible_to(user) if user is not None else Incident.objects.all()
+
+
 def operator(capability: Capability | str = Capability.EDIT):
     """The person at the keyboard, who must be allowed ``capability``: every change is made by a named person.
 
@@ -198,7 +214,7 @@ class Command(TyperCommand):
         as_json: Json = False,
     ):
         """List the register, newest first."""
-        rows = list(filter_register(Incident.objects.prefetch_related("tools"),
+        rows = list(filter_register(_readable(reader()).prefetch_related("tools"),
                                     {"status": status, "severity_min": severity, "q": search})[:limit])
         due = next_deadlines([i.pk for i in rows])
         data = [incident_summary(i, due.get(i.pk)) for i in rows]
@@ -209,7 +225,7 @@ class Command(TyperCommand):
     @command()
     def show(self, reference: str, as_json: Json = False):
         """Show one incident: facts, severity with reasons, obligations and history."""
-        incident = self._get(reference)
+        incident = self._get(reference, reader())
         data = incident_detail(incident)
         now = timezone.now()
         lines = [f"{incident.reference} — {incident.title}", f"Status: {incident.status}",
@@ -378,7 +394,10 @@ class Command(TyperCommand):
     ):
         """What is due, soonest first (overdue first)."""
         now = timezone.now()
-        rows = list(open_clocks(now, timedelta(hours=within) if within is not None else None)[:500])
+        clocks = open_clocks(now, timedelta(hours=within) if within is not None else None)
+        if (person := reader()) is not None:
+            clocks = clocks.filter(incident__in=_readable(person))
+        rows = list(clocks[:500])
         data = [{"incident": o.incident.reference, "rule_id": o.rule_id, "action": o.action,
                  "citation": o.citation, "due_at": o.due_at.isoformat(), "status": o.shown_status(now),
                  "legal_latest": o.legal_latest_at.isoformat() if o.legal_latest_at else None} for o in rows]
@@ -567,12 +586,12 @@ class Command(TyperCommand):
             if not output:
                 raise CommandError("--format xlsx needs --output FILE (a workbook is not text)")
             with output.open("wb") as binary:
-                count = register_export.write_xlsx(binary)
+                count = register_export.write_xlsx(binary, _readable(reader()).order_by("year", "number"))
             self.stderr.write(f"Exported {count} incident(s) to {output}.")
             return
         stream = output.open("w", encoding="utf-8", newline="") if output else self.stdout
         try:
-            count = register_export.write(stream, format_)
+            count = register_export.write(stream, format_, _readable(reader()).order_by("year", "number"))
         finally:
             if output:
                 stream.close()
