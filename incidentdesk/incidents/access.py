@@ -17,10 +17,6 @@ class AccessRefused(Forbidden):
     """The user may not do this; the message says why."""
 
 
-def may_see(user: Any, incident: Incident) -> bool:
-    return Incident.objects.visible_to(user).filter(pk=incident.pk).exists()
-
-
 def restrict(*, incident: Incident, restricted: bool, people: list[Any], by: Any) -> Incident:
     """Mark an incident restricted (or not) and name who may see it. The actor stays named."""
     if not can(by, Capability.RESTRICT):

@@ -112,9 +112,6 @@ class RegisterQuery(Schema):
     overdue: bool | None = None
 
 
-def _refused(exc: Exception, status: int = 422) -> Problem:
-    return Problem(status, "Refused", str(exc))
-
 
 def _incident(request: HttpRequest, reference: str) -> Incident:
     incident = Incident.objects.visible_to(request.user).filter(reference=reference.strip().upper()).first()
@@ -174,10 +171,7 @@ def list_incidents(request, filters: Query[RegisterQuery]):
 @router.post("", response={201: IncidentOut, **PROBLEMS}, auth=WRITE, summary="Record an incident")
 def record(request, body: IncidentIn):
     _require(request, Capability.RECORD)
-    try:
-        incident = incidents.record_incident(by=request.user, **body.dict())
-    except incidents.IncidentRefused as exc:
-        raise _refused(exc) from exc
+    incident = incidents.record_incident(by=request.user, **body.dict())
     return Status(201, _out(incident, request.user))
 
 
@@ -194,10 +188,7 @@ def read(request, reference: str):
 def update_facts(request, reference: str, body: Changes):
     incident = _incident(request, reference)
     _require(request, Capability.EDIT)
-    try:
-        incidents.update_incident(incident=incident, by=request.user, changes=body.changes)
-    except incidents.IncidentRefused as exc:
-        raise _refused(exc) from exc
+    incidents.update_incident(incident=incident, by=request.user, changes=body.changes)
     return _out(incident, request.user)
 
 
@@ -207,10 +198,7 @@ def update_facts(request, reference: str, body: Changes):
 def classify(request, reference: str, body: ClassifyIn):
     incident = _incident(request, reference)
     _require(request, Capability.CLASSIFY)
-    try:
-        incidents.classify(incident=incident, level=body.level, reasoning=body.reasoning, by=request.user)
-    except incidents.IncidentRefused as exc:
-        raise _refused(exc) from exc
+    incidents.classify(incident=incident, level=body.level, reasoning=body.reasoning, by=request.user)
     return _out(incident, request.user)
 
 
@@ -223,10 +211,7 @@ def classify(request, reference: str, body: ClassifyIn):
 def transition(request, reference: str, body: TransitionIn):
     incident = _incident(request, reference)
     _require(request, Capability.EDIT)
-    try:
-        lifecycle.transition(incident=incident, to=body.to, reason=body.reason, by=request.user)
-    except lifecycle.TransitionRefused as exc:
-        raise _refused(exc, 409) from exc
+    lifecycle.transition(incident=incident, to=body.to, reason=body.reason, by=request.user)
     return _out(incident, request.user)
 
 

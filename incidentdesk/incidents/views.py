@@ -70,7 +70,7 @@ def record(request):
             incident = incidents.record_incident(
                 title=data["title"], description=data["description"] or data["title"],
                 detected_at=data["detected_at"], tools=form.tools(), facts=form.facts(), by=request.user)
-        except incidents.IncidentRefused as exc:
+        except Refused as exc:
             refuse_on_form(form, exc)
         else:
             messages.success(request, f"Recorded {incident.reference}. Its clocks are running; next steps below.")
@@ -92,7 +92,7 @@ def record_preview(request):
             data = form.cleaned_data
             assessment = incidents.preview(title=data["title"], detected_at=data["detected_at"], tools=form.tools(),
                                            facts=form.facts())
-        except incidents.IncidentRefused as exc:
+        except Refused as exc:
             problem = str(exc)
     else:
         problem = "Fill in what happened and when it was detected to see the provisional severity."

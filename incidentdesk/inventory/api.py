@@ -53,8 +53,5 @@ def read_tool(request, tool_id: int):
 def add_tool(request, body: ToolIn):
     if not can(request.user, Capability.MANAGE_INVENTORY):
         raise Problem(403, "Forbidden", "The token owner's role does not allow changing the inventory")
-    try:
-        tool = services.save_tool(by=request.user, **body.dict())
-    except services.ToolRefused as exc:
-        raise Problem(422, "Refused", str(exc)) from exc
+    tool = services.save_tool(by=request.user, **body.dict())
     return Status(201, tool)
