@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.cache import cache
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from incidentdesk.api_base import INTAKE, PROBLEMS, Problem
 
@@ -27,11 +27,17 @@ class SourceQuery(Schema):
     source: str
 
 
+class Rejected(Schema):
+    alert: int = Field(description="Position of the alert in the batch (0 first)")
+    problem: str = Field(description="Why it could not be read")
+
+
 class Received(Schema):
-    received: int
-    created: int
-    deduplicated: int
-    promoted: int
+    received: int = Field(description="Alerts read (resolved ones are not counted)")
+    created: int = Field(description="New triage items")
+    deduplicated: int = Field(description="Repeats folded into an open item")
+    promoted: int = Field(description="Items promoted to incidents by the source's rules")
+    rejected: list[Rejected] = Field(description="Alerts of the batch that could not be read; the others were stored")
 
 
 @router.post("/alerts", response={202: Received, **PROBLEMS}, auth=INTAKE,

@@ -1,7 +1,9 @@
 """Read alert payloads: Prometheus Alertmanager's webhook (version 4) or a generic JSON alert.
 
-Each alert becomes ``Signal(fingerprint, title, details, labels, values, at)``. Anything else is
-refused with a message that says what was expected.
+Each alert becomes ``Signal(fingerprint, title, details, labels, values, at)``. A body that is not one
+of these shapes is refused with a message that says what was expected; in an Alertmanager batch, one bad
+alert is reported (``Parsed.rejected``) and the good ones are still read: a sender that retries a refused
+batch forever must not lose every alert for one malformed neighbour.
 """
 
 from __future__ import annotations
@@ -61,7 +63,27 @@ def _numbers(labels: dict[str, str], values: Any) -> dict[str, float]:
     return numbers
 
 
-def parse(body: bytes) -> list[Signal]:
+@dataclass
+class Parsed:
+    signals: list[Signal]
+    rejected: list[dict[str, Any]] = field(default_factory=list)  # {"alert": position in the batch, "problem": …}
+
+
+def _alertmanager(alert: Any) -> Signal | None:
+    """One alert of a batch; None for a resolved one (nothing to triage)."""
+    if not isinstance(alert, dict):
+        raise PayloadRefused("each alert must be an object")
+    if alert.get("status") == "resolved":
+        return None
+    labels = _strings(alert.get("labels"), "labels")
+    notes = _strings(alert.get("annotations"), "annotations")
+    title = notes.get("summary") or labels.get("alertname") or "Alert"
+    return Signal(fingerprint=str(alert.get("fingerprint") or _fingerprint(labels))[:128],
+                  title=title[:200], details=notes.get("description", ""), labels=labels,
+                  values=_numbers(labels, None), at=_time(alert.get("startsAt")))
+
+
+def parse(body: bytes) -> Parsed:
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -69,19 +91,19 @@ def parse(body: bytes) -> list[Signal]:
     if "\\u0000" in body.decode("utf-8", "replace"):
         raise PayloadRefused("text may not contain NUL characters")
     if isinstance(data, dict) and isinstance(data.get("alerts"), list):  # Alertmanager webhook
-        signals = []
-        for alert in data["alerts"][:1000]:
-            if not isinstance(alert, dict):
-                raise PayloadRefused("alerts: each alert must be an object")
-            if alert.get("status") == "resolved":
+        parsed = Parsed(signals=[])
+        for position, alert in enumerate(data["alerts"][:1000]):
+            try:
+                signal = _alertmanager(alert)
+            except PayloadRefused as exc:
+                parsed.rejected.append({"alert": position, "problem": str(exc)})
                 continue
-            labels = _strings(alert.get("labels"), "labels")
-            notes = _strings(alert.get("annotations"), "annotations")
-            title = notes.get("summary") or labels.get("alertname") or "Alert"
-            signals.append(Signal(fingerprint=str(alert.get("fingerprint") or _fingerprint(labels))[:128],
-                                  title=title[:200], details=notes.get("description", ""), labels=labels,
-                                  values=_numbers(labels, None), at=_time(alert.get("startsAt"))))
-        return signals
+            if signal is not None:
+                parsed.signals.append(signal)
+        if parsed.rejected and not parsed.signals:
+            raise PayloadRefused("no alert in the batch could be read: " + "; ".join(
+                f"alert {r['alert']}: {r['problem']}" for r in parsed.rejected[:10]))
+        return parsed
     if isinstance(data, dict) and isinstance(data.get("title"), str) and data["title"].strip():  # generic
         labels = _strings(data.get("labels"), "labels")
         fingerprint = data.get("fingerprint")
@@ -90,8 +112,9 @@ def parse(body: bytes) -> list[Signal]:
         details = data.get("details", "")
         if not isinstance(details, str):
             raise PayloadRefused("details: expected a string")
-        return [Signal(fingerprint=(fingerprint or _fingerprint(labels | {"title": data["title"]}))[:128],
-                       title=data["title"][:200], details=details[:10000], labels=labels,
-                       values=_numbers(labels, data.get("values")), at=_time(data.get("at")))]
+        fingerprint = (fingerprint or _fingerprint(labels | {"title": data["title"]}))[:128]
+        return Parsed(signals=[Signal(fingerprint=fingerprint, title=data["title"][:200], details=details[:10000],
+                                      labels=labels, values=_numbers(labels, data.get("values")),
+                                      at=_time(data.get("at")))])
     raise PayloadRefused('expected an Alertmanager webhook ({"alerts": [...]}) or a generic alert '
                          '({"title": "...", "details": "...", "labels": {...}, "fingerprint": "..."})')

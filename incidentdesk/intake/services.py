@@ -58,15 +58,35 @@ def _fold(source_id: int, fingerprint: str, window: datetime, now: datetime) -> 
         return cursor.rowcount
 
 
-def receive(*, source: AlertSource, body: bytes, now: datetime | None = None) -> dict[str, int]:
-    """Fold each alert into an open item with the same fingerprint seen within the window, or open one."""
+def _lock_fingerprint(source_id: int, fingerprint: str) -> None:
+    """Serialise "fold or open" per fingerprint until the transaction ends, so dedup is exact under concurrency.
+
+    On PostgreSQL two transactions could both find no open item and both insert one (8 senders of one new
+    fingerprint made 529 items out of 200 alerts): a transaction-scoped advisory lock on the fingerprint
+    makes the second wait for the first's insert. SQLite needs nothing: its write transactions start
+    IMMEDIATE (settings), so they already run one at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(f"{source_id}:{fingerprint}".encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def receive(*, source: AlertSource, body: bytes, now: datetime | None = None) -> dict[str, Any]:
+    """Fold each alert into an open item with the same fingerprint seen within the window, or open one.
+
+    Alerts of a batch that cannot be read are reported in ``rejected`` and the others are stored.
+    """
     now = now or timezone.now()
-    signals = parse(body)
+    parsed = parse(body)
+    signals = parsed.signals
     window = now - timedelta(minutes=settings.INTAKE_DEDUP_MINUTES)
     created = folded = promoted = 0
     with transaction.atomic():
         for signal in signals:
             seen = signal.at or now
+            _lock_fingerprint(source.pk, signal.fingerprint)
             updated = _fold(source.pk, signal.fingerprint, window, now)
             if updated:
                 folded += 1
@@ -79,7 +99,8 @@ def receive(*, source: AlertSource, body: bytes, now: datetime | None = None) ->
             if any(_matches(rule, signal) for rule in source.auto_rules or []):
                 promote(item=item, by=None, now=now)
                 promoted += 1
-    return {"received": len(signals), "created": created, "deduplicated": folded, "promoted": promoted}
+    return {"received": len(signals), "created": created, "deduplicated": folded, "promoted": promoted,
+            "rejected": parsed.rejected}
 
 
 def report(*, title: str, details: str, contact: str = "", now: datetime | None = None) -> tuple[TriageItem, str]:

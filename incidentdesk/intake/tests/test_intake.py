@@ -39,7 +39,7 @@ def post(client, token, payload, *, secret="s3cret", slug="grafana", raw=None):
 def test_alertmanager_alerts_land_in_the_queue_and_repeats_are_folded(client, source, intake_token):
     first = post(client, intake_token, ALERTMANAGER)
     assert first.status_code == 202
-    assert first.json() == {"received": 1, "created": 1, "deduplicated": 0, "promoted": 0}
+    assert first.json() == {"received": 1, "created": 1, "deduplicated": 0, "promoted": 0, "rejected": []}
     again = post(client, intake_token, ALERTMANAGER)
     assert again.json()["deduplicated"] == 1
     item = TriageItem.objects.get()
@@ -137,3 +137,54 @@ def test_a_nul_character_in_an_alert_is_refused(client, source, intake_token):
     response = post(client, intake_token, {"title": "bad\u0000alert"})
     assert response.status_code == 422
     assert TriageItem.objects.count() == 0
+
+
+def test_one_bad_alert_does_not_drop_its_batch(client, source, intake_token):
+    """An Alertmanager batch used to be refused whole (and retried forever) for one malformed alert."""
+    good = ALERTMANAGER["alerts"][0]
+    batch = {**ALERTMANAGER, "alerts": [good, {"status": "firing", "labels": ["not", "an", "object"]}, 7,
+                                         {**good, "fingerprint": "other", "labels": {"alertname": "Toxicity"}}]}
+    response = post(client, intake_token, batch)
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert (body["received"], body["created"]) == (2, 2)
+    assert [r["alert"] for r in body["rejected"]] == [1, 2]
+    assert "labels: expected an object of strings" in body["rejected"][0]["problem"]
+    assert TriageItem.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_senders_of_one_new_fingerprint_make_one_item(transactional_register, people):
+    """Exact dedup under concurrency, on SQLite and PostgreSQL (8 senders used to make 529 items of 200 alerts)."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    AlertSource.objects.create(name="Grafana", slug="grafana", hmac_secret="s3cret")
+    token = create_token(user=people["manager"], name="grafana", scopes=["intake"], by=None)[1]
+    senders, per_sender = 8, 5
+    barrier = threading.Barrier(senders)
+    statuses, errors = [], []
+
+    def send(n: int):
+        try:
+            barrier.wait(timeout=10)
+            for i in range(per_sender):
+                alert = {"title": "Drift on credit-scorer", "fingerprint": f"fp-{i}"}
+                statuses.append(post(Client(), token, alert).status_code)
+        except Exception as exc:  # asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(senders)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert statuses == [202] * senders * per_sender
+    items = TriageItem.objects.order_by("fingerprint")
+    assert [i.fingerprint for i in items] == [f"fp-{i}" for i in range(per_sender)]
+    assert all(i.count == senders for i in items), [i.count for i in items]
