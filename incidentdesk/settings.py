@@ -206,8 +206,17 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]  # the stylesheet and vendored htmx (from npm, see docs/decisions.md)
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
+# Production serves static files itself: WhiteNoise (right after SecurityMiddleware) serves what
+# `incidentdesk collectstatic --noinput` gathered into STATIC_ROOT, with hashed names and compression
+# when DEBUG is off. Without collectstatic, every stylesheet, htmx and the API docs' Swagger files are 404s.
+STATIC_ROOT = Path(env("INCIDENTDESK_STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request when it is missing
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The demo and the tests render pages without collectstatic, so the manifest is for production only.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
