@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
 from incidentdesk.idempotency.web import submitted_once
+from incidentdesk.organisation.models import Organisation
 from incidentdesk.web import require
 
 from . import services
@@ -74,8 +75,8 @@ def report(request):
             return render(request, "intake/report.html", {"form": form, "limited": True}, status=429)
         cache.incr(key)
         if form.is_valid():
-            if form.cleaned_data["website"]:
-                return render(request, "intake/reported.html", {"reference": None, "link": None})
+            if form.cleaned_data["website"]:  # the honeypot: nothing is stored, and the sender is told so
+                return render(request, "intake/not_accepted.html", {"organisation": Organisation.current()})
             item, token = services.report(title=form.cleaned_data["title"], details=form.cleaned_data["details"],
                                           contact=form.cleaned_data["contact"])
             link = request.build_absolute_uri(f"/report/follow/{token}/")

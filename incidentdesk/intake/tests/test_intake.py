@@ -118,9 +118,28 @@ def test_the_reporting_channel_gives_a_reference_and_a_private_link(client, db):
     assert client.get("/report/follow/not-a-token/").status_code == 404
 
 
-def test_the_honeypot_stores_nothing(client, db):
-    client.post("/report/", {"title": "Buy now", "details": "spam", "website": "http://spam.example"})
+def test_the_honeypot_stores_nothing_and_says_so_with_another_way_to_reach_the_organisation(client, db):
+    from incidentdesk.organisation.models import Organisation
+
+    Organisation.objects.create(name="Acme", country="BE", contact_point="dpo@acme.example, +32 2 123 45 67")
+    response = client.post("/report/", {"title": "Buy now", "details": "spam", "website": "http://spam.example"})
     assert TriageItem.objects.count() == 0
+    page = response.content.decode()
+    assert "could not be accepted" in page
+    assert "dpo@acme.example" in page
+    assert "Thank you" not in page
+    assert "received" not in page
+
+
+def test_the_honeypot_is_hidden_without_css_and_from_assistive_technology(client, db):
+    page = client.get("/report/").content.decode()
+    wrapper = page.split('class="honeypot"')[1].split(">")[0]
+    assert " hidden" in wrapper
+    assert 'aria-hidden="true"' in wrapper
+    field = page.split('name="website"')[0].rsplit("<input", 1)[1] + page.split('name="website"')[1].split(">")[0]
+    assert 'tabindex="-1"' in field
+    assert 'autocomplete="off"' in field
+    assert "Leave this empty" not in page
 
 
 def test_the_reporting_channel_is_rate_limited(client, db, settings):
