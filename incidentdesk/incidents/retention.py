@@ -5,7 +5,7 @@ who deleted them; evidence files are removed from disk with their rows.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -31,9 +31,17 @@ def cutoff(now: datetime | None = None) -> datetime:
         return now.replace(year=now.year - years, day=28)
 
 
+# Defence in depth, whatever the retention setting: an incident detected, closed or changed less than this
+# long ago is never deleted (closing sets updated_at, so a recently closed incident is always kept).
+MINIMUM_AGE = timedelta(days=1)
+
+
 def past_retention(now: datetime | None = None):
-    """Closed incidents detected before the cutoff: the only ones that may be deleted."""
-    return Incident.objects.filter(status=Status.CLOSED, detected_at__lt=cutoff(now)).order_by("detected_at")
+    """Closed incidents detected before the cutoff, untouched for a day: the only ones that may be deleted."""
+    now = now or timezone.now()
+    recent = now - MINIMUM_AGE
+    return Incident.objects.filter(status=Status.CLOSED, detected_at__lt=min(cutoff(now), recent),
+                                   updated_at__lt=recent).order_by("detected_at")
 
 
 def delete_incident(*, incident: Incident, by: Any, reason: str, now: datetime | None = None) -> None:

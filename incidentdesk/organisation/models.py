@@ -3,12 +3,18 @@
 from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():
         raise ValidationError(f"{value!r} is not an IANA time zone such as Europe/Brussels")
+
+
+# The register is kept at least this long (seed procedure §8: "at least five years"). The one place the
+# floor is set: a shorter period is refused unless the profile records why (retention_reason).
+RETENTION_FLOOR_YEARS = 5
 
 
 class AIActRole(models.TextChoices):
@@ -51,7 +57,11 @@ class Organisation(models.Model):
     procedure_reviewed_on = models.DateField(null=True, blank=True,
                                              help_text="Last annual review of the incident procedure (seed §9)")
     tabletop_done_on = models.DateField(null=True, blank=True, help_text="Last tabletop exercise (seed §9)")
-    retention_years = models.PositiveSmallIntegerField(default=5, help_text="Seed procedure §8: at least 5 years")
+    retention_years = models.PositiveSmallIntegerField(
+        default=RETENTION_FLOOR_YEARS, validators=[MinValueValidator(1)],  # the facts schema's minimum too
+        help_text=f"Seed procedure §8: at least {RETENTION_FLOOR_YEARS} years; shorter only with a recorded reason")
+    retention_reason = models.TextField(
+        blank=True, help_text=f"Why the register is kept less than {RETENTION_FLOOR_YEARS} years (required then)")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -61,6 +71,14 @@ class Organisation(models.Model):
         self.pk = 1
         self.country = self.country.upper()
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.retention_years is not None and self.retention_years < RETENTION_FLOOR_YEARS \
+                and not (self.retention_reason or "").strip():
+            raise ValidationError({"retention_years": (
+                f"The register is kept at least {RETENTION_FLOOR_YEARS} years (seed procedure §8); a shorter "
+                f"period ({self.retention_years}) needs a reason in retention_reason")})
 
     @classmethod
     def current(cls) -> "Organisation":

@@ -1,7 +1,7 @@
 """Retention: only closed incidents past the retention period can be deleted, explicitly and logged."""
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -73,3 +73,32 @@ def test_the_cli_lists_before_it_deletes(old_closed, time_machine, django_user_m
     call_command("incidentdesk", "--as", "root", "retention", "--delete", "--yes", stdout=out)
     assert Incident.objects.count() == 0
     assert AuditEvent.objects.get(action="incident.deleted").actor_name == "root"
+
+
+def test_an_incident_closed_five_hours_ago_is_never_deleted_even_with_zero_years(record, manager,
+                                                                                django_user_model):
+    from django.utils import timezone
+
+    from incidentdesk.organisation.models import Organisation
+
+    now = timezone.now()
+    incident = record(detected_at=now - timedelta(hours=5), now=now)
+    # The profile now refuses 0 (and anything under 5 years without a reason); a row saved before that may hold it.
+    Organisation.objects.filter(pk=1).update(retention_years=0)
+    Incident.objects.filter(pk=incident.pk).update(status="closed")
+    django_user_model.objects.create_superuser("root", "root@example.org", "a-long-test-password")
+    out = io.StringIO()
+    call_command("incidentdesk", "--as", "root", "retention", "--delete", "--yes", stdout=out)
+    assert "No closed incident is past the retention period" in out.getvalue()
+    assert Incident.objects.filter(pk=incident.pk).exists()
+    with pytest.raises(retention.RetentionRefused, match="not yet past the retention period"):
+        retention.delete_incident(incident=incident, by=manager, reason="tidy")
+    assert Incident.objects.filter(pk=incident.pk).exists()
+
+
+def test_an_old_incident_closed_less_than_a_day_ago_is_kept(old_closed, manager):
+    incident, _ = old_closed
+    Incident.objects.filter(pk=incident.pk).update(updated_at=NOW - timedelta(hours=2))
+    assert list(retention.past_retention(NOW)) == []
+    Incident.objects.filter(pk=incident.pk).update(updated_at=NOW - timedelta(days=2))
+    assert list(retention.past_retention(NOW)) == [incident]

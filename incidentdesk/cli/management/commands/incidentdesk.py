@@ -131,7 +131,8 @@ class Command(TyperCommand):
         sb53: Annotated[bool, typer.Option(help="Frontier developer under California SB 53")] = False,
         raise_act: Annotated[bool, typer.Option("--raise/--no-raise", help="Frontier developer, NY RAISE")] = False,
         gpai_systemic: Annotated[bool, typer.Option(help="Provider of a GPAI model with systemic risk")] = False,
-        retention_years: Annotated[int, typer.Option(help="Register retention (seed §8: 5)")] = 5,
+        retention_years: Annotated[int, typer.Option(help="Register retention in years (seed §8: at least 5)")] = 5,
+        retention_reason: Annotated[str, typer.Option(help="Why, if retention is under 5 years (required then)")] = "",
     ):
         """Create the database and the organisation profile (run once; run again, --as an administrator, to change it).
 
@@ -145,7 +146,7 @@ class Command(TyperCommand):
             supervisory_authority=supervisory_authority, ai_act_role=ai_act_role, gdpr_role=gdpr_role,
             nis2_entity=nis2, dora_financial_entity=dora, sb53_frontier_developer=sb53,
             raise_frontier_developer=raise_act, gpai_systemic_risk_provider=gpai_systemic,
-            retention_years=retention_years)
+            retention_years=retention_years, retention_reason=retention_reason)
         self.stdout.write(f"Organisation profile saved: {org.name} ({org.country}, {org.time_zone}). "
                           "Create a login with: incidentdesk createsuperuser")
 
