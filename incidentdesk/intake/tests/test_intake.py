@@ -188,3 +188,16 @@ def test_concurrent_senders_of_one_new_fingerprint_make_one_item(transactional_r
     items = TriageItem.objects.order_by("fingerprint")
     assert [i.fingerprint for i in items] == [f"fp-{i}" for i in range(per_sender)]
     assert all(i.count == senders for i in items), [i.count for i in items]
+
+
+@pytest.mark.parametrize("signature", ["sha256=é", "sha256=\u2603" * 3, "\udcff"])
+def test_a_non_ascii_signature_is_a_bad_signature_and_nothing_is_stored(client, source, intake_token, signature):
+    """hmac.compare_digest raised a TypeError on a non-ASCII str: a 500 (found by an attacker)."""
+    before = table_counts() | {"triage": TriageItem.objects.count()}
+    response = client.post("/api/intake/alerts?source=grafana", data=json.dumps(ALERTMANAGER),
+                           content_type="application/json",
+                           headers={"Authorization": f"Bearer {intake_token}", "X-IncidentDesk-Signature": signature})
+    assert response.status_code == 401
+    assert response.json()["title"] == "Bad signature"
+    assert table_counts() | {"triage": TriageItem.objects.count()} == before
+    assert services.signature_ok(source, b"{}", signature) is False
