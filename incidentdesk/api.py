@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from incidentdesk.api_base import NulRefused, Problem, StrictParser, problem
+from incidentdesk.api_base import BodyRefused, Problem, StrictParser, problem
 from incidentdesk.refusals import Refused
 
 api = NinjaAPI(title="IncidentDesk API", version="1", docs_url="/docs", urls_namespace="api",
@@ -41,7 +41,7 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    if isinstance(exc.__cause__, NulRefused):
+    if isinstance(exc.__cause__, BodyRefused):
         return problem(request, 422, "Invalid request", str(exc.__cause__))
     return problem(request, exc.status_code, str(exc))
 

@@ -201,3 +201,15 @@ def test_a_non_ascii_signature_is_a_bad_signature_and_nothing_is_stored(client, 
     assert response.json()["title"] == "Bad signature"
     assert table_counts() | {"triage": TriageItem.objects.count()} == before
     assert services.signature_ok(source, b"{}", signature) is False
+
+
+@pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000,
+                                  '{"alerts": [{"labels": {"a": ' + ("[" * 990 + "]" * 990) + '}}]}',
+                                  '{"title": "x", "values": ' + ("[" * 600 + "]" * 600) + '}'])
+def test_a_deeply_nested_alert_is_refused_and_nothing_is_stored(client, source, intake_token, body):
+    """A RecursionError in json.loads (or later, walking a body just shallow enough to load) was a 500."""
+    before = table_counts() | {"triage": TriageItem.objects.count()}
+    response = post(client, intake_token, None, raw=body.encode())
+    assert response.status_code == 422
+    assert "nested too deeply" in response.json()["detail"]
+    assert table_counts() | {"triage": TriageItem.objects.count()} == before
