@@ -5,14 +5,15 @@ lives in ``incidentdesk.api_base``. Any service refusal (``incidentdesk.refusals
 problem with the refusal's own status, so no endpoint keeps a list of exception types.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from incidentdesk.api_base import NulRefused, Problem, StrictParser, problem
+from incidentdesk.api_base import BodyRefused, Problem, StrictParser, problem
 from incidentdesk.refusals import Refused
+from incidentdesk.toobig import too_big
 
 api = NinjaAPI(title="IncidentDesk API", version="1", docs_url="/docs", urls_namespace="api",
                description=__doc__, parser=StrictParser())
@@ -41,9 +42,14 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    if isinstance(exc.__cause__, NulRefused):
+    if isinstance(exc.__cause__, BodyRefused):
         return problem(request, 422, "Invalid request", str(exc.__cause__))
     return problem(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return too_big(request)  # in DEBUG ninja answered a 500 with the traceback
 
 
 @api.exception_handler(Refused)

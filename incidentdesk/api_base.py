@@ -20,6 +20,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, AwareDatetime
 
+from incidentdesk import jsonbody
 from incidentdesk.accounts.tokens import authenticate
 
 
@@ -82,15 +83,27 @@ def has_nul(value) -> bool:
     return False
 
 
-class NulRefused(ValueError):
+class BodyRefused(ValueError):
+    """A JSON body the parser refuses (ninja wraps it in HttpError(400)); answered as a 422 with the reason."""
+
+
+class NulRefused(BodyRefused):
     """Text with a NUL character; answered as a 422."""
 
 
+class DeepRefused(BodyRefused):
+    """A body nested deeper than ``jsonbody.MAX_DEPTH``; answered as a 422."""
+
+
 class StrictParser(Parser):
-    """JSON bodies and query strings, refusing NUL characters with a 422 before anything is stored."""
+    """JSON bodies and query strings, refusing NUL characters and deep nesting with a 422 before anything
+    is stored."""
 
     def parse_body(self, request: HttpRequest):
-        data = super().parse_body(request)
+        try:
+            data = jsonbody.loads(request.body)
+        except jsonbody.TooDeep as exc:
+            raise DeepRefused(str(exc)) from exc  # ninja wraps it in HttpError(400)
         if has_nul(data):
             raise NulRefused("text may not contain NUL characters")  # ninja wraps it in HttpError(400)
         return data

@@ -4,6 +4,8 @@ from django.urls import include, path
 from incidentdesk import admin_policy
 from incidentdesk.api import api
 
+handler400 = "incidentdesk.toobig.bad_request"  # RequestDataTooBig while parsing: 413, not 400
+
 admin_policy.enforce(admin.site)  # every admin of incidents and what hangs off them follows the access policy
 
 urlpatterns = [

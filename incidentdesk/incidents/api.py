@@ -93,7 +93,7 @@ class TransitionIn(Schema):
 
 
 class ClassifyIn(Schema):
-    level: int = Field(ge=1, le=4)
+    level: int = Field(ge=1, le=4, strict=True, description="1 Minor … 4 Serious; a JSON integer (true is not 1)")
     reasoning: str = Field(min_length=1)
 
 

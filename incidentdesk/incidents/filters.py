@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import django_filters as df
 from django.db import connection
@@ -27,8 +27,16 @@ _ORDER_BY = {"detected": ("-detected_at",), "-detected": ("detected_at",),
              "severity": ("-severity_level", "-detected_at"), "reference": ("-year", "-number"), "title": ("title",)}
 
 
-def _day_start(value) -> datetime:
-    return timezone.make_aware(datetime.combine(value, time.min), timezone.get_current_timezone())
+def _day_start(value) -> datetime | None:
+    """Midnight of ``value`` in the current time zone, or None when that instant (or the same instant in
+    UTC, as the database compares it) is beyond what a datetime holds: 0001-01-01 east of UTC, 9999-12-31
+    and its next day. A bound outside the representable range excludes nothing."""
+    try:
+        start = timezone.make_aware(datetime.combine(value, time.min), timezone.get_current_timezone())
+        start.astimezone(UTC)
+    except OverflowError:
+        return None
+    return start
 
 
 class RegisterFilter(df.FilterSet):
@@ -72,10 +80,13 @@ class RegisterFilter(df.FilterSet):
         return qs.filter(categories__icontains=f'"{value}"')
 
     def filter_from(self, qs, name, value):
-        return qs.filter(detected_at__gte=_day_start(value))
+        start = _day_start(value)
+        return qs if start is None else qs.filter(detected_at__gte=start)
 
     def filter_to(self, qs, name, value):
-        return qs.filter(detected_at__lt=_day_start(value + timedelta(days=1)))
+        # 9999-12-31 has no next day (found by an attacker: a 500): the bound is then "any time".
+        end = _day_start(value + timedelta(days=1)) if value < date.max else None
+        return qs if end is None else qs.filter(detected_at__lt=end)
 
     def filter_regime(self, qs, name, value):
         # One covering-index scan of the obligations (index obligation_regime), not a check per incident.

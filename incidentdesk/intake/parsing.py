@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from incidentdesk import jsonbody
 from incidentdesk.refusals import Refused
 
 
@@ -85,7 +86,9 @@ def _alertmanager(alert: Any) -> Signal | None:
 
 def parse(body: bytes) -> Parsed:
     try:
-        data = json.loads(body)
+        data = jsonbody.loads(body)
+    except jsonbody.TooDeep as exc:
+        raise PayloadRefused(str(exc)) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise PayloadRefused("the body is not JSON") from exc
     if "\\u0000" in body.decode("utf-8", "replace"):

@@ -207,3 +207,28 @@ def test_concurrent_senders_of_one_new_fingerprint_make_one_item(transactional_r
     items = TriageItem.objects.order_by("fingerprint")
     assert [i.fingerprint for i in items] == [f"fp-{i}" for i in range(per_sender)]
     assert all(i.count == senders for i in items), [i.count for i in items]
+
+
+@pytest.mark.parametrize("signature", ["sha256=é", "sha256=\u2603" * 3, "\udcff"])
+def test_a_non_ascii_signature_is_a_bad_signature_and_nothing_is_stored(client, source, intake_token, signature):
+    """hmac.compare_digest raised a TypeError on a non-ASCII str: a 500 (found by an attacker)."""
+    before = table_counts() | {"triage": TriageItem.objects.count()}
+    response = client.post("/api/intake/alerts?source=grafana", data=json.dumps(ALERTMANAGER),
+                           content_type="application/json",
+                           headers={"Authorization": f"Bearer {intake_token}", "X-IncidentDesk-Signature": signature})
+    assert response.status_code == 401
+    assert response.json()["title"] == "Bad signature"
+    assert table_counts() | {"triage": TriageItem.objects.count()} == before
+    assert services.signature_ok(source, b"{}", signature) is False
+
+
+@pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000,
+                                  '{"alerts": [{"labels": {"a": ' + ("[" * 990 + "]" * 990) + '}}]}',
+                                  '{"title": "x", "values": ' + ("[" * 600 + "]" * 600) + '}'])
+def test_a_deeply_nested_alert_is_refused_and_nothing_is_stored(client, source, intake_token, body):
+    """A RecursionError in json.loads (or later, walking a body just shallow enough to load) was a 500."""
+    before = table_counts() | {"triage": TriageItem.objects.count()}
+    response = post(client, intake_token, None, raw=body.encode())
+    assert response.status_code == 422
+    assert "nested too deeply" in response.json()["detail"]
+    assert table_counts() | {"triage": TriageItem.objects.count()} == before
