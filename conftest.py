@@ -114,3 +114,19 @@ def cli_user(manager, monkeypatch):
     set_role(user=manager, role="incident_manager", by=None)
     monkeypatch.setenv("INCIDENTDESK_USER", manager.get_username())
     return manager
+
+
+@pytest.fixture
+def evidence_dir(settings, tmp_path):
+    """Evidence files in this test's own folder (the storage is re-created from the setting).
+
+    Modules that store evidence use it with ``pytestmark = pytest.mark.usefixtures("evidence_dir")``.
+    """
+    from django.utils.functional import empty
+
+    from incidentdesk.evidence.models import evidence_storage
+
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    evidence_storage._wrapped = empty
+    yield settings.EVIDENCE_DIR
+    evidence_storage._wrapped = empty

@@ -35,16 +35,7 @@ FACTS = {
 GDPR_SA = "GDPR-33-1-SA"
 
 
-@pytest.fixture(autouse=True)
-def evidence_dir(settings, tmp_path):
-    from django.utils.functional import empty
-
-    from incidentdesk.evidence.models import evidence_storage
-
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    evidence_storage._wrapped = empty
-    yield
-    evidence_storage._wrapped = empty
+pytestmark = pytest.mark.usefixtures("evidence_dir")  # conftest.py: evidence in a folder per test
 
 
 @pytest.fixture

@@ -11,16 +11,9 @@ LOG = b"2026-11-20T09:00 user: what is the refund policy?\n2026-11-20T09:00 bot:
 
 
 @pytest.fixture(autouse=True)
-def evidence_dir(settings, tmp_path):
-    """Each test stores its evidence in its own folder (the storage is re-created from the setting)."""
-    from django.utils.functional import empty
-
-    from incidentdesk.evidence.models import evidence_storage
-
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    evidence_storage._wrapped = empty
-    yield
-    evidence_storage._wrapped = empty
+def _evidence_in_a_folder_per_test(evidence_dir):
+    """Every API test stores its evidence in its own folder (the root conftest's ``evidence_dir``)."""
+    return evidence_dir
 
 
 @pytest.fixture

@@ -5,17 +5,7 @@ import zipfile
 
 import pytest
 
-
-@pytest.fixture(autouse=True)
-def evidence_dir(settings, tmp_path):
-    from django.utils.functional import empty
-
-    from incidentdesk.evidence.models import evidence_storage
-
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    evidence_storage._wrapped = empty
-    yield
-    evidence_storage._wrapped = empty
+pytestmark = pytest.mark.usefixtures("evidence_dir")  # conftest.py: evidence in a folder per test
 
 
 def test_the_report_carries_obligations_and_evidence_hashes(as_person, record, manager):

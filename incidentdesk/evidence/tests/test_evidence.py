@@ -9,18 +9,7 @@ from conftest import table_counts
 from incidentdesk.evidence import services
 from incidentdesk.evidence.models import CustodyEvent
 
-
-@pytest.fixture(autouse=True)
-def evidence_dir(settings, tmp_path):
-    """Each test stores its files in its own folder (the storage is re-created from the setting)."""
-    from django.utils.functional import empty
-
-    from incidentdesk.evidence.models import evidence_storage
-
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    evidence_storage._wrapped = empty
-    yield
-    evidence_storage._wrapped = empty
+pytestmark = pytest.mark.usefixtures("evidence_dir")  # conftest.py: evidence in a folder per test
 
 
 LOG = b"2026-11-20T09:00 user: what is the refund policy?\n2026-11-20T09:00 bot: 90 days, no questions\n"

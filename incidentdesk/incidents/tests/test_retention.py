@@ -15,16 +15,7 @@ from incidentdesk.lessons.models import DocumentChange
 NOW = datetime(2032, 6, 1, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def evidence_dir(settings, tmp_path):
-    from django.utils.functional import empty
-
-    from incidentdesk.evidence.models import evidence_storage
-
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    evidence_storage._wrapped = empty
-    yield
-    evidence_storage._wrapped = empty
+pytestmark = pytest.mark.usefixtures("evidence_dir")  # conftest.py: evidence in a folder per test
 
 
 @pytest.fixture
