@@ -12,6 +12,8 @@ from incidentdesk.accounts.tokens import create_token
 
 BIG = 3 * 1024 * 1024
 
+pytestmark = pytest.mark.usefixtures("evidence_dir")  # uploads go to a folder per test, not var/
+
 
 def png(size: int, fill: bytes = b"\x00"):
     handle = io.BytesIO(b"\x89PNG\r\n\x1a\n" + fill * size)
