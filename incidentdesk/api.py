@@ -6,12 +6,14 @@ problem with the refusal's own status, so no endpoint keeps a list of exception 
 """
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import DatabaseError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from incidentdesk.api_base import BodyRefused, Problem, StrictParser, problem
+from incidentdesk.nospace import is_out_of_space, out_of_space
 from incidentdesk.refusals import Refused
 from incidentdesk.toobig import too_big
 
@@ -50,6 +52,14 @@ def _http_error(request, exc: HttpError):
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request, exc):
     return too_big(request)  # in DEBUG ninja answered a 500 with the traceback
+
+
+@api.exception_handler(DatabaseError)
+@api.exception_handler(OSError)
+def _storage(request, exc):
+    if is_out_of_space(exc):
+        return out_of_space(request)  # nothing was stored: every write runs in a transaction
+    raise exc
 
 
 @api.exception_handler(Refused)

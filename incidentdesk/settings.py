@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "incidentdesk.toobig.RequestTooBigMiddleware",  # 413 for bodies over DATA_UPLOAD_MAX_MEMORY_SIZE
+    "incidentdesk.nospace.OutOfSpaceMiddleware",  # 507 when the disk is full, not a 500
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
