@@ -168,7 +168,7 @@ def _anchors(ring: Keyring, files: Sequence[Path], expected: Iterable[tuple[int,
     for entry in entries:
         problem = entry.problem or checkpoints.signature_problem(entry.checkpoint, ring)
         if problem:
-            problems.append(f"The checkpoint in {entry.where} cannot be trusted: {problem}.")
+            problems.append(f"The checkpoint in {entry.where}, cannot be trusted: {problem}.")
             continue
         anchors.append(_Anchor(entry.checkpoint.seq, entry.checkpoint.hash, f"the checkpoint in {entry.where}",
                                entry.checkpoint))
@@ -197,8 +197,9 @@ def _compare(anchors: list[_Anchor]) -> list[tuple[int, int, str]]:
             continue
         if seal is None:
             first = anchor.seq if last >= anchor.seq else last + 1
+            gone = f"events #{first} to #{anchor.seq} were" if first < anchor.seq else f"event #{first} was"
             found.append((first, anchor.seq, f"{anchor.said} records event #{anchor.seq}, but the log now ends at "
-                          f"#{last}: events #{first} to #{anchor.seq} were removed after it was made"))
+                          f"#{last}: {gone} removed after it was made"))
             continue
         before = max((m for m in matched if m < anchor.seq), default=0)
         where = (f"a checkpoint of event #{before} still matches, so the change lies between #{before + 1} and "
@@ -222,9 +223,10 @@ def verify(workers: int | None = None, checkpoint_files: Sequence[Path] = (),
     # A break in the chain names its event exactly; a checkpoint only bounds a stretch. The stretch wins
     # only when it ends before the break (then the break cannot explain it).
     earlier = [m for m in mismatches if broken is None or m[1] < broken]
+    found = ([result.problem] if result.problem else []) + [m[2] for m in mismatches] + untrusted
     if earlier:
         result.ok, result.first_broken, result.problem = False, earlier[0][0], earlier[0][2]
-    result.notes = [m[2] for m in mismatches if m[2] != result.problem] + untrusted
+    result.notes = [problem for problem in found if problem != result.problem]
     if result.ok and result.notes:
         result.ok, result.problem, result.notes = False, result.notes[0], result.notes[1:]
     trusted = [a.checkpoint for a in anchors if a.checkpoint]
