@@ -6,7 +6,7 @@
 Each figure is reported beside a floor measured in the same run on the same data:
 - list query (the register page's ORM queries: page, count, next deadlines) vs a bare indexed SELECT;
 - clocks due in the next 24 h (ORM) vs the same SELECT written by hand;
-- audit verify (events/s) vs bare hashlib.sha256 over the same bytes, already in memory.
+- audit verify (events/s) vs bare HMAC-SHA256 over the same bytes, already in memory.
 
 Obligation rows come from the real assessment engine (a few fact profiles, shifted in time); only the
 obligations that apply are stored (not the not-required rows), see docs/performance.md.
@@ -15,7 +15,6 @@ obligations that apply are stored (not the not-required rows), see docs/performa
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -103,7 +102,8 @@ def templates(now: datetime):
 def generate(n: int, now: datetime, seed: int = 7) -> dict:
     from django.db import connection, transaction
 
-    from incidentdesk.audit.chain import event_hash, stamp
+    from incidentdesk.audit.chain import keyed_hash, stamp
+    from incidentdesk.audit.keys import keyring
     from incidentdesk.audit.models import GENESIS
 
     rng = random.Random(seed)
@@ -120,7 +120,9 @@ def generate(n: int, now: datetime, seed: int = 7) -> dict:
                "citation, deadline, clock_start_event, clock_start_at, due_at, legal_latest_at, status, applies, "
                f"reasons, snapshot_id, completed_at, updated_at) VALUES ({placeholders(18)})")
     aud_sql = ("INSERT INTO audit_auditevent (seq, at, actor_name, action, object_type, object_id, incident_ref, "
-               f"data, prev_hash, hash) VALUES ({placeholders(10)})")
+               f"data, prev_hash, hash, key_id) VALUES ({placeholders(11)})")
+    ring = keyring()  # the bench database's own key ring, made beside it (DEBUG on)
+    pads, kid = ring.pads(ring.current), ring.current
     times = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(n))
     counters: dict[int, int] = {}
     prev_hash = GENESIS
@@ -164,9 +166,10 @@ def generate(n: int, now: datetime, seed: int = 7) -> dict:
                                "status": status, "severity_level": level, "detected_at": created}},
                               sort_keys=True, separators=(",", ":"))
             at = stamp(detected)
-            digest = event_hash(pk, at, "bench", "incident.created", "incident", str(pk), reference, data, prev_hash)
+            digest = keyed_hash(pads, pk, at, None, "bench", "incident.created", "incident", str(pk), reference, data,
+                                prev_hash, kid)
             batch_aud.append((pk, at, "bench", "incident.created", "incident", str(pk), reference, data,
-                              prev_hash, digest))
+                              prev_hash, digest, kid))
             prev_hash = digest
             if len(batch_inc) >= 20_000:
                 flush(cursor)
@@ -202,7 +205,8 @@ def measure(now: datetime, repeat: int) -> dict:
     from django.db import connection
 
     from incidentdesk.accounts.models import Person, Role
-    from incidentdesk.audit.chain import stamp
+    from incidentdesk.audit.chain import keyed_message, stamp
+    from incidentdesk.audit.keys import keyring
     from incidentdesk.audit.services import verify
     from incidentdesk.incidents.register import register_page
     from incidentdesk.obligations.store import due_between
@@ -258,13 +262,13 @@ def measure(now: datetime, repeat: int) -> dict:
     seconds = time.perf_counter() - started
     assert check.ok, check.problem
     with connection.cursor() as cursor:
-        cursor.execute("SELECT seq, CAST(at AS TEXT), actor_name, action, object_type, object_id, incident_ref, "
-                       "data, prev_hash FROM audit_auditevent ORDER BY seq")
-        payloads = [("\x1f".join((str(r[0]), stamp(r[1]), *r[2:7], r[8])) + "\x1e" + r[7]).encode()
-                    for r in cursor.fetchall()]
+        cursor.execute("SELECT seq, CAST(at AS TEXT), actor_id, actor_name, action, object_type, object_id, "
+                       "incident_ref, data, prev_hash, key_id FROM audit_auditevent ORDER BY seq")
+        payloads = [keyed_message(r[0], stamp(r[1]), *r[2:]) for r in cursor.fetchall()]
+    pads = keyring().pads(keyring().current)
     started = time.perf_counter()
     for payload in payloads:
-        hashlib.sha256(payload).hexdigest()
+        pads.hexdigest(payload)
     floor_seconds = time.perf_counter() - started
     results["verify"] = {"events": check.events, "seconds": seconds, "events_per_s": check.events / seconds,
                          "floor_events_per_s": len(payloads) / floor_seconds}
@@ -286,7 +290,7 @@ def report(meta: dict, results: dict) -> str:
                  f"SELECT {d['floor_p95']:.2f} ms | {d['p95'] / d['floor_p95']:.1f}× | ≤ {TARGETS['due_24h_ms']} ms |")
     v = results["verify"]
     lines.append(f"| audit verify ({v['events']:,} events) | {v['events_per_s']:,.0f} events/s | {v['seconds']:.2f} s "
-                 f"total | bare sha256 {v['floor_events_per_s']:,.0f} events/s | "
+                 f"total | bare HMAC-SHA256 {v['floor_events_per_s']:,.0f} events/s | "
                  f"{v['floor_events_per_s'] / v['events_per_s']:.1f}× slower | "
                  f"≥ {TARGETS['verify_events_per_s']:,}/s |")
     return "\n".join(lines)

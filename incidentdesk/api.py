@@ -114,5 +114,9 @@ def _routers() -> None:
 
     api.add_router("/intake", intake)
 
+    from incidentdesk.audit.api import router as audit
+
+    api.add_router("/audit", audit)
+
 
 _routers()

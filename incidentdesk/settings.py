@@ -201,6 +201,19 @@ REPORTS_PER_HOUR = int(env("INCIDENTDESK_REPORTS_PER_HOUR", "5"))  # reporting c
 EVIDENCE_DIR = Path(env("INCIDENTDESK_EVIDENCE_DIR", str(DATA_DIR / "evidence")))
 EVIDENCE_MAX_BYTES = int(env("INCIDENTDESK_EVIDENCE_MAX_MB", "25")) * 1_000_000
 
+# --- Audit chain: its key and checkpoints, kept outside the database (docs/decisions.md 47-49) -----------
+# INCIDENTDESK_AUDIT_KEY holds the key ring itself (keys of 64 hex characters; the last one signs), or
+# INCIDENTDESK_AUDIT_KEY_FILE names a file holding it (mode 0600; `incidentdesk audit rotate-key` adds keys).
+# With neither, the demo and the tests (DEBUG on) make <data dir>/audit.key on first use; with DEBUG off
+# the system check audit.E001 refuses to start instead (a key beside the database protects nothing).
+AUDIT_KEY = os.environ.get("INCIDENTDESK_AUDIT_KEY", "").strip()
+AUDIT_KEY_FILE = (Path(os.environ["INCIDENTDESK_AUDIT_KEY_FILE"]) if os.environ.get("INCIDENTDESK_AUDIT_KEY_FILE")
+                  else None if AUDIT_KEY or not DEBUG else DATA_DIR / "audit.key")
+AUDIT_KEY_AUTOCREATE = DEBUG and not AUDIT_KEY and not os.environ.get("INCIDENTDESK_AUDIT_KEY_FILE")
+# Signed checkpoints of the chain's head; copy this folder off the machine (docs/security.md).
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("INCIDENTDESK_CHECKPOINT_DIR") or DATA_DIR / "checkpoints")
+# --- end of the audit chain settings -------------------------------------------------------------------
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"  # stored in UTC; shown in the organisation's time zone (middleware)
 USE_I18N = True

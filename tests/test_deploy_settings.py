@@ -19,7 +19,7 @@ def manage(*args, tmp_path, **env):
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = manage("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path,
                     INCIDENTDESK_DEBUG="false", INCIDENTDESK_SECRET_KEY=secrets.token_urlsafe(50),
-                    INCIDENTDESK_ALLOWED_HOSTS="incidents.example.org")
+                    INCIDENTDESK_ALLOWED_HOSTS="incidents.example.org", INCIDENTDESK_AUDIT_KEY=secrets.token_hex(32))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -37,7 +37,7 @@ def test_a_misspelt_boolean_is_refused_rather_than_guessed(tmp_path):
 
 
 PRODUCTION = {"INCIDENTDESK_DEBUG": "false", "INCIDENTDESK_SECRET_KEY": "s" * 60,
-              "INCIDENTDESK_ALLOWED_HOSTS": "incidents.example.org"}
+              "INCIDENTDESK_ALLOWED_HOSTS": "incidents.example.org", "INCIDENTDESK_AUDIT_KEY": "a1" * 32}
 FETCH = """
 import django, json
 django.setup()

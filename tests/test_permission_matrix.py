@@ -103,6 +103,7 @@ WEB: dict[str, Row] = {
     "tool-edit": row("get", MANAGERS),
     "organisation": row("get", READERS),
     "audit-log": row("get", "ok 403 403 403 ok 403 login"),
+    "audit-checkpoint": row("get", "ok 403 403 403 ok 403 login"),
     # The API's own pages (its operations are in API below).
     "api:openapi-json": row("get", ALL),
     "api:openapi-view": row("get", ALL),
@@ -220,6 +221,7 @@ API: dict[str, Row] = {
     "GET /api/inventory/{tool_id}": row("get", API_STEP_READ),
     "POST /api/assess": row("post", API_ALL, data={}),
     "POST /api/intake/alerts": row("post", API_ALL, data={"title": "x"}),
+    "GET /api/audit/checkpoint": row("get", "ok 403 403 403 ok 403 401"),
 }
 
 

@@ -1,10 +1,12 @@
 """The audit trail: an append-only, hash-chained log of every change to register data.
 
-Each event carries the SHA-256 of the previous event (``prev_hash``) and its own hash over its
-content and ``prev_hash``; ``seq`` is allocated under a lock on ``AuditHead`` so it has no gaps.
-Database triggers (migration 0002) refuse UPDATE and DELETE; ``incidentdesk audit verify``
-recomputes the chain and names the first broken event. Events survive the deletion of what they
-describe: the actor is kept by name as well as by key.
+Each event carries the seal of the previous event (``prev_hash``) and its own seal (``hash``): an
+HMAC-SHA256 under the audit key named by ``key_id`` (kept outside the database, ``keys.py``) over
+every column and ``prev_hash``; events older than the key carry a plain SHA-256 and an empty
+``key_id``. ``seq`` is allocated under a lock on ``AuditHead`` so it has no gaps. Database triggers
+(migration 0002) refuse UPDATE and DELETE; ``incidentdesk audit verify`` recomputes the chain,
+compares it with the checkpoints kept outside the database and names the first broken event. Events
+survive the deletion of what they describe: the actor is kept by name as well as by key.
 """
 
 from django.conf import settings
@@ -59,6 +61,8 @@ class AuditEvent(models.Model):
     data = models.TextField(help_text="Canonical JSON: summary, before and after")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(max_length=16, blank=True, default="",
+                              help_text="The audit key that sealed this event; empty: sealed before keys, SHA-256")
 
     objects = AuditEventQuerySet.as_manager()
 

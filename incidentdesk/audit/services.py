@@ -1,19 +1,27 @@
-"""Append events to the audit chain and verify it."""
+"""Append events to the audit chain, verify it, and anchor its head outside the database.
+
+Every event is sealed with HMAC-SHA256 under the audit key (``keys.py``), kept outside the database,
+over every column and the previous event's seal (``chain.py``). Checkpoints (``checkpoints.py``) keep
+the head outside the database; ``verify`` (``verification.py``) checks both.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from .chain import event_hash, stamp
+from . import checkpoints, keys, verification
+from .chain import keyed_hash, stamp
 from .models import GENESIS, AuditEvent, AuditHead
+from .verification import Verification
 
 
 def _default(value: Any) -> Any:
@@ -56,17 +64,19 @@ def record(*, action: str, object_type: str, object_id: Any, by: Any, incident_r
            summary: str = "") -> AuditEvent:
     """Append one event. Call inside the transaction that makes the change, so both or neither land."""
     data = canonical({"summary": summary, "before": before, "after": after})
+    ring = keys.keyring()  # no key, no event: refused before anything is written
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         at = timezone.now()
         seq = head.last_seq + 1
         name = actor_name(by)
         user = by if getattr(by, "pk", None) else None
-        digest = event_hash(seq, stamp(at), name, action, object_type, str(object_id), incident_ref, data,
-                            head.last_hash)
+        actor_id = user.pk if user else None
+        digest = keyed_hash(ring.pads(ring.current), seq, stamp(at), actor_id, name, action, object_type,
+                            str(object_id), incident_ref, data, head.last_hash, ring.current)
         event = AuditEvent(seq=seq, at=at, actor=user, actor_name=name, action=action, object_type=object_type,
                            object_id=str(object_id), incident_ref=incident_ref, data=data,
-                           prev_hash=head.last_hash, hash=digest)
+                           prev_hash=head.last_hash, hash=digest, key_id=ring.current)
         event.save(force_insert=True)
         AuditHead.objects.filter(id=1).update(last_seq=seq, last_hash=digest)
     return event
@@ -98,107 +108,37 @@ def save_audited(*, instance: models.Model, fields: dict[str, Any], by: Any, obj
     return instance
 
 
-@dataclass
-class Verification:
-    ok: bool
-    events: int
-    first_broken: int | None = None
-    problem: str = ""
-    seconds: float = 0.0
+def verify(workers: int | None = None, checkpoint_files: Sequence[Path] = (),
+           expected: Iterable[tuple[int, str]] = ()) -> Verification:
+    """Recompute the whole chain and compare it with every checkpoint; name the first event that does not fit.
 
-
-@dataclass
-class _Segment:
-    """One stretch of the chain checked on its own: its links inside, its two ends for the joins."""
-
-    start: int
-    count: int = 0
-    first_prev: str = ""
-    last_hash: str = ""
-    broken: int | None = None
-    problem: str = ""
-
-
-#: Above this many events, verification splits the chain across processes (one per core).
-PARALLEL_FROM = 200_000
-
-
-def _check_segment(start: int, end: int | None, batch: int = 20_000) -> _Segment:
-    """Recompute hashes for events start..end-1 from raw rows; links inside the segment must hold."""
-    table = AuditEvent._meta.db_table
-    # On SQLite, CAST skips the datetime converter: the text is hashed as stored (see chain.stamp).
-    at = "CAST(at AS TEXT)" if connection.vendor == "sqlite" else "at"
-    limit = "" if end is None else f"AND seq < {int(end)} "
-    sql = (f"SELECT seq, {at}, actor_name, action, object_type, object_id, incident_ref, data, prev_hash, hash "
-           f"FROM {table} WHERE seq >= %s {limit}ORDER BY seq LIMIT {batch}")
-    segment, expected, prev_hash = _Segment(start=start), start, None
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute(sql, [expected])
-            rows = cursor.fetchall()
-            if not rows:
-                return segment
-            for seq, stamp_at, name, action, otype, oid, ref, data, prev, digest in rows:
-                if seq != expected:
-                    segment.broken, segment.problem = expected, f"event #{expected} is missing"
-                    return segment
-                if prev_hash is None:
-                    segment.first_prev = prev
-                elif prev != prev_hash:
-                    segment.broken = seq
-                    segment.problem = f"event #{seq} does not point to the hash of event #{seq - 1}"
-                    return segment
-                if event_hash(seq, stamp(stamp_at), name, action, otype, oid, ref, data, prev) != digest:
-                    segment.broken = seq
-                    segment.problem = f"event #{seq} was altered: its content no longer matches its hash"
-                    return segment
-                prev_hash, expected = digest, seq + 1
-                segment.count, segment.last_hash = segment.count + 1, digest
-
-
-def _segments(last: int, workers: int) -> list[_Segment]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from django.db import connections
-
-    bounds = [1 + i * last // workers for i in range(workers)] + [last + 1]
-    connections.close_all()  # each process opens its own connection; none may share the parent's
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_check_segment, bounds[i], bounds[i + 1] if i < workers - 1 else None)
-                   for i in range(workers)]
-        return [f.result() for f in futures]
-
-
-def verify(workers: int | None = None) -> Verification:
-    """Recompute the whole chain from raw rows; name the first event that does not fit.
-
-    A long chain is split into stretches checked in parallel; the stretches are then joined: each
-    one's first event must point to the previous stretch's last hash.
+    ``checkpoint_files`` are checkpoints held elsewhere (an auditor's copy); ``expected`` are (event number,
+    fingerprint) pairs, as printed on an incident report. See ``verification.py``.
     """
-    import os
-    import time
+    return verification.verify(workers, checkpoint_files, expected)
 
-    started = time.perf_counter()
+
+def head_checkpoint(*, keep: bool = True) -> checkpoints.Checkpoint:
+    """A signed checkpoint of the chain's head now; with ``keep``, also appended to the checkpoint folder.
+
+    The folder's file grows only when the head has moved since its last checkpoint (the scheduler calls
+    this every pass). An empty log gives a checkpoint of event #0, which is never kept.
+    """
     head = AuditHead.objects.filter(id=1).first()
-    last = head.last_seq if head else 0
-    workers = workers or min(os.cpu_count() or 1, 4)
-    parallel = workers > 1 and last >= PARALLEL_FROM and not connection.in_atomic_block
-    segments = _segments(last, workers) if parallel else [_check_segment(1, None)]
-    prev_hash, count = GENESIS, 0
-    for segment in segments:
-        if segment.count and segment.first_prev != prev_hash:
-            return Verification(False, count, segment.start, f"event #{segment.start} does not point to the hash "
-                                f"of event #{segment.start - 1}", time.perf_counter() - started)
-        if segment.broken is not None:
-            return Verification(False, count + segment.count, segment.broken, segment.problem,
-                                time.perf_counter() - started)
-        if segment.count == 0 and segment is not segments[-1]:
-            return Verification(False, count, segment.start, f"event #{segment.start} is missing",
-                                time.perf_counter() - started)
-        count += segment.count
-        prev_hash = segment.last_hash or prev_hash
-    if head and (head.last_seq != count or head.last_hash != prev_hash):
-        return Verification(False, count, count + 1, f"events after #{count} are missing (the head records "
-                            f"#{head.last_seq})", time.perf_counter() - started)
-    return Verification(True, count, seconds=time.perf_counter() - started)
+    seq, digest = (head.last_seq, head.last_hash) if head else (0, GENESIS)
+    made = checkpoints.sign(seq, digest)
+    return checkpoints.append(made) if keep and seq else made
+
+
+def rotate_key(*, by: Any) -> tuple[str, str]:
+    """Start signing with a new audit key; the old ones stay in the ring to verify what they signed.
+
+    The rotation is itself an event, sealed with the new key, and the head is checkpointed under it, so
+    the change of key is in the log and outside it. Returns (old key id, new key id).
+    """
+    old, new = keys.rotate()
+    record(action="audit.key_rotated", object_type="auditkey", object_id=new, by=by,
+           before={"key_id": old}, after={"key_id": new},
+           summary="A new audit key signs events from now on; the old one is kept to verify earlier events")
+    head_checkpoint()
+    return old, new

@@ -1,14 +1,15 @@
-"""The audit log for auditors: every event, newest first, with the chain's state."""
+"""The audit log for auditors: every event, newest first, with the chain's state and its checkpoints."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from incidentdesk.accounts.permissions import Capability
 from incidentdesk.web import require
 
 from .models import AuditEvent
-from .services import verify
+from .services import head_checkpoint, verify
 
 
 @login_required
@@ -21,3 +22,13 @@ def audit_log(request):
     check = verify() if request.GET.get("verify") else None
     return render(request, "audit/log.html",
                   {"page": page, "check": check, "incident": request.GET.get("incident", "")})
+
+
+@login_required
+def download_checkpoint(request):
+    """A signed checkpoint of the head, to keep outside IncidentDesk (it is also kept in the checkpoint folder)."""
+    require(request, Capability.VIEW_AUDIT)
+    made = head_checkpoint()
+    response = HttpResponse(made.line() + "\n", content_type="application/x-ndjson")
+    response["Content-Disposition"] = f'attachment; filename="audit-checkpoint-event-{made.seq}.jsonl"'
+    return response

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from incidentdesk.audit.models import AuditEvent
+from incidentdesk.audit.services import head_checkpoint
 from incidentdesk.incidents import section8
 from incidentdesk.incidents.models import Incident
 from incidentdesk.organisation.models import Organisation
@@ -84,6 +85,10 @@ def sections(incident: Incident) -> list[tuple[str, str]]:
                 f"{'' if e.current else ' (superseded)'}\n  SHA-256 `{e.sha256}`" for e in incident.evidence.all()]
     timeline = [f"- {_t(e.at)} {_md(e.actor_name)}: {e.action}"
                 for e in AuditEvent.objects.filter(incident_ref=incident.reference).order_by("seq")]
+    anchor = head_checkpoint()  # also kept in the checkpoint folder: the report and the folder agree
+    timeline += ["", f"Audit log at the time of this report: event #{anchor.seq}, fingerprint {anchor.fingerprint} "
+                 f"(checkpoint signed with key {anchor.key_id}). To check later that the log still holds it: "
+                 f"`incidentdesk audit verify --expect {anchor.seq}:{anchor.hash[:16]}`."]
     return [
         ("Facts", facts), ("Severity", "\n".join(severity)),
         ("Obligations and how each was met", "\n".join(obligations) or "None."),

@@ -3,13 +3,13 @@
 import pytest
 from django.db import connection
 
-from incidentdesk.audit import services, triggers
+from incidentdesk.audit import triggers, verification
 from incidentdesk.audit.services import record, verify
 
 
 @pytest.fixture
 def long_chain(transactional_register, monkeypatch):
-    monkeypatch.setattr(services, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(verification, "PARALLEL_FROM", 10)
     for n in range(30):
         record(action="test.event", object_type="thing", object_id=n, by=None, after={"n": n})
 

@@ -25,7 +25,9 @@ from incidentdesk.accounts.permissions import Capability, can, role_of
 from incidentdesk.assessment import assess as assess_facts
 from incidentdesk.assessment.facts import IncidentFacts
 from incidentdesk.assessment.rulebook import RuleFileError, default_rulebook
+from incidentdesk.audit import checkpoints as audit_checkpoints
 from incidentdesk.audit import services as audit
+from incidentdesk.audit.keys import KeyProblem
 from incidentdesk.breaches import services as breaches
 from incidentdesk.cli import demo as demo_data
 from incidentdesk.cli.output import LEVEL_NAMES, countdown, incident_detail, incident_summary, local
@@ -532,10 +534,21 @@ class Command(TyperCommand):
         while True:
             claimed = tick()
             purge()
+            self._anchor_audit_log()
             self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} {claimed} reminder(s) handed to the worker.")
             if not loop:
                 return
             clock.sleep(loop)
+
+    def _anchor_audit_log(self) -> None:
+        """Each scheduler pass checkpoints the audit chain's head outside the database (only if it moved).
+
+        A folder that cannot be written is reported, not fatal: reminders must keep going out.
+        """
+        try:
+            audit.head_checkpoint()
+        except OSError as exc:
+            self.stderr.write(f"Could not write the audit checkpoint in {audit_checkpoints.folder()}: {exc.strerror}.")
 
     @group(help="Personal API tokens (shown once, stored hashed)")
     def token(self):
@@ -557,22 +570,64 @@ class Command(TyperCommand):
         self.stdout.write(text)
         self.stderr.write("Copy it now: it is stored hashed and will not be shown again.")
 
-    @group(help="The audit trail")
+    @group(help="The audit trail: verify it, checkpoint its head outside the database, rotate its key")
     def audit(self):
         pass
 
     @audit.command()
-    def verify(self, as_json: Json = False):
-        """Verify the hash chain; name the first broken event."""
-        result = audit.verify()
+    def verify(
+        self,
+        as_json: Json = False,
+        checkpoint: Annotated[list[Path] | None, typer.Option(
+            help="Also check this checkpoint file (e.g. an auditor's copy); repeat for several")] = None,
+        expect: Annotated[list[str] | None, typer.Option(
+            metavar="EVENT:FINGERPRINT", help="Also check the fingerprint an incident report printed for an event, "
+            "e.g. 1234:3f9a1c2b7d0e11aa (spaces allowed)")] = None,
+    ):
+        """Verify the chain and every checkpoint (the folder's and any given); name the first bad event and why."""
+        try:
+            result = audit.verify(checkpoint_files=checkpoint or (), expected=[_fingerprint(e) for e in expect or ()])
+        except KeyProblem as exc:
+            raise CommandError(str(exc)) from exc
+        latest = result.latest
         data = {"ok": result.ok, "events": result.events, "first_broken": result.first_broken,
-                "problem": result.problem, "seconds": round(result.seconds, 3)}
+                "problem": result.problem, "other_problems": result.notes, "checkpoints": result.checkpoints,
+                "latest_checkpoint": json.loads(latest.line()) if latest else None,
+                "seconds": round(result.seconds, 3)}
         if as_json:
             self.stdout.write(json.dumps(data))
         elif result.ok:
-            self.stdout.write(f"Audit chain intact: {result.events} events verified in {result.seconds:.2f} s.")
+            against = (f"; it matches {result.checkpoints} checkpoint(s), the latest of event #{latest.seq} made "
+                       f"{latest.at}" if latest else "; there is no checkpoint to compare it with yet")
+            self.stdout.write(f"Audit chain intact: {result.events} events verified in {result.seconds:.2f} s"
+                              f"{against}.")
         if not result.ok:
-            raise CommandError(f"Audit chain broken at event #{result.first_broken}: {result.problem}")
+            where = f" at event #{result.first_broken}" if result.first_broken else ""
+            others = "".join(f"\n- {note}" for note in result.notes)
+            raise CommandError(f"Audit chain broken{where}: {result.problem}"
+                               + (f"\nAlso found:{others}" if others else ""))
+
+    @audit.command(name="checkpoint")
+    def audit_checkpoint(self):
+        """Write a signed checkpoint of the chain's head to the checkpoint folder and print it (copy it elsewhere)."""
+        try:
+            made = audit.head_checkpoint()
+        except KeyProblem as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(made.line())
+        self.stderr.write(f"Checkpoint of event #{made.seq} (fingerprint {made.fingerprint}) kept in "
+                          f"{audit_checkpoints.folder() / audit_checkpoints.FILE_NAME}.")
+
+    @audit.command(name="rotate-key")
+    def rotate_key(self):
+        """Make a new audit key that signs from now on; old keys stay in the ring to verify (an administrator)."""
+        by = operator(Capability.MANAGE_ORGANISATION)
+        try:
+            old, new = audit.rotate_key(by=by)
+        except KeyProblem as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"The audit key {new} signs new events from now on; {old} stays in the key ring to verify "
+                          f"earlier events. Copy the key ring to where you keep its backup.")
 
     @command()
     def export(
@@ -612,6 +667,16 @@ class Command(TyperCommand):
         if by is not None and not Incident.objects.visible_to(by).filter(pk=incident.pk).exists():
             raise incidents.IncidentNotFound(f"no incident {reference!r} that {by.get_username()} can see")
         return incident
+
+
+def _fingerprint(text: str) -> tuple[int, str]:
+    """``1234:3f9a 1c2b …`` (as an incident report prints it) as (event number, seal prefix)."""
+    seq, _, seal = text.partition(":")
+    seal = "".join(seal.split()).lower().rstrip("…")
+    if not seq.strip().lstrip("#").isdigit() or len(seal) < 8 or any(c not in "0123456789abcdef" for c in seal):
+        raise CommandError(f"--expect {text!r}: give the event number and at least 8 characters of its fingerprint, "
+                           "e.g. 1234:3f9a1c2b7d0e11aa")
+    return int(seq.strip().lstrip("#")), seal
 
 
 def _same(user) -> bool:
