@@ -33,6 +33,12 @@ def _during_lock_out(request: Any, credentials: dict[str, Any] | None) -> bool:
     return failures > get_failure_limit(request, credentials)
 
 
+def _over_http(request: Any) -> bool:
+    """A sign-in or sign-out answering a request from a browser; code that logs a user in (a test client's
+    ``force_login``, a script) builds a request with no method and no client, and is not a visit."""
+    return request is not None and bool(getattr(request, "method", None))
+
+
 def _username(credentials: dict[str, Any] | None, fallback: str = "") -> str:
     return str((credentials or {}).get("username") or fallback or "")
 
@@ -56,11 +62,11 @@ def on_locked_out(sender: Any, request: Any = None, username: str | None = None,
 
 @receiver(user_logged_in, dispatch_uid="incidentdesk.signin.signed_in")
 def on_signed_in(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
-    if request is not None and getattr(user, "pk", None):
+    if _over_http(request) and getattr(user, "pk", None):
         signins.signed_in(user=user, address=client_address(request))
 
 
 @receiver(user_logged_out, dispatch_uid="incidentdesk.signin.signed_out")
 def on_signed_out(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
-    if request is not None and getattr(user, "pk", None):
+    if _over_http(request) and getattr(user, "pk", None):
         signins.signed_out(user=user, address=client_address(request))

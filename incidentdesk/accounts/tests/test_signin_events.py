@@ -94,3 +94,9 @@ def test_our_receivers_run_after_axes_so_its_count_is_on_the_request():
     modules = [getattr(entry[1](), "__module__", "") for entry in user_login_failed.receivers]
     ours = modules.index(signals.__name__)
     assert any(m.startswith("axes") for m in modules[:ours]), modules
+
+
+def test_a_login_made_by_code_not_a_visit_writes_no_event(client, people):
+    client.force_login(people["viewer"])
+    client.logout()
+    assert not AuditEvent.objects.filter(action__in=["person.signed_in", "person.signed_out"]).exists()
