@@ -43,7 +43,9 @@ def _hidden_deleted(user: Any) -> models.QuerySet:
     widen who reads its history.
     """
     deleted = apps.get_model("incidents", "DeletedIncident")
-    return deleted.objects.filter(restricted=True).exclude(named__pk=getattr(user, "pk", None))
+    restricted = deleted.objects.filter(restricted=True)
+    pk = getattr(user, "pk", None)
+    return restricted.exclude(named__pk=pk) if pk is not None else restricted
 
 
 def hidden_references(user: Any) -> list[str]:

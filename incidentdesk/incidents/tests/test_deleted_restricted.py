@@ -19,7 +19,7 @@ from incidentdesk.audit.models import AuditEvent
 from incidentdesk.audit.services import verify
 from incidentdesk.incidents import retention
 from incidentdesk.incidents.access import restrict
-from incidentdesk.incidents.models import DeletedIncident, Incident
+from incidentdesk.incidents.models import Incident
 from incidentdesk.intake import services as intake
 from incidentdesk.intake.models import TriageItem
 
@@ -61,6 +61,8 @@ def _page(client, **params):
 
 
 def test_the_deletion_keeps_a_tombstone_of_the_restriction(deleted, people):
+    from incidentdesk.incidents.models import DeletedIncident
+
     reference, item_pk = deleted
     kept = DeletedIncident.objects.get(reference=reference)
     assert kept.restricted
@@ -117,6 +119,8 @@ def test_an_unrestricted_deleted_incident_stays_readable_by_auditors(record, peo
         Incident.objects.filter(pk=incident.pk).update(status="closed")
     with time_machine.travel(LATER, tick=False):
         retention.delete_incident(incident=incident, by=people["administrator"], reason="Retention ended", now=LATER)
+    from incidentdesk.incidents.models import DeletedIncident
+
     assert not DeletedIncident.objects.get(reference=incident.reference).restricted
     client.force_login(second_auditor)
     assert incident.reference in _page(client, incident=incident.reference)
@@ -133,6 +137,8 @@ def test_the_command_line_deletion_keeps_the_restriction_too(people, organisatio
     with time_machine.travel(LATER, tick=False):
         call_command("incidentdesk", "--as", "p-administrator", "retention", "--delete", "--yes",
                      stdout=io.StringIO())
+    from incidentdesk.incidents.models import DeletedIncident
+
     assert DeletedIncident.objects.get(reference=incident.reference).restricted
     assert not AuditEvent.objects.visible_to(people["auditor"]).filter(incident_ref=incident.reference).exists()
     assert AuditEvent.objects.visible_to(people["manager"]).filter(incident_ref=incident.reference).exists()
