@@ -21,6 +21,15 @@ from incidentdesk.incidents.models import Incident
 from incidentdesk.refusals import Refused
 
 
+def client_address(request: HttpRequest) -> str:
+    """The address of the client that sent ``request``, for the audit log and rate limits.
+
+    One function so that the answer comes from one place: behind a trusted proxy it is the proxy's job to
+    say who the client is, and only this function has to learn how.
+    """
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
 def require(request: HttpRequest, capability: Capability) -> None:
     """403 unless the person's role grants ``capability``."""
     if not can(request.user, capability):

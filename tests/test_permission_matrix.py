@@ -96,6 +96,7 @@ WEB: dict[str, Row] = {
     "report-follow": row("get", ALL),
     "calendar-feed": row("get", "ok ok ok ok ok ok 404"),  # the token is the credential; anonymous has none
     "calendar-new": row("post", SIGNED_IN),
+    "calendar-remove": row("post", SIGNED_IN),
     "reminder-preferences": row("post", SIGNED_IN),
     "inventory": row("get", READERS),
     "tool-add": row("get", MANAGERS),

@@ -22,18 +22,14 @@ class AuditEventQuerySet(models.QuerySet):
         So are the events of rows that existed before they joined such an incident and so carry no
         incident reference: a triage item (its report names what became the restricted incident).
         """
-        from django.apps import apps
-
-        from incidentdesk.incidents.policy import hidden_incident_ids, hidden_references
+        from incidentdesk.incidents.policy import hidden_references, hidden_triage_item_ids
 
         if not getattr(user, "is_authenticated", False):
             return self.none()
         hidden = hidden_references(user)
         if not hidden:
             return self
-        items = apps.get_model("intake", "TriageItem")
-        item_ids = [str(pk) for pk in items.objects.filter(incident__in=hidden_incident_ids(user))
-                    .values_list("pk", flat=True)]
+        item_ids = hidden_triage_item_ids(user)
         qs = self.exclude(incident_ref__in=hidden)
         return qs.exclude(object_type="triageitem", object_id__in=item_ids) if item_ids else qs
 

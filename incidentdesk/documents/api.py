@@ -7,10 +7,9 @@ from django.http import HttpResponse
 from ninja import Router
 
 from incidentdesk.api_base import PROBLEMS, READ, owned, workspace_of
-from incidentdesk.audit import services as audit
 from incidentdesk.notifications.models import NotificationDraft
 
-from .services import FORMATS, draft_document, incident_report
+from .services import FORMATS, draft_export, report_export
 
 router = Router(tags=["documents"])
 
@@ -30,16 +29,14 @@ def _attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
             summary="The incident report as pdf or docx (logged)", openapi_extra=_binary("The incident report"))
 def report(request, reference: str, fmt: Literal["pdf", "docx"]):
     incident = workspace_of(request, reference)
-    content = incident_report(incident, fmt)
-    audit.record(action="report.exported", object_type="incident", object_id=incident.pk, by=request.user,
-                 incident_ref=incident.reference, after={"format": fmt})
+    content = report_export(incident=incident, fmt=fmt, by=request.user, via="api")
     return _attachment(content, fmt, f"{incident.reference}-report.{fmt}")
 
 
 @router.get("/{reference}/drafts/{int:draft_id}/export/{fmt}", response=PROBLEMS, auth=READ,
-            summary="One draft version as pdf or docx", openapi_extra=_binary("The draft"))
+            summary="One draft version as pdf or docx (logged)", openapi_extra=_binary("The draft"))
 def export_draft(request, reference: str, draft_id: int, fmt: Literal["pdf", "docx"]):
     incident = workspace_of(request, reference)
     draft = owned(request, NotificationDraft, draft_id, incident, "draft")
-    return _attachment(draft_document(draft, fmt), fmt,
+    return _attachment(draft_export(draft=draft, fmt=fmt, by=request.user, via="api"), fmt,
                        f"{incident.reference}-{draft.kind}-v{draft.version}.{fmt}")

@@ -7,20 +7,46 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import IO, Any
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
+from incidentdesk.audit import services as audit
+
 from . import section8
+from .filters import RegisterFilter
 from .models import Incident
 
 FIELDS = ["reference", "title", "status", "detected_at", "occurred_at", "detection_source", "severity_level",
           "provisional", "severity_reasoning", "tools", "outside_inventory", "data_classes", "categories",
           "description", "affected_parties", "actions", "notifications", "rca_outcome", "resulting_changes"]
 # "actions", "rca_outcome" and "resulting_changes" are derived from the step records (``section8``).
+
+
+#: Filters are recorded as typed, each cut to this length: the event shows what was asked, not a whole essay.
+FILTER_LENGTH = 200
+_VIA = {"web": "from the register page", "api": "through the API", "cli": "on the command line"}
+
+
+def used_filters(params: Mapping[str, Any]) -> dict[str, str]:
+    """The register filters a request set (not its sort or page), as typed, for the export's audit event."""
+    return {name: str(params.get(name)).strip()[:FILTER_LENGTH] for name in RegisterFilter.base_filters
+            if name != "sort" and str(params.get(name) or "").strip()}
+
+
+def record_export(*, by: Any, fmt: str, rows: int, filters: dict[str, str], via: str) -> None:
+    """An export of the register is an audit event: who took which incidents out, in which format.
+
+    Written before the file leaves (a streamed CSV is counted first), so an export that a client stops
+    half-way is still on record.
+    """
+    scope = ("filtered by " + ", ".join(f"{k} = {v}" for k, v in filters.items())) if filters else "no filter"
+    audit.record(action="register.exported", object_type="register", object_id=fmt, by=by,
+                 after={"format": fmt, "rows": rows, "filters": filters, "via": via},
+                 summary=f"Exported {rows} incident(s) as {fmt.upper()} {_VIA.get(via, via)} ({scope})")
 
 
 def iso(value: datetime | None) -> str | None:

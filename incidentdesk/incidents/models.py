@@ -154,3 +154,28 @@ class IncidentAccess(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["incident", "user"], name="incident_access_once")]
+
+
+class DeletedIncident(models.Model):
+    """What is kept of an incident deleted at the end of its retention period: who may still read its history.
+
+    The audit chain keeps an incident's events after the incident is gone (they are append-only), and the
+    access policy hides a restricted incident's events by its reference. Once the incident row, and with it
+    the list of people named on it, was deleted, its events (description included) were shown to every
+    auditor. This small row, written in the deletion's transaction, keeps the restriction: the reference,
+    whether it was restricted, who was named, and the triage items that became it (their first events name
+    no incident). ``policy.hidden_references`` reads it.
+    """
+
+    reference = models.CharField(max_length=20, unique=True)
+    restricted = models.BooleanField(default=False)
+    named = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    triage_items = models.JSONField(default=list, blank=True, help_text="Ids of the triage items that became it")
+    deleted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["restricted"], condition=models.Q(restricted=True),
+                                name="deleted_incident_restricted")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} (deleted{', restricted' if self.restricted else ''})"

@@ -36,10 +36,32 @@ def hidden_incident_ids(user: Any) -> list[int]:
                 .values_list("pk", flat=True))
 
 
+def _hidden_deleted(user: Any) -> models.QuerySet:
+    """Tombstones of restricted incidents deleted by retention that this person was not named on.
+
+    The same rule as for a live restricted incident, administrators included: deleting an incident must not
+    widen who reads its history.
+    """
+    deleted = apps.get_model("incidents", "DeletedIncident")
+    restricted = deleted.objects.filter(restricted=True)
+    pk = getattr(user, "pk", None)
+    return restricted.exclude(named__pk=pk) if pk is not None else restricted
+
+
 def hidden_references(user: Any) -> list[str]:
-    """The references of ``hidden_incident_ids``: for rows that name an incident by reference (audit events)."""
+    """References this person may not see, for rows that name an incident by reference (audit events): those
+    of ``hidden_incident_ids``, and of restricted incidents since deleted that the person was not named on."""
     incident = apps.get_model("incidents", "Incident")
-    return list(incident.objects.filter(pk__in=hidden_incident_ids(user)).values_list("reference", flat=True))
+    live = list(incident.objects.filter(pk__in=hidden_incident_ids(user)).values_list("reference", flat=True))
+    return live + list(_hidden_deleted(user).values_list("reference", flat=True))
+
+
+def hidden_triage_item_ids(user: Any) -> list[str]:
+    """Triage items whose report became an incident this person may not see, live or deleted (their
+    ``report.received`` event was written before the incident existed, so it names none)."""
+    items = apps.get_model("intake", "TriageItem")
+    live = [str(pk) for pk in items.objects.filter(incident__in=hidden_incident_ids(user)).values_list("pk", flat=True)]
+    return live + [str(pk) for ids in _hidden_deleted(user).values_list("triage_items", flat=True) for pk in ids]
 
 
 class IncidentQuerySet(models.QuerySet):

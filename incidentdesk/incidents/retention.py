@@ -1,6 +1,8 @@
 """Retention: incidents past the organisation's retention period (seed §8: at least 5 years) are listed,
 and deleted only by an explicit, logged act. The audit chain keeps the record that they existed and
-who deleted them; evidence files are removed from disk with their rows.
+who deleted them; evidence files are removed from disk with their rows. The triage items that became the
+incident go with it (their report is the incident's first account). A tombstone (``DeletedIncident``) keeps
+who may still read the deleted incident's history: a restricted incident's events stay restricted.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from incidentdesk.audit import services as audit
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.refusals import Refused
 
-from .models import Incident, Status
+from .models import DeletedIncident, Incident, Status
 
 
 class RetentionRefused(Refused):
@@ -44,6 +46,15 @@ def past_retention(now: datetime | None = None):
                                    updated_at__lt=recent).order_by("detected_at")
 
 
+def tombstone(incident: Incident, now: datetime | None = None) -> DeletedIncident:
+    """Keep the deleted incident's restriction (call in the deletion's transaction, before the delete)."""
+    kept = DeletedIncident.objects.create(reference=incident.reference, restricted=incident.restricted,
+                                          triage_items=sorted(incident.triage.values_list("pk", flat=True)),
+                                          deleted_at=now or timezone.now())
+    kept.named.set(incident.access.values_list("user_id", flat=True))
+    return kept
+
+
 def delete_incident(*, incident: Incident, by: Any, reason: str, now: datetime | None = None) -> None:
     if not reason.strip():
         raise RetentionRefused("reason: a deletion needs a reason")
@@ -53,11 +64,13 @@ def delete_incident(*, incident: Incident, by: Any, reason: str, now: datetime |
     files = [e.file for e in incident.evidence.all()]
     with transaction.atomic():
         summary = {"reference": incident.reference, "title": incident.title, "detected_at": incident.detected_at,
-                   "severity_level": incident.severity_level, "evidence_sha256": [e.sha256 for e in
-                                                                                incident.evidence.all()]}
+                   "severity_level": incident.severity_level, "restricted": incident.restricted,
+                   "evidence_sha256": [e.sha256 for e in incident.evidence.all()]}
+        tombstone(incident, now=now)
         for evidence in incident.evidence.all():
             evidence.custody.all().delete()
         incident.evidence.all().delete()
+        incident.triage.all().delete()
         incident.delete()
         audit.record(action="incident.deleted", object_type="incident", object_id=summary["reference"], by=by,
                      incident_ref=summary["reference"], before=summary, after={"reason": reason.strip()})

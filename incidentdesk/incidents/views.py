@@ -44,10 +44,13 @@ def export(request, fmt: str):
     require(request, Capability.EXPORT)
     filterset = RegisterFilter(request.GET or None, queryset=Incident.objects.visible_to(request.user))
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    filters = exports.used_filters(request.GET)
     if fmt == "xlsx":
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        exports.write_xlsx(response, filterset.qs)
+        rows = exports.write_xlsx(response, filterset.qs)
+        exports.record_export(by=request.user, fmt=fmt, rows=rows, filters=filters, via="web")
     elif fmt == "csv":
+        exports.record_export(by=request.user, fmt=fmt, rows=filterset.qs.count(), filters=filters, via="web")
         response = StreamingHttpResponse(exports.stream_csv(filterset.qs), content_type="text/csv; charset=utf-8")
     else:
         raise Http404("Export as csv or xlsx.")

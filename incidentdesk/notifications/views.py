@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
 from incidentdesk.documents.markdown import to_html
-from incidentdesk.documents.services import FORMATS, draft_document
+from incidentdesk.documents.services import FORMATS, draft_export
 from incidentdesk.refusals import Refused
 from incidentdesk.web import refuse_on_form, require, workspace_of
 
@@ -88,7 +88,7 @@ def export(request, reference: str, pk: int, fmt: str):
     draft = _draft(request, reference, pk)
     if fmt not in FORMATS:
         raise Http404("Export as pdf or docx.")
-    response = HttpResponse(draft_document(draft, fmt), content_type=FORMATS[fmt])
+    response = HttpResponse(draft_export(draft=draft, fmt=fmt, by=request.user, via="web"), content_type=FORMATS[fmt])
     response["Content-Disposition"] = (f'attachment; filename="{draft.incident.reference}-{draft.kind}'
                                        f'-v{draft.version}.{fmt}"')
     return response

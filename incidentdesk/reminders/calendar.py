@@ -8,8 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from icalendar import Alarm, Calendar, Event
 
+from incidentdesk.audit import services as audit
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 
 from .models import CalendarFeed
@@ -19,11 +21,32 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def new_feed(user: Any) -> str:
-    """Create (or replace) the person's feed; returns the token for the link, shown once."""
+def new_feed(user: Any, by: Any = None) -> str:
+    """Create (or replace) the person's feed; returns the token for the link, shown once.
+
+    The link is a credential (whoever holds it reads the person's clocks), so creating and replacing it are
+    audit events; the token is not in them, nor its digest.
+    """
     token = secrets.token_urlsafe(24)
-    CalendarFeed.objects.update_or_create(user=user, defaults={"digest": _digest(token)})
+    with transaction.atomic():
+        _, created = CalendarFeed.objects.update_or_create(user=user, defaults={"digest": _digest(token)})
+        verb = "created" if created else "replaced"
+        audit.record(action=f"calendar_link.{verb}", object_type="calendarfeed", object_id=user.pk,
+                     by=by if by is not None else user, after={"username": user.get_username()},
+                     summary=f"Private calendar link of {user.get_username()} {verb}"
+                             + ("; the earlier link no longer works" if not created else ""))
     return token
+
+
+def remove_feed(user: Any, by: Any = None) -> bool:
+    """Remove the person's feed, so its link stops working at once; False when there was none (no event)."""
+    with transaction.atomic():
+        deleted, _ = CalendarFeed.objects.filter(user=user).delete()
+        if deleted:
+            audit.record(action="calendar_link.removed", object_type="calendarfeed", object_id=user.pk,
+                         by=by if by is not None else user, after={"username": user.get_username()},
+                         summary=f"Private calendar link of {user.get_username()} removed; it no longer works")
+    return bool(deleted)
 
 
 def owner(token: str) -> Any | None:

@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from . import calendar
-from .models import Preference
+from .preferences import PreferencesRefused, save_preferences
 
 
 def ics(request, token: str):
@@ -21,7 +21,7 @@ def ics(request, token: str):
 @login_required
 @require_POST
 def new_calendar(request):
-    token = calendar.new_feed(request.user)
+    token = calendar.new_feed(request.user, by=request.user)
     messages.success(request, f"Your private calendar link (add it to your calendar app; it replaces any earlier "
                               f"link): {request.build_absolute_uri(f'/calendar/{token}.ics')}")
     return redirect("account")
@@ -29,17 +29,23 @@ def new_calendar(request):
 
 @login_required
 @require_POST
+def remove_calendar(request):
+    if calendar.remove_feed(request.user, by=request.user):
+        messages.success(request, "Your calendar link was removed: calendar apps using it get nothing any more.")
+    else:
+        messages.info(request, "You had no calendar link.")
+    return redirect("account")
+
+
+@login_required
+@require_POST
 def preferences(request):
-    pref, _ = Preference.objects.get_or_create(user=request.user)
-    pref.email = request.POST.get("email") == "on"
-    pref.slack_url = request.POST.get("slack_url", "").strip()
-    pref.webhook_url = request.POST.get("webhook_url", "").strip()
-    pref.webhook_secret = request.POST.get("webhook_secret", "").strip() or pref.webhook_secret
     try:
-        pref.full_clean()
-    except Exception as exc:  # noqa: BLE001 - a validation error is shown, nothing saved
-        messages.error(request, f"Nothing was saved: {exc}")
+        save_preferences(user=request.user, by=request.user, email=request.POST.get("email") == "on",
+                         slack_url=request.POST.get("slack_url", ""), webhook_url=request.POST.get("webhook_url", ""),
+                         webhook_secret=request.POST.get("webhook_secret", ""))
+    except PreferencesRefused as exc:
+        messages.error(request, f"Nothing was saved. {exc}")
         return redirect("account")
-    pref.save()
     messages.success(request, "Reminder preferences saved.")
     return redirect("account")

@@ -638,19 +638,22 @@ class Command(TyperCommand):
         """Export the whole register with the fields of seed procedure §8."""
         if format_ not in ("csv", "json", "xlsx"):
             raise CommandError("--format: choose csv, json or xlsx")
+        by = reader()
         if format_ == "xlsx":
             if not output:
                 raise CommandError("--format xlsx needs --output FILE (a workbook is not text)")
             with output.open("wb") as binary:
-                count = register_export.write_xlsx(binary, _readable(reader()).order_by("year", "number"))
+                count = register_export.write_xlsx(binary, _readable(by).order_by("year", "number"))
+            register_export.record_export(by=by, fmt=format_, rows=count, filters={}, via="cli")
             self.stderr.write(f"Exported {count} incident(s) to {output}.")
             return
         stream = output.open("w", encoding="utf-8", newline="") if output else self.stdout
         try:
-            count = register_export.write(stream, format_, _readable(reader()).order_by("year", "number"))
+            count = register_export.write(stream, format_, _readable(by).order_by("year", "number"))
         finally:
             if output:
                 stream.close()
+        register_export.record_export(by=by, fmt=format_, rows=count, filters={}, via="cli")
         if output:
             self.stderr.write(f"Exported {count} incident(s) to {output}.")
 
