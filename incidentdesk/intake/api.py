@@ -6,7 +6,6 @@ from ninja import Field, Query, Router, Schema, Status
 from incidentdesk.api_base import INTAKE, PROBLEMS, Problem
 
 from . import services
-from .models import AlertSource
 
 router = Router(tags=["intake"])
 
@@ -40,7 +39,7 @@ class Received(Schema):
 def receive_alerts(request, query: Query[SourceQuery]):
     if len(request.body) > settings.INTAKE_MAX_BYTES:
         raise Problem(413, "Payload too large", f"at most {settings.INTAKE_MAX_BYTES} bytes")
-    source = AlertSource.objects.filter(slug=query.source).first()  # read each time: an edit applies at once
+    source = services.source(query.source)
     if source is None:
         raise Problem(404, "Not found", f"No alert source {query.source!r}; create it in the triage settings")
     seen = services.check_signature(source, request.body,
