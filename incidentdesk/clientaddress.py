@@ -43,12 +43,15 @@ def _trusted(address: Address, networks: tuple[Network, ...]) -> bool:
     return any(address.version == network.version and address in network for network in networks)
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address of the client that sent ``request``, as far as the trusted proxies vouch for it."""
-    remote_text = request.META.get("REMOTE_ADDR", "") or ""
-    remote = _address(remote_text)
+def client_address(request: HttpRequest) -> str | None:
+    """The address of the client that sent ``request``, as far as the trusted proxies vouch for it.
+
+    None when the request has no address (a Unix socket, a request built in code): django-axes stores the
+    address in an IP column, which takes nothing else.
+    """
+    remote = _address(request.META.get("REMOTE_ADDR", "") or "")
     if remote is None:
-        return remote_text.strip()[:64] or "unknown"
+        return None
     networks = _networks(tuple(settings.TRUSTED_PROXIES))
     if not networks or not _trusted(remote, networks):
         return str(remote)

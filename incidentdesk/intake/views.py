@@ -67,7 +67,7 @@ def report(request):
     limit; a honeypot traps bots."""
     form = ReportForm(request.POST or None)
     if request.method == "POST":
-        if ratelimit.hit(f"report:{client_address(request)}", seconds=3600) > settings.REPORTS_PER_HOUR:
+        if ratelimit.hit(f"report:{client_address(request) or 'unknown'}", seconds=3600) > settings.REPORTS_PER_HOUR:
             return render(request, "intake/report.html", {"form": form, "limited": True}, status=429)
         if form.is_valid():
             if form.cleaned_data["website"]:  # the honeypot: nothing is stored, and the sender is told so

@@ -41,6 +41,12 @@ def test_the_client_address(settings, remote, forwarded, trusted, expected):
     assert address(settings, remote, forwarded, trusted) == expected
 
 
+@pytest.mark.parametrize("remote", ["", "unix:/run/gunicorn.sock", "unknown"])
+def test_a_request_without_an_address_has_none(settings, remote):
+    """django-axes stores the address in an IP column (PostgreSQL's inet), which refuses anything else."""
+    assert address(settings, remote, "203.0.113.7", ("10.0.0.5",)) is None
+
+
 def test_a_mistyped_trusted_proxy_stops_start_up_with_its_name():
     from incidentdesk.settings import _trusted_proxies
 
