@@ -4,10 +4,11 @@
     python bench/intake.py --requests 100             # smoke size (run by the test suite)
 
 Requests go through Django's full WSGI stack in-process (middleware, token check, HMAC check, parsing,
-deduplication, one transaction per request), one after another. Two shapes: a generic alert (one alert
-per request) and an Alertmanager webhook carrying 20 alerts. Half of the alerts repeat a fingerprint
-already open, so both paths of deduplication run. Floor: a bare single-row INSERT and COMMIT per
-alert into the same table, from the same process, in the same run.
+deduplication, one transaction per request), one after another. Each post is signed with its time and
+is a different body (a repeat of the same signed post within the window is refused as a replay).
+Two shapes: a generic alert (one alert per request) and an Alertmanager webhook carrying 20 alerts.
+Half of the alerts repeat a fingerprint already open, so both paths of deduplication run. Floor: a
+bare single-row INSERT and COMMIT per alert into the same table, from the same process, in the same run.
 """
 
 from __future__ import annotations
@@ -89,17 +90,20 @@ def main(argv: list[str] | None = None) -> dict:
 
     def send(payload: dict) -> None:
         body = json.dumps(payload).encode()
-        signature = "sha256=" + hmac.new(b"bench-secret", body, hashlib.sha256).hexdigest()
+        stamp = str(int(time.time()))  # signed with the time: each post is accepted once (README)
+        signature = "sha256=" + hmac.new(b"bench-secret", stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
         response = client.post("/api/intake/alerts?source=bench", data=body, content_type="application/json",
-                               headers={"Authorization": f"Bearer {token}", "X-IncidentDesk-Signature": signature})
+                               headers={"Authorization": f"Bearer {token}", "X-IncidentDesk-Timestamp": stamp,
+                                        "X-IncidentDesk-Signature": signature})
         assert response.status_code == 202, response.content
 
     n = args.requests
 
     def generic_part(part: int) -> None:
         for i in range(part, n, args.processes):
-            send({"title": f"Toxicity above threshold on model {i % (n // 2 or 1)}",
-                  "labels": {"model": str(i % 50)}, "fingerprint": f"generic-{i % (n // 2 or 1)}"})
+            model = i % (n // 2 or 1)
+            send({"title": f"Toxicity above threshold on model {model}", "details": f"post {i} {time.time_ns()}",
+                  "labels": {"model": str(i % 50)}, "fingerprint": f"generic-{model}"})
 
     generic_one = run_timed(generic_part, 1, n)
     generic = run_timed(generic_part, args.processes, n) if args.processes > 1 else generic_one
@@ -107,10 +111,10 @@ def main(argv: list[str] | None = None) -> dict:
     batches = max(1, n // 20)
     started = time.perf_counter()
     for b in range(batches):
-        send({"version": "4", "alerts": [{"status": "firing", "labels": {"alertname": "Drift", "model": f"m{j}"},
-                                          "annotations": {"summary": f"Drift on m{j}"},
-                                          "fingerprint": f"am-{(b * 20 + j) % (batches * 10 or 1)}"}
-                                         for j in range(20)]})
+        send({"version": "4", "groupKey": f"b{b}", "alerts": [
+            {"status": "firing", "labels": {"alertname": "Drift", "model": f"m{j}"},
+             "annotations": {"summary": f"Drift on m{j}"}, "fingerprint": f"am-{(b * 20 + j) % (batches * 10 or 1)}"}
+            for j in range(20)]})
     webhook = batches * 20 / (time.perf_counter() - started)
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")

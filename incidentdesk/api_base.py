@@ -42,6 +42,15 @@ class TokenAuth(HttpBearer):
 READ, WRITE, INTAKE = TokenAuth("read"), TokenAuth("write"), TokenAuth("intake")
 
 
+def may_read(request: HttpRequest) -> bool:
+    """Whether the token of this request may read (its ``read`` scope, within its owner's current role).
+
+    A write-only token (say, a script that records incidents) gets back only what its write produced, not
+    the incident it wrote to: writing must not become a way to read.
+    """
+    return "read" in getattr(request.auth, "effective_scopes", ())
+
+
 class ProblemOut(Schema):
     """RFC 9457 problem details."""
 

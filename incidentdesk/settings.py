@@ -255,3 +255,25 @@ WORKSPACE_PANELS = [
     "incidentdesk.capa.panel.panel",
     "incidentdesk.lessons.panel.panel",
 ]
+
+# --- Client address, shared counters, sign-in lock-out (issue 10; incidentdesk/clientaddress.py) ---------
+# Proxies whose X-Forwarded-For is believed: addresses or networks, comma separated. Empty (the default):
+# no proxy is trusted, the header is ignored and the client is REMOTE_ADDR. A mistyped entry stops start-up.
+def _trusted_proxies(text: str) -> list[str]:
+    import ipaddress
+
+    networks = []
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            networks.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError as exc:
+            raise ValueError(f"INCIDENTDESK_TRUSTED_PROXIES: {entry!r} is not an address or a network "
+                             "(for example 10.0.0.5 or 10.0.0.0/24)") from exc
+    return networks
+
+
+TRUSTED_PROXIES = _trusted_proxies(env("INCIDENTDESK_TRUSTED_PROXIES"))
+# The lock-out counts failures per username and per *client* (not per proxy), in the database (shared by
+# every server process): django-axes asks this function for the address.
+AXES_CLIENT_IP_CALLABLE = "incidentdesk.clientaddress.client_address"
+# --- end of client address block ---------------------------------------------------------------------------

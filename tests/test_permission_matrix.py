@@ -221,10 +221,27 @@ API: dict[str, Row] = {
     "POST /api/inventory": row("post", "ok ok 403 403 403 403 401", data={"name": "Another tool"}),
     "GET /api/inventory/{tool_id}": row("get", API_STEP_READ),
     "POST /api/assess": row("post", API_ALL, data={}),
-    "POST /api/intake/alerts": row("post", API_ALL, data={"title": "x"}),
+    # sending alerts is triage work: a viewer's, auditor's or reporter's token cannot carry the intake scope
+    "POST /api/intake/alerts": row("post", "ok ok ok 403 403 403 401", data={"title": "x"}),
     "GET /api/audit/checkpoint": row("get", "ok 403 403 403 ok 403 401"),
 }
 
+
+
+def _without_write_scope(spec: Row) -> Row:
+    """A viewer's or auditor's token carries no write scope (a token never does more than its owner), so their
+    writes are refused (403) before any incident is looked up: on a restricted incident too, the same answer
+    as on an unrestricted one, which says nothing about whether it exists."""
+    roles = spec.unrestricted.split()
+    if spec.method == "get" or spec.restricted is None or roles[ROLES.index("viewer")] != "403":
+        return spec
+    hidden = spec.restricted.split()
+    for role in ("viewer", "auditor"):
+        hidden[ROLES.index(role)] = "403"
+    return Row(spec.method, spec.unrestricted, " ".join(hidden), spec.data)
+
+
+API = {key: _without_write_scope(spec) for key, spec in API.items()}
 
 # --- the routes, as they are -------------------------------------------------------------------
 
@@ -313,7 +330,7 @@ def _build() -> dict:
     from django.test import Client
 
     from incidentdesk.accounts.services import set_role
-    from incidentdesk.accounts.tokens import create_token
+    from incidentdesk.accounts.tokens import allowed_scopes, create_token
     from incidentdesk.capa import services as capa
     from incidentdesk.contacts.models import Contact
     from incidentdesk.evidence import services as evidence
@@ -335,7 +352,8 @@ def _build() -> dict:
         user = get_user_model().objects.create_user(f"m-{role}", f"{role}@example.org")
         set_role(user=user, role=role, by=None)
         users[role] = user
-        tokens[role] = create_token(user=user, name="matrix", scopes=["read", "write", "intake"], by=None)
+        # every scope the role may hold (a token never does more than its owner: a viewer has no write token)
+        tokens[role] = create_token(user=user, name="matrix", scopes=allowed_scopes(user), by=None)
         feeds[role] = new_feed(user)
         signed_in = Client()
         signed_in.force_login(user)  # once: each test reuses the session (rolled back with its savepoint)

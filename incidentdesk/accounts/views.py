@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from incidentdesk.refusals import Refused
 from incidentdesk.reminders.models import CalendarFeed, Preference
 
 from . import tokens
@@ -16,18 +17,24 @@ class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What it is for, e.g. “Grafana alerts”")
     scopes = forms.MultipleChoiceField(choices=Scope.choices, widget=forms.CheckboxSelectMultiple)
 
+    def __init__(self, *args, user=None, **kwargs):
+        """Offers only the scopes the person's role can use (a token never does more than its owner)."""
+        super().__init__(*args, **kwargs)
+        allowed = tokens.allowed_scopes(user)
+        self.fields["scopes"].choices = [(v, label) for v, label in Scope.choices if v in allowed]
+
 
 @login_required
 def account(request):
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, user=request.user)
     shown = None
     if request.method == "POST" and form.is_valid():
         try:
             _, shown = tokens.create_token(user=request.user, by=request.user, **form.cleaned_data)
-        except tokens.TokenRefused as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
         else:
-            form = TokenForm()
+            form = TokenForm(user=request.user)
     return render(request, "accounts/account.html", {
         "form": form, "shown": shown, "tokens": ApiToken.objects.filter(user=request.user),
         "pref": Preference.objects.filter(user=request.user).first(),

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, RegisterCursor, When
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, RegisterCursor, When, may_read
 from incidentdesk.assessment import IncidentFacts, assess
 
 from . import lifecycle, section8
@@ -64,6 +64,14 @@ class IncidentOut(IncidentSummary):
     rca_outcome: str = Field(description="Derived, read-only: why and what changes, once the RCA is completed")
     resulting_changes: str = Field(description="Derived, read-only: the accepted lessons' change-log lines")
     obligations: list[ObligationOut]
+
+
+class IncidentWritten(Schema):
+    """What a write produced, for a token without the read scope: not the incident it wrote to."""
+
+    reference: str
+    status: str
+    changed: list[str] = Field(description="What this call changed: fact names (group.name) or fields")
 
 
 class IncidentIn(Schema):
@@ -151,6 +159,14 @@ def _out(incident: Incident, user: Any) -> dict[str, Any]:
     return data
 
 
+def _written(request: HttpRequest, incident: Incident, changed: list[str]) -> dict[str, Any]:
+    """The answer to a write: the incident (as its reader sees it) for a token that may read; otherwise only
+    the reference, the status and what changed (decisions: a write-only token does not read)."""
+    if may_read(request):
+        return _out(incident, request.user)
+    return {"reference": incident.reference, "status": incident.status, "changed": changed}
+
+
 #: What a person without the workspace (the reporter) reads as empty: the handlers' reasoning and work.
 DELIBERATION_HIDDEN: dict[str, Any] = {"severity_reasons": [], "severity_reasoning": "", "actions_taken": "",
                                        "rca_outcome": "", "resulting_changes": "", "obligations": []}
@@ -168,11 +184,14 @@ def list_incidents(request, filters: Query[RegisterQuery]):
     return form.qs
 
 
-@router.post("", response={201: IncidentOut, **PROBLEMS}, auth=WRITE, summary="Record an incident")
+WRITTEN = IncidentOut | IncidentWritten  # the second for a token without the read scope
+
+
+@router.post("", response={201: WRITTEN, **PROBLEMS}, auth=WRITE, summary="Record an incident")
 def record(request, body: IncidentIn):
     _require(request, Capability.RECORD)
     incident = incidents.record_incident(by=request.user, **body.dict())
-    return Status(201, _out(incident, request.user))
+    return Status(201, _written(request, incident, ["recorded"]))
 
 
 @router.get(
@@ -183,28 +202,30 @@ def read(request, reference: str):
 
 
 @router.patch(
-    "/{reference}/facts", response={200: IncidentOut, **PROBLEMS}, auth=WRITE, summary="Change facts; clocks recompute"
+    "/{reference}/facts", response={200: WRITTEN, **PROBLEMS}, auth=WRITE, summary="Change facts; clocks recompute"
 )
 def update_facts(request, reference: str, body: Changes):
     incident = _incident(request, reference)
     _require(request, Capability.EDIT)
+    if not body.changes:  # an empty change read back the whole incident with a write-only token
+        raise Problem(422, "Invalid request", "changes: nothing to change; name at least one fact or field")
     incidents.update_incident(incident=incident, by=request.user, changes=body.changes)
-    return _out(incident, request.user)
+    return _written(request, incident, sorted(body.changes))
 
 
 @router.post(
-    "/{reference}/classify", response={200: IncidentOut, **PROBLEMS}, auth=WRITE, summary="Definitive classification"
+    "/{reference}/classify", response={200: WRITTEN, **PROBLEMS}, auth=WRITE, summary="Definitive classification"
 )
 def classify(request, reference: str, body: ClassifyIn):
     incident = _incident(request, reference)
     _require(request, Capability.CLASSIFY)
     incidents.classify(incident=incident, level=body.level, reasoning=body.reasoning, by=request.user)
-    return _out(incident, request.user)
+    return _written(request, incident, ["severity_level", "severity_reasoning"])
 
 
 @router.post(
     "/{reference}/transition",
-    response={200: IncidentOut, **PROBLEMS},
+    response={200: WRITTEN, **PROBLEMS},
     auth=WRITE,
     summary="Move through the lifecycle (409 lists what is missing)",
 )
@@ -212,7 +233,7 @@ def transition(request, reference: str, body: TransitionIn):
     incident = _incident(request, reference)
     _require(request, Capability.EDIT)
     lifecycle.transition(incident=incident, to=body.to, reason=body.reason, by=request.user)
-    return _out(incident, request.user)
+    return _written(request, incident, ["status"])
 
 
 @router.get(

@@ -23,12 +23,6 @@ class AlertSource(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        from django.core.cache import cache
-
-        super().save(*args, **kwargs)
-        cache.delete(f"alert-source:{self.slug}")  # the intake endpoint caches sources for 30 s
-
 
 class Kind(models.TextChoices):
     ALERT = "alert", "Monitoring alert"
@@ -70,3 +64,27 @@ class TriageItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+
+class SeenSignature(models.Model):
+    """A signed alert post already received, kept while its timestamp is inside the accepted window.
+
+    The unique digest makes a replay of the same signed request fail on insert, in the same transaction
+    as the alerts it carried: exact across server processes on both databases, and a post that failed
+    (nothing stored) can be retried. Rows whose window has passed are deleted as new posts arrive.
+    """
+
+    digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the source and signature")
+    expires_at = models.DateTimeField(db_index=True)
+
+
+class RateCounter(models.Model):
+    """Hits of one key (e.g. reports from one address) in one time window, in the database.
+
+    Shared by every server process (a per-process cache let 17 of 40 reports through a limit of 5 on four
+    workers) and counted with one atomic statement (no read-then-write race). Expired rows are pruned.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)

@@ -21,6 +21,8 @@ from incidentdesk.refusals import Refused
 class PayloadRefused(Refused):
     """The payload is not an alert we can read; the message says why."""
 
+    title = "Not an alert"
+
 
 @dataclass
 class Signal:

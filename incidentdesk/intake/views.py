@@ -3,17 +3,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability
+from incidentdesk.clientaddress import client_address
 from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.web import require
 
-from . import services
+from . import ratelimit, services
 from .forms import DismissForm, ReportForm
 from .models import TriageItem, TriageStatus
 
@@ -62,18 +61,14 @@ def dismiss(request, pk: int):
     return redirect("triage")
 
 
-def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def report(request):
-    """Anyone may report an AI concern (ISO/IEC 42001 A.3.3). Rate-limited per address; a honeypot traps bots."""
+    """Anyone may report an AI concern (ISO/IEC 42001 A.3.3). Rate-limited per client address (behind a trusted
+    proxy, the real client's: ``clientaddress``), counted in the database so every server process shares the
+    limit; a honeypot traps bots."""
     form = ReportForm(request.POST or None)
     if request.method == "POST":
-        key = f"report:{_address(request)}:{timezone.now():%Y%m%d%H}"
-        if cache.get_or_set(key, 0, 3600) >= settings.REPORTS_PER_HOUR:
+        if ratelimit.hit(f"report:{client_address(request) or 'unknown'}", seconds=3600) > settings.REPORTS_PER_HOUR:
             return render(request, "intake/report.html", {"form": form, "limited": True}, status=429)
-        cache.incr(key)
         if form.is_valid():
             if form.cleaned_data["website"]:  # the honeypot: nothing is stored, and the sender is told so
                 return render(request, "intake/not_accepted.html", {"organisation": Organisation.current()})

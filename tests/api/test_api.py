@@ -41,8 +41,12 @@ def test_a_read_token_cannot_write(client, token):
     assert response.json()["title"] == "Forbidden"
 
 
-def test_a_viewer_token_with_write_scope_is_still_a_viewer(client, token):
-    response = call(client, "post", "/incidents", token("viewer"), json=BODY)
+def test_a_token_of_a_person_demoted_to_viewer_is_a_viewer_at_once(client, token, people):
+    from incidentdesk.accounts.services import set_role
+
+    text = token("responder")
+    set_role(user=people["responder"], role="viewer", by=None)
+    response = call(client, "post", "/incidents", text, json=BODY)
     assert response.status_code == 403
     assert response.json()["status"] == 403
 

@@ -2,7 +2,9 @@
 
 import hashlib
 import hmac
+import itertools
 import json
+import time
 
 import pytest
 
@@ -29,11 +31,22 @@ def intake_token(people):
     return create_token(user=people["manager"], name="grafana", scopes=["intake"], by=None)[1]
 
 
-def post(client, token, payload, *, secret="s3cret", slug="grafana", raw=None):
+_SECONDS_AGO = itertools.count()
+
+
+def signed(body: bytes, secret: str = "s3cret", at: int | None = None) -> dict[str, str]:
+    """The two signature headers, as a sender computes them (README). Each post is signed a second earlier
+    than the last: the same body twice in one second would be the same signed post, refused as a replay."""
+    timestamp = str(int(time.time()) - next(_SECONDS_AGO) % 240 if at is None else at)
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return {"X-IncidentDesk-Timestamp": timestamp, "X-IncidentDesk-Signature": f"sha256={digest}"}
+
+
+def post(client, token, payload, *, secret="s3cret", slug="grafana", raw=None, headers=None):
     body = raw if raw is not None else json.dumps(payload).encode()
-    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    headers = signed(body, secret) if headers is None else headers
     return client.post(f"/api/intake/alerts?source={slug}", data=body, content_type="application/json",
-                       headers={"Authorization": f"Bearer {token}", "X-IncidentDesk-Signature": signature})
+                       headers={"Authorization": f"Bearer {token}", **headers})
 
 
 def test_alertmanager_alerts_land_in_the_queue_and_repeats_are_folded(client, source, intake_token):
@@ -80,7 +93,7 @@ def test_a_generic_alert_is_accepted_without_signature_when_the_source_has_no_se
 def test_a_rule_promotes_a_drift_alert_above_its_threshold(source, manager):
     source.auto_rules = [{"labels": {"alertname": "ModelDrift"}, "min": {"drift": 0.3}}]
     source.save()
-    counts = services.receive(source=source, body=json.dumps(ALERTMANAGER).encode())
+    counts = services.receive(source=source, body=json.dumps(ALERTMANAGER).encode(), by=manager)
     assert counts["promoted"] == 1
     item = TriageItem.objects.get()
     assert item.incident.detection_source == "monitoring"
@@ -88,7 +101,7 @@ def test_a_rule_promotes_a_drift_alert_above_its_threshold(source, manager):
 
 
 def test_promoting_and_dismissing_from_the_queue(as_person, source, manager):
-    services.receive(source=source, body=json.dumps(ALERTMANAGER).encode())
+    services.receive(source=source, body=json.dumps(ALERTMANAGER).encode(), by=manager)
     item = TriageItem.objects.get()
     client = as_person("manager")
     response = client.post(f"/triage/{item.pk}/promote/")
@@ -100,7 +113,7 @@ def test_promoting_and_dismissing_from_the_queue(as_person, source, manager):
 
 
 def test_a_dismissal_needs_a_reason(source, manager):
-    services.receive(source=source, body=json.dumps(ALERTMANAGER).encode())
+    services.receive(source=source, body=json.dumps(ALERTMANAGER).encode(), by=manager)
     item = TriageItem.objects.get()
     with pytest.raises(services.TriageRefused, match="needs a reason"):
         services.dismiss(item=item, reason=" ", by=manager)
@@ -190,7 +203,7 @@ def test_concurrent_senders_of_one_new_fingerprint_make_one_item(transactional_r
         try:
             barrier.wait(timeout=10)
             for i in range(per_sender):
-                alert = {"title": "Drift on credit-scorer", "fingerprint": f"fp-{i}"}
+                alert = {"title": "Drift on credit-scorer", "fingerprint": f"fp-{i}", "sender": n}
                 statuses.append(post(Client(), token, alert).status_code)
         except Exception as exc:  # asserted below
             errors.append(exc)
@@ -215,11 +228,12 @@ def test_a_non_ascii_signature_is_a_bad_signature_and_nothing_is_stored(client, 
     before = table_counts() | {"triage": TriageItem.objects.count()}
     response = client.post("/api/intake/alerts?source=grafana", data=json.dumps(ALERTMANAGER),
                            content_type="application/json",
-                           headers={"Authorization": f"Bearer {intake_token}", "X-IncidentDesk-Signature": signature})
+                           headers={"Authorization": f"Bearer {intake_token}", "X-IncidentDesk-Signature": signature,
+                                    "X-IncidentDesk-Timestamp": str(int(time.time()))})
     assert response.status_code == 401
     assert response.json()["title"] == "Bad signature"
     assert table_counts() | {"triage": TriageItem.objects.count()} == before
-    assert services.signature_ok(source, b"{}", signature) is False
+    assert services.signature_ok(source, b"{}", signature, str(int(time.time()))) is False
 
 
 @pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000,
