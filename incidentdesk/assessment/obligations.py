@@ -206,8 +206,20 @@ def evaluate_rule(rule: ObligationRule, facts: IncidentFacts, severity: Severity
     return result
 
 
+def _legal_rank(outcome: Obligation) -> tuple[bool, datetime, bool, datetime]:
+    """Rank a tier by its legal long-stop first, its target only to break a tie.
+
+    The tiers of one report can share a target (AI Act Art 73: every tier's "immediately" runs from
+    the same causal link) while their long-stops differ (15, 2 and 10 days, Art 73(2)-(4)); the
+    tier the law makes shortest is the one that binds, so the long-stop decides.
+    """
+    latest = datetime.max.replace(tzinfo=UTC)
+    return (outcome.legal_latest is None, outcome.legal_latest or latest,
+            outcome.due_at is None, outcome.due_at or latest)
+
+
 def _resolve_groups(outcomes: list[Obligation], rules: list[ObligationRule]) -> None:
-    """Within a group (the tiers of one report) the shortest applicable tier wins.
+    """Within a group (the tiers of one report) the tier with the shortest legal long-stop wins.
 
     A tier that certainly applies supersedes every later tier. A tier that only may apply stays
     visible when it is shorter than the winner, since it would bind if its facts turn out true.
@@ -217,7 +229,7 @@ def _resolve_groups(outcomes: list[Obligation], rules: list[ObligationRule]) -> 
         if rule.group and outcome.status != "not_required":
             groups.setdefault(rule.group, []).append(outcome)
     for members in groups.values():
-        members.sort(key=lambda o: (o.due_at is None, o.due_at or datetime.max.replace(tzinfo=UTC)))
+        members.sort(key=_legal_rank)
         certain = [m for m in members if m.applies is True]
         winner = certain[0] if certain else members[0]
         shorter_possible = True
@@ -229,7 +241,7 @@ def _resolve_groups(outcomes: list[Obligation], rules: list[ObligationRule]) -> 
                 continue
             member.status, member.applies = "not_required", False
             member.reasons.append(f"Superseded by the shorter tier {winner.rule_id} ({winner.citation}): "
-                                  "the shortest applicable deadline wins")
+                                  "the tier with the earliest legal latest wins")
 
 
 def evaluate_obligations(facts: IncidentFacts, rules: list[ObligationRule], severity: Severity,
