@@ -97,15 +97,23 @@ def _deadline(rule: ObligationRule, start: datetime, facts: IncidentFacts, cal: 
         period = eu_period(start, days=d.days or 0, months=d.months or 0, cal=cal)
         legal = period.legal_latest
         reasons.append(period.explanation)
-    elif rule.calendar == "dora":
-        excluded = rule.relief_excludable and not facts.organisation.dora_weekend_relief
-        if excluded:
-            reasons.append("RTS 2025/301 Art 5(5): no weekend relief for this entity")
-        else:
-            period = dora_relief(target, cal)
-            legal = period.legal_latest
-            reasons.append(period.explanation)
     return target, legal
+
+
+def _dora_legal(rule: ObligationRule, binding: datetime, facts: IncidentFacts, cal: WorkingCalendar,
+                reasons: list[str]) -> datetime:
+    """RTS 2025/301 Art 5(4) weekend relief, computed from the limit that binds.
+
+    Art 5(1)(a) gives the initial notification two limits (4 hours from classification as major,
+    24 hours from awareness); the relief moves whichever of them is the time limit, so it must be
+    applied after the long-stop has been weighed, never to the limit that lost.
+    """
+    if rule.relief_excludable and not facts.organisation.dora_weekend_relief:
+        reasons.append("RTS 2025/301 Art 5(5): no weekend relief for this entity")
+        return binding
+    period = dora_relief(binding, cal)
+    reasons.append(period.explanation)
+    return period.legal_latest
 
 
 def _longstops(rule: ObligationRule, facts: IncidentFacts, start: datetime | None, target: datetime | None,
@@ -191,6 +199,8 @@ def evaluate_rule(rule: ObligationRule, facts: IncidentFacts, severity: Severity
     if start is not None:
         target, legal = _deadline(rule, start, facts, cal, reasons)
     target = _longstops(rule, facts, start, target, reasons)
+    if rule.calendar == "dora" and target is not None:
+        legal = _dora_legal(rule, target, facts, cal, reasons)
     if legal is None or (target and legal < target):
         legal = target
     result.clock_start, result.due_at, result.legal_latest = start, target, legal
