@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from .conditions import evaluate
 from .facts import IncidentFacts
 from .gdpr import GdprAssessment
-from .periods import WorkingCalendar, dora_relief, eu_period, exact_period
+from .periods import WorkingCalendar, dora_relief, eu_hours, eu_period, exact_period
 from .rulebook import ObligationRule
 from .severity import Severity
 
@@ -93,8 +93,9 @@ def _deadline(rule: ObligationRule, start: datetime, facts: IncidentFacts, cal: 
         return None, None
     target = exact_period(start, hours=d.hours or 0, days=d.days or 0, months=d.months or 0, zone=cal.zone)
     legal = target
-    if rule.calendar == "eu" and not d.hours:
-        period = eu_period(start, days=d.days or 0, months=d.months or 0, cal=cal)
+    if rule.calendar == "eu":
+        period = (eu_hours(start, hours=d.hours, cal=cal) if d.hours
+                  else eu_period(start, days=d.days or 0, months=d.months or 0, cal=cal))
         legal = period.legal_latest
         reasons.append(period.explanation)
     return target, legal
