@@ -14,10 +14,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .categories import refusal, unknown_categories
+
 #: How far into the future a timestamp may lie before we call it impossible (clock skew).
 FUTURE_SKEW = timedelta(minutes=5)
 #: Earlier timestamps are typing errors (and would not fit the register's INC-YYYY-NNN ids).
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+#: Later timestamps are typing errors too (and deadlines from year 9999 would overflow the calendar).
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 class Category(StrEnum):
@@ -34,6 +38,25 @@ class Category(StrEnum):
     SAFETY = "safety"
     SECURITY = "security"
     OTHER = "other"
+
+
+def _utc_in_range(value: datetime, name: str) -> datetime:
+    """A timestamp with an offset, in UTC, between 2000 and 2099.
+
+    Outside that range a date is a typing error, and deadlines computed from it would run off the
+    calendar (year 9999 + 15 days) and crash the assessment instead of refusing the input.
+    """
+    if value.tzinfo is None:
+        raise ValueError(f"{name} needs a UTC offset, e.g. 2026-03-02T09:15:00+01:00")
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"{name} is out of range: check the year") from exc
+    if value < EARLIEST:
+        raise ValueError(f"{value:%Y-%m-%d} is before {EARLIEST:%Y}: check the year")
+    if value >= LATEST:
+        raise ValueError(f"{value:%Y-%m-%d} is after {LATEST.year - 1}: check the year")
+    return value
 
 
 class Strict(BaseModel):
@@ -93,7 +116,8 @@ class PersonalDataFacts(Strict):
 
     involved: Tri = None
     lost: list[Literal["confidentiality", "integrity", "availability"]] | None = None
-    data_categories: list[str] | None = None
+    data_categories: list[str] | None = Field(
+        None, description="Categories of personal data, from the ENISA table in gdpr.toml, e.g. contact, health")
     data_subjects: int | None = Field(None, ge=0)
     records: int | None = Field(None, ge=0)
     encrypted: Tri = None
@@ -105,6 +129,15 @@ class PersonalDataFacts(Strict):
     identifiability: Literal["negligible", "limited", "significant", "maximum"] | None = None
     malicious: Tri = None
     vulnerable_subjects: Tri = None
+
+    @field_validator("data_categories")
+    @classmethod
+    def _known_categories(cls, value: list[str] | None) -> list[str] | None:
+        """Refuse a category the ENISA table cannot score, naming the accepted ones (issue 11, error 5)."""
+        unknown = unknown_categories(value or [])
+        if unknown:
+            raise ValueError(refusal(unknown))
+        return value
 
 
 class HarmFacts(Strict):
@@ -158,25 +191,12 @@ class IncidentFacts(Strict):
     )
     @classmethod
     def _aware_datetime(cls, value: datetime | None) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("timestamp needs a UTC offset, e.g. 2026-03-02T09:15:00+01:00")
-        try:
-            value = value.astimezone(UTC)
-        except OverflowError as exc:
-            raise ValueError("timestamp is out of range") from exc
-        if value < EARLIEST:
-            raise ValueError(f"{value:%Y-%m-%d} is before {EARLIEST:%Y}: check the year")
-        return value
+        return None if value is None else _utc_in_range(value, "timestamp")
 
     @field_validator("completed")
     @classmethod
     def _aware_completed(cls, value: dict[str, datetime]) -> dict[str, datetime]:
-        for key, stamp in value.items():
-            if stamp.tzinfo is None:
-                raise ValueError(f"completed[{key}] needs a UTC offset")
-        return {key: stamp.astimezone(UTC) for key, stamp in value.items()}
+        return {key: _utc_in_range(stamp, f"completed[{key}]") for key, stamp in value.items()}
 
     @model_validator(mode="after")
     def _possible_order(self) -> IncidentFacts:

@@ -12,11 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from incidentdesk.refusals import Refused
+
 from .facts import IncidentFacts, PersonalDataFacts
 
 
-class UnknownDataCategory(ValueError):
-    """A data category that the ENISA table in gdpr.toml does not know."""
+class UnknownDataCategory(Refused):
+    """A data category that the ENISA table of the rulebook in use does not know.
+
+    The facts model already refuses categories the shipped gdpr.toml does not know; this covers a
+    rulebook loaded from elsewhere, and is a refusal (422 in the API, a message in the CLI and the
+    web), never a crash.
+    """
 
 
 @dataclass
@@ -52,7 +59,8 @@ def _dpc(data: PersonalDataFacts, table: dict[str, Any], reasons: list[str], unk
     for name in data.data_categories:
         key = name.strip().lower()
         if key not in table:
-            raise UnknownDataCategory(f"unknown data category {name!r}; known: {', '.join(sorted(table))}")
+            raise UnknownDataCategory(f"personal_data.data_categories: unknown data category {name!r}; "
+                                      f"use one or more of: {', '.join(sorted(table))}")
         scored.append((table[key][0], key, table[key][1]))
     base, key, kind = max(scored)
     reasons.append(f"DPC {base}: highest category is {key} ({kind} data)")

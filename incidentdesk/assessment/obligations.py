@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from .conditions import evaluate
 from .facts import IncidentFacts
 from .gdpr import GdprAssessment
-from .periods import WorkingCalendar, dora_relief, eu_period, exact_period
+from .periods import WorkingCalendar, dora_relief, eu_hours, eu_period, exact_period
 from .rulebook import ObligationRule
 from .severity import Severity
 
@@ -93,19 +93,28 @@ def _deadline(rule: ObligationRule, start: datetime, facts: IncidentFacts, cal: 
         return None, None
     target = exact_period(start, hours=d.hours or 0, days=d.days or 0, months=d.months or 0, zone=cal.zone)
     legal = target
-    if rule.calendar == "eu" and not d.hours:
-        period = eu_period(start, days=d.days or 0, months=d.months or 0, cal=cal)
+    if rule.calendar == "eu":
+        period = (eu_hours(start, hours=d.hours, cal=cal) if d.hours
+                  else eu_period(start, days=d.days or 0, months=d.months or 0, cal=cal))
         legal = period.legal_latest
         reasons.append(period.explanation)
-    elif rule.calendar == "dora":
-        excluded = rule.relief_excludable and not facts.organisation.dora_weekend_relief
-        if excluded:
-            reasons.append("RTS 2025/301 Art 5(5): no weekend relief for this entity")
-        else:
-            period = dora_relief(target, cal)
-            legal = period.legal_latest
-            reasons.append(period.explanation)
     return target, legal
+
+
+def _dora_legal(rule: ObligationRule, binding: datetime, facts: IncidentFacts, cal: WorkingCalendar,
+                reasons: list[str]) -> datetime:
+    """RTS 2025/301 Art 5(4) weekend relief, computed from the limit that binds.
+
+    Art 5(1)(a) gives the initial notification two limits (4 hours from classification as major,
+    24 hours from awareness); the relief moves whichever of them is the time limit, so it must be
+    applied after the long-stop has been weighed, never to the limit that lost.
+    """
+    if rule.relief_excludable and not facts.organisation.dora_weekend_relief:
+        reasons.append("RTS 2025/301 Art 5(5): no weekend relief for this entity")
+        return binding
+    period = dora_relief(binding, cal)
+    reasons.append(period.explanation)
+    return period.legal_latest
 
 
 def _longstops(rule: ObligationRule, facts: IncidentFacts, start: datetime | None, target: datetime | None,
@@ -191,6 +200,8 @@ def evaluate_rule(rule: ObligationRule, facts: IncidentFacts, severity: Severity
     if start is not None:
         target, legal = _deadline(rule, start, facts, cal, reasons)
     target = _longstops(rule, facts, start, target, reasons)
+    if rule.calendar == "dora" and target is not None:
+        legal = _dora_legal(rule, target, facts, cal, reasons)
     if legal is None or (target and legal < target):
         legal = target
     result.clock_start, result.due_at, result.legal_latest = start, target, legal
@@ -206,8 +217,20 @@ def evaluate_rule(rule: ObligationRule, facts: IncidentFacts, severity: Severity
     return result
 
 
+def _legal_rank(outcome: Obligation) -> tuple[bool, datetime, bool, datetime]:
+    """Rank a tier by its legal long-stop first, its target only to break a tie.
+
+    The tiers of one report can share a target (AI Act Art 73: every tier's "immediately" runs from
+    the same causal link) while their long-stops differ (15, 2 and 10 days, Art 73(2)-(4)); the
+    tier the law makes shortest is the one that binds, so the long-stop decides.
+    """
+    latest = datetime.max.replace(tzinfo=UTC)
+    return (outcome.legal_latest is None, outcome.legal_latest or latest,
+            outcome.due_at is None, outcome.due_at or latest)
+
+
 def _resolve_groups(outcomes: list[Obligation], rules: list[ObligationRule]) -> None:
-    """Within a group (the tiers of one report) the shortest applicable tier wins.
+    """Within a group (the tiers of one report) the tier with the shortest legal long-stop wins.
 
     A tier that certainly applies supersedes every later tier. A tier that only may apply stays
     visible when it is shorter than the winner, since it would bind if its facts turn out true.
@@ -217,7 +240,7 @@ def _resolve_groups(outcomes: list[Obligation], rules: list[ObligationRule]) -> 
         if rule.group and outcome.status != "not_required":
             groups.setdefault(rule.group, []).append(outcome)
     for members in groups.values():
-        members.sort(key=lambda o: (o.due_at is None, o.due_at or datetime.max.replace(tzinfo=UTC)))
+        members.sort(key=_legal_rank)
         certain = [m for m in members if m.applies is True]
         winner = certain[0] if certain else members[0]
         shorter_possible = True
@@ -229,7 +252,7 @@ def _resolve_groups(outcomes: list[Obligation], rules: list[ObligationRule]) -> 
                 continue
             member.status, member.applies = "not_required", False
             member.reasons.append(f"Superseded by the shorter tier {winner.rule_id} ({winner.citation}): "
-                                  "the shortest applicable deadline wins")
+                                  "the tier with the earliest legal latest wins")
 
 
 def evaluate_obligations(facts: IncidentFacts, rules: list[ObligationRule], severity: Severity,

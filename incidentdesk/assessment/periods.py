@@ -7,7 +7,11 @@ Every legal clock shows two times (docs/rules.md):
   of the event is not counted (3(1)), the period ends with the last hour of its last day
   (3(2)(b)-(c)), a last day on a Saturday, Sunday or public holiday moves to the next working day
   (3(4)), and a period of two days or more includes at least two working days (3(5)).
-  Periods in hours get no extension (3(4) applies to periods "expressed otherwise than in hours").
+  For periods in hours, Art 3(1) second subparagraph: "the hour during which that event occurs …
+  shall not be considered as falling within the period", so the period starts at the beginning of
+  the next hour (3(2)(a)) and ends with the expiry of its last hour — the target plus the rest of
+  the starting hour. Periods in hours get no weekend extension (3(4) applies to periods "expressed
+  otherwise than in hours").
   DORA's RTS 2025/301 Art 5(4) instead moves a weekend or holiday deadline to noon of the next
   working day.
 
@@ -104,6 +108,29 @@ def eu_period(start: datetime, *, days: int = 0, months: int = 0, cal: WorkingCa
         steps.append("no country in the organisation profile: only weekends are treated as non-working days")
     legal = max(_local_end(last, cal), target)
     return Period(target, legal, "Reg. 1182/71: " + "; ".join(steps))
+
+
+def eu_hours(start: datetime, *, hours: int, cal: WorkingCalendar) -> Period:
+    """A period in hours under Reg. 1182/71 Art 3(1) second subparagraph and 3(2)(a), from an event at ``start``.
+
+    The starting hour is the organisation's local clock hour (it differs from the UTC hour in zones
+    with a half-hour offset); the hours themselves are elapsed hours, so a daylight-saving change
+    neither adds nor removes one.
+    """
+    target = start + timedelta(hours=hours)
+    local = start.astimezone(cal.zone)
+    hour_began = local.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
+    counted_from = hour_began + timedelta(hours=1)
+    legal = counted_from + timedelta(hours=hours)
+
+    def shown(moment: datetime) -> str:
+        return f"{moment.astimezone(cal.zone):%Y-%m-%d %H:%M}"
+
+    why = (f"Reg. 1182/71: the hour of the event ({shown(hour_began)}–{shown(counted_from)[-5:]}) is not counted "
+           f"(Art 3(1)), so the {hours} hours run from {shown(counted_from)} and end at {shown(legal)} (Art 3(2)(a)); "
+           "no weekend extension for a period in hours (Art 3(4)). Our reading: Reg. 1182/71 counts this act's "
+           "hours; the target stays the exact period")
+    return Period(target, legal, why)
 
 
 def dora_relief(target: datetime, cal: WorkingCalendar) -> Period:

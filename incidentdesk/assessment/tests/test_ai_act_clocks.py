@@ -107,3 +107,48 @@ def test_applies_from_is_data_and_can_be_changed():
     duty = by_id(assess(facts, now=utc(2026, 11, 20, 9), rules=rules), "AIA-26-5-INFORM-PROVIDER")
     assert duty.status == "pending"
     assert duty.due_at == utc(2026, 11, 21, 8)
+
+
+# Error 1 of issue 11: within the tiers of one report, the legal long-stop decides, not the target.
+# Art 73(4) (OJ text checked 2026-12-01): "Notwithstanding paragraph 2, in the event of the death of a
+# person, the report shall be provided immediately after the provider or the deployer has established,
+# or as soon as it suspects, a causal relationship …, but not later than 10 days after … aware".
+HARMED_AND_LINKED = {"death": True, "serious_health_harm": True, "critical_infrastructure_disruption": False,
+                     "widespread_infringement": False}
+
+
+def test_a_death_keeps_its_ten_day_long_stop_when_a_causal_link_gives_every_tier_the_same_target():
+    facts = provider_facts("2026-10-01T12:00:00+02:00", causal_link_established_at="2026-10-02T10:00:00+02:00",
+                           harm=HARMED_AND_LINKED)
+    result = assess(facts, now=utc(2026, 10, 2, 9))
+    death, general = by_id(result, "AIA-73-4-REPORT-DEATH"), by_id(result, "AIA-73-2-REPORT")
+    assert death.due_at == general.due_at == utc(2026, 10, 3, 8)  # both "immediately" after the link
+    assert death.status == "pending"
+    # 10 days from 1 Oct end on Sunday 11 Oct -> Monday 12 Oct, end of day (Reg. 1182/71 Art 3(4)); never 15 days.
+    assert death.legal_latest == utc(2026, 10, 12, 21, 59, 59)
+    assert general.status == "not_required"
+    assert "Superseded by the shorter tier AIA-73-4-REPORT-DEATH" in general.reasons[-1]
+
+
+def test_critical_infrastructure_beats_a_death_on_the_two_day_long_stop():
+    # Art 73(3): "not later than two days" binds before Art 73(4)'s 10 days, whatever the targets.
+    facts = provider_facts("2026-10-01T12:00:00+02:00", causal_link_established_at="2026-10-02T10:00:00+02:00",
+                           harm=HARMED_AND_LINKED | {"critical_infrastructure_disruption": True})
+    result = assess(facts, now=utc(2026, 10, 2, 9))
+    assert by_id(result, "AIA-73-3-REPORT-WIDESPREAD").status == "pending"
+    assert by_id(result, "AIA-73-4-REPORT-DEATH").status == "not_required"
+    assert by_id(result, "AIA-73-2-REPORT").status == "not_required"
+
+
+def test_the_fifteen_day_tier_does_not_cover_a_death():
+    # A death is the Art 73(4) tier; Art 73(2) covers the other serious incidents of Art 3(49).
+    rule = next(r for r in default_rulebook().obligations if r.id == "AIA-73-2-REPORT")
+    assert "harm.death" not in str(rule.when)
+    facts = provider_facts("2026-10-01T12:00:00+02:00", harm={"death": True, "serious_health_harm": False,
+                                                             "fundamental_rights_breach": False,
+                                                             "serious_property_or_environment_harm": False,
+                                                             "critical_infrastructure_disruption": False,
+                                                             "widespread_infringement": False})
+    general = by_id(assess(facts, now=utc(2026, 10, 2)), "AIA-73-2-REPORT")
+    assert general.status == "not_required"
+    assert general.reasons[-1].startswith("Does not apply")

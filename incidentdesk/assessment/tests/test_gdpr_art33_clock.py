@@ -39,7 +39,20 @@ def test_72_hours_are_exact_across_the_spring_dst_change():
 def test_hours_get_no_weekend_extension():
     facts = make(detected_at="2026-11-19T09:00:00+01:00", **BREACH)  # due Sunday 22 Nov
     art33 = by_id(assess(facts, now=NOW), "GDPR-33-1-SA")
-    assert art33.legal_latest == art33.due_at == utc(2026, 11, 22, 8)
+    assert art33.due_at == utc(2026, 11, 22, 8)
+    # Only the hour of the event (09:00-10:00 local) is left out (Reg. 1182/71 Art 3(1)); Sunday stays Sunday.
+    assert art33.legal_latest == utc(2026, 11, 22, 9)
+
+
+def test_the_hour_of_awareness_is_not_counted_in_the_legal_latest():
+    # Reg. 1182/71 Art 3(1) second subparagraph: "Where a period expressed in hours is to be calculated from
+    # the moment at which an event occurs …, the hour during which that event occurs … shall not be considered
+    # as falling within the period". Aware 10:20 local: 72 hours counted from 11:00, ending 11:00 three days on.
+    facts = make(detected_at="2026-11-20T10:20:00+01:00", **BREACH)
+    art33 = by_id(assess(facts, now=NOW), "GDPR-33-1-SA")
+    assert art33.due_at == utc(2026, 11, 23, 9, 20)  # the target stays exact: 72 elapsed hours
+    assert art33.legal_latest == utc(2026, 11, 23, 10)
+    assert any("Art 3(1)" in r and "our reading" in r.lower() for r in art33.reasons)
 
 
 def test_it_is_overdue_after_72_hours():

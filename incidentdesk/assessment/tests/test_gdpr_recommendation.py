@@ -1,9 +1,11 @@
 """ENISA score and the Art 33/34 recommendation, each case naming its source."""
 
 import pytest
+from pydantic import ValidationError
 
 from incidentdesk.assessment.gdpr import UnknownDataCategory, recommend
 from incidentdesk.assessment.rulebook import default_rulebook
+from incidentdesk.refusals import Refused
 
 from .facts import make
 
@@ -79,8 +81,25 @@ def test_no_personal_data_means_gdpr_does_not_apply():
 
 
 def test_an_unknown_data_category_is_refused_with_the_known_ones():
-    with pytest.raises(UnknownDataCategory, match="health"):
+    # Issue 11, error 5: it used to pass the facts and crash inside the ENISA score.
+    with pytest.raises(ValidationError) as refused:
         gdpr(lost=["confidentiality"], data_categories=["horoscope"])
+    message = str(refused.value)
+    assert "unknown data category 'horoscope'" in message
+    assert "contact" in message
+    assert "health" in message
+
+
+def test_a_category_is_read_ignoring_case():
+    assert gdpr(lost=["confidentiality"], data_categories=[" Health "]).band == "very high"
+
+
+def test_a_rulebook_without_the_category_refuses_instead_of_crashing():
+    enisa = ENISA | {"categories": {"contact": [1, "simple"]}}
+    facts = make(personal_data={"involved": True, "lost": ["confidentiality"], "data_categories": ["health"]})
+    with pytest.raises(UnknownDataCategory, match="use one or more of: contact") as refused:
+        recommend(facts, enisa)
+    assert isinstance(refused.value, Refused)
 
 
 def test_the_decision_is_kept_beside_the_recommendation():

@@ -1,0 +1,34 @@
+"""The personal data categories the assessment accepts: the keys of ``[enisa.categories]`` in gdpr.toml.
+
+Kept apart from the rulebook so the facts model can refuse an unknown category when the facts are read
+(the rulebook itself reads the facts model, so it cannot be asked). An unknown category is refused
+with the accepted ones named, instead of failing later inside the ENISA score.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+GDPR_RULES = Path(__file__).parent / "rules" / "gdpr.toml"
+
+
+@lru_cache(maxsize=1)
+def accepted_categories() -> tuple[str, ...]:
+    """Every data category gdpr.toml scores, sorted, as a person would type it (lower case)."""
+    table = tomllib.loads(GDPR_RULES.read_text(encoding="utf-8")).get("enisa", {}).get("categories", {})
+    return tuple(sorted(table))
+
+
+def unknown_categories(names: list[str]) -> list[str]:
+    """The names among ``names`` that are not accepted (compared ignoring case and surrounding spaces)."""
+    known = set(accepted_categories())
+    return [name for name in names if name.strip().lower() not in known]
+
+
+def refusal(unknown: list[str]) -> str:
+    """The message for unknown categories: which ones, and every accepted one."""
+    listed = ", ".join(repr(name) for name in unknown)
+    noun = "category" if len(unknown) == 1 else "categories"
+    return f"unknown data {noun} {listed}; use one or more of: {', '.join(accepted_categories())}"

@@ -1,0 +1,65 @@
+"""An unknown data category is a clear refusal in the CLI, the API and the web, and changes nothing (issue 11, error 5).
+
+Before, the facts passed validation and ``assess`` raised inside the ENISA score: a traceback in the CLI, a 500
+from ``POST /api/assess`` and from the incident's facts form.
+"""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from conftest import NOW, table_counts
+from incidentdesk.incidents.services import IncidentRefused, update_incident
+
+BAD = {"detected_at": "2026-11-20T09:00:00+01:00",
+       "personal_data": {"involved": True, "lost": ["confidentiality"], "data_categories": ["horoscope"]}}
+
+
+def test_the_cli_refuses_naming_the_accepted_categories(db, tmp_path, time_machine):
+    time_machine.move_to(NOW)
+    path = tmp_path / "facts.json"
+    path.write_text(json.dumps(BAD))
+    with pytest.raises(CommandError, match=r"unknown data category 'horoscope'; use one or more of: .*health"):
+        call_command("incidentdesk", "assess", str(path), "--json", stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_api_answers_422_naming_the_accepted_categories(client, people):
+    from incidentdesk.accounts.tokens import create_token
+
+    token = create_token(user=people["manager"], name="test", scopes=["read"], by=None)[1]
+    response = client.post("/api/assess", data=BAD, content_type="application/json",
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "horoscope" in text
+    assert "contact" in text
+    assert "health" in text
+
+
+def test_changing_an_incidents_facts_refuses_and_stores_nothing(record, manager):
+    incident = record(facts={"published_externally": False, "personal_data": {"involved": True}})
+    before = table_counts()
+    with pytest.raises(IncidentRefused, match="unknown data category 'horoscope'; use one or more of"):
+        update_incident(incident=incident, by=manager, now=NOW, changes={
+            "personal_data.lost": ["confidentiality"], "personal_data.data_categories": ["horoscope"]})
+    incident.refresh_from_db()
+    assert "data_categories" not in incident.facts["personal_data"]
+    assert table_counts() == before
+
+
+def test_the_facts_form_shows_the_refusal_and_stores_nothing(as_person, record):
+    incident = record(facts={"published_externally": False, "personal_data": {"involved": True}})
+    client = as_person("responder")
+    form = client.get(f"/incidents/{incident.reference}/edit/").context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if not isinstance(v, list)}
+    data |= {"detected_at": "2026-11-20T09:00", "personal_data__lost": ["confidentiality"],
+             "personal_data__data_categories": "contact, horoscope"}
+    before = table_counts()
+    response = client.post(f"/incidents/{incident.reference}/edit/", data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "unknown data category &#x27;horoscope&#x27;" in page
+    assert "use one or more of" in page
+    assert table_counts() == before
