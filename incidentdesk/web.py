@@ -22,12 +22,11 @@ from incidentdesk.refusals import Refused
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address of the client that sent ``request``, for the audit log and rate limits.
+    """The client's address for the audit log: the one answer of ``incidentdesk.clientaddress`` (which
+    follows ``INCIDENTDESK_TRUSTED_PROXIES``), or "unknown" for a request that came with none."""
+    from incidentdesk.clientaddress import client_address as vouched
 
-    One function so that the answer comes from one place: behind a trusted proxy it is the proxy's job to
-    say who the client is, and only this function has to learn how.
-    """
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return vouched(request) or "unknown"
 
 
 def require(request: HttpRequest, capability: Capability) -> None:
