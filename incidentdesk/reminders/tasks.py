@@ -17,6 +17,7 @@ import hmac
 import time
 import urllib.request
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -96,6 +97,15 @@ def _finish(delivery: Delivery, status: str, error: str = "") -> None:
                                    f"attempt(s): {error}"))
 
 
+def _without_secrets(delivery: Delivery, error: str) -> str:
+    """An error message may quote the URL or its path (Slack's carries the secret): keep only the host."""
+    if delivery.channel == Channel.EMAIL:
+        return error
+    path = urlsplit(delivery.target)._replace(scheme="", netloc="").geturl()
+    error = error.replace(delivery.target, delivery.shown_target)
+    return error.replace(path, "/…") if len(path) > 1 else error
+
+
 def send_one(delivery: Delivery) -> None:
     """Attempt one delivery unless it is done; failures are recorded and retried, never raised into the worker."""
     if delivery.status in DONE:
@@ -109,7 +119,7 @@ def send_one(delivery: Delivery) -> None:
         try:
             SENDERS[delivery.channel](delivery)
         except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
-            error = f"{type(exc).__name__}: {exc}"[:2000]
+            error = _without_secrets(delivery, f"{type(exc).__name__}: {exc}")[:2000]
             if n + 1 == tries:
                 _finish(delivery, DeliveryStatus.FAILED, error)
                 return

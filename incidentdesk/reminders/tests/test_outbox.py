@@ -146,7 +146,7 @@ def test_a_delivery_is_recorded_before_it_is_attempted_and_updated_after(two_man
 def test_each_outcome_is_an_audit_event_that_shows_no_secret(two_managers, people, webhook_server):
     secret_path = "/T0001/B0002/xoxb-SECRET-PATH"
     Preference.objects.create(user=people["manager"], email=False, webhook_url=webhook_server + secret_path,
-                              slack_url="http://127.0.0.1:9/services/T0001/xoxb-ANOTHER-SECRET")
+                              slack_url="http://127.0.0.1:9/services/T0001/xoxb-ANOTHER-SECRET x")  # its error quotes the path
     with time_machine.travel(HALF, tick=False):
         tick()
     reference = two_managers.incident.reference
