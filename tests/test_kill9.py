@@ -15,6 +15,7 @@ the re-send with the same key are always exercised. Clocks are relative to the m
 from __future__ import annotations
 
 import email
+import email.policy
 import hashlib
 import hmac
 import json
@@ -86,9 +87,9 @@ class Mailbox:
         self.messages: list[dict] = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        message = email.message_from_bytes(envelope.content)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)  # decodes the subject
         for rcpt in envelope.rcpt_tos:
-            self.messages.append({"to": rcpt, "subject": str(message["Subject"]),
+            self.messages.append({"to": rcpt, "subject": " ".join(str(message["Subject"]).split()),
                                   "message_id": str(message["Message-ID"]),
                                   "delivery": str(message["X-IncidentDesk-Delivery"])})
         return "250 OK"
@@ -323,7 +324,7 @@ def test_kill_minus_nine_loses_no_incident_no_event_and_no_reminder(tmp_path, da
     # Every claimed reminder has exactly its deliveries (each person, each channel, once), all delivered.
     expected = {("email", "ana@example.org"), ("webhook", hook_url), ("email", "ben@example.org")}
     claimed = [r for r in final["reminders"].values() if r["claimed"]]
-    assert len(claimed) >= 2 * len(acknowledged)
+    assert len(claimed) >= 2 * len(acknowledged)  # each incident's 24-hour clocks are past 50%
     deliveries = [d for r in claimed for d in r["deliveries"]]
     for reminder in claimed:
         targets = [(d["channel"], d["target"]) for d in reminder["deliveries"]]
@@ -339,15 +340,14 @@ def test_kill_minus_nine_loses_no_incident_no_event_and_no_reminder(tmp_path, da
         signed = post["X-IncidentDesk-Timestamp"].encode() + b"." + post["body"]
         assert post["X-IncidentDesk-Signature"] == "sha256=" + hmac.new(SECRET.encode(), signed,
                                                                          hashlib.sha256).hexdigest()
-        received[(payload["incident"], payload["rule_id"], payload["event"])].add(post["Idempotency-Key"])
+        received[(payload["incident"], payload["rule_id"], payload["due_at"], payload["event"])].add(
+            post["Idempotency-Key"])
     assert {post["Idempotency-Key"] for post in Receiver.posts} == webhook_keys
     assert all(len(keys) == 1 for keys in received.values()), "one reminder reached the webhook under two keys"
     assert len(Receiver.posts) > len(webhook_keys)  # the post the worker died waiting for was sent again
 
-    email_keys = {d["key"] for d in deliveries if d["channel"] == "email"}
-    by_message = defaultdict(set)
-    for message in mailbox.messages:
-        by_message[(message["to"], message["subject"])].add(message["delivery"])
+    emails = {d["key"]: (d["target"], " ".join(d["subject"].split())) for d in deliveries if d["channel"] == "email"}
+    for message in mailbox.messages:  # each message is a delivery's, under its key, resent only as itself
+        assert emails[message["delivery"]] == (message["to"], message["subject"])
         assert message["message_id"].startswith(f"<{message['delivery']}@")
-    assert {m["delivery"] for m in mailbox.messages} == email_keys
-    assert all(len(keys) == 1 for keys in by_message.values()), "one email was sent under two keys"
+    assert {m["delivery"] for m in mailbox.messages} == set(emails)
