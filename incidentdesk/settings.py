@@ -195,6 +195,9 @@ EMAIL_TIMEOUT = 10
 DELIVERY_ATTEMPTS = 4
 DELIVERY_BACKOFF_SECONDS = float(env("INCIDENTDESK_DELIVERY_BACKOFF_SECONDS", "2"))
 DELIVERY_TIMEOUT_SECONDS = 10
+# A task still RUNNING after this long was left by a worker that died (kill -9, power loss): the reminder
+# schedule puts it back in the queue. Longer than the slowest task: one delivery with all its retries (~1 min).
+TASK_TIMEOUT_SECONDS = int(env("INCIDENTDESK_TASK_TIMEOUT_SECONDS", "600"))
 INTAKE_DEDUP_MINUTES = int(env("INCIDENTDESK_INTAKE_DEDUP_MINUTES", "60"))
 INTAKE_MAX_BYTES = 262_144  # one alert payload; Alertmanager batches stay far below this
 REPORTS_PER_HOUR = int(env("INCIDENTDESK_REPORTS_PER_HOUR", "5"))  # reporting channel, per address

@@ -1,6 +1,12 @@
 """Reminders are rows, not queued jobs: each is claimed once (``sent_at``) before anything is sent,
 so a restarted or doubled worker cannot send it twice (healthchecks' ``sendalerts`` pattern).
+
+The claim writes the reminder's outbox in the same transaction: one pending ``Delivery`` per recipient and
+channel, each with its task, so a crash loses either everything (the next pass claims it again) or nothing.
 """
+
+import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -58,22 +64,56 @@ class Preference(models.Model):
     webhook_secret = models.CharField(max_length=200, blank=True)
 
 
-class Delivery(models.Model):
-    """Every message sent or attempted, with its outcome."""
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent (an attempt has started)"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
 
+
+class Delivery(models.Model):
+    """One message to one recipient on one channel: the outbox row.
+
+    Written pending in the transaction that claims the reminder; marked sending (with the attempt count)
+    before each attempt and delivered or failed after, so a re-run after a crash sends only what is not
+    delivered. ``key`` is the same across retries and re-runs: webhooks send it as ``Idempotency-Key`` and
+    emails as their Message-ID, so a receiver can drop a duplicate.
+    """
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False,
+                           help_text="Sent with every attempt so receivers can drop duplicates")
     reminder = models.ForeignKey(Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", help_text="The person reminded (whose webhook secret signs it)")
     channel = models.CharField(max_length=8, choices=Channel.choices)
     target = models.CharField(max_length=300)
     subject = models.CharField(max_length=300)
-    body = models.TextField()
-    ok = models.BooleanField(default=False)
+    body = models.TextField(help_text="Exactly what is sent: the email text, or the webhook's JSON")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    attempted_at = models.DateTimeField(null=True, blank=True, help_text="When the last attempt started")
+    finished_at = models.DateTimeField(null=True, blank=True, help_text="When it was delivered or given up")
+
+    objects = scoped("reminder__obligation__incident", unattached_visible=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "deliveries"
+        indexes = [models.Index(fields=["reminder", "status"], name="delivery_outbox")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to {self.shown_target}: {self.get_status_display().lower()}"
+
+    @property
+    def shown_target(self) -> str:
+        """The target as it may be shown and logged: an email address, or only a webhook URL's host (its path
+        and query often carry the secret, as Slack's do)."""
+        if self.channel == Channel.EMAIL:
+            return self.target
+        parts = urlsplit(self.target)
+        return f"{parts.hostname}:{parts.port}" if parts.port else (parts.hostname or "")
 
 
 class CalendarFeed(models.Model):

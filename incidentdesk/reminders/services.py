@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -16,7 +19,7 @@ from incidentdesk.incidents.models import Incident
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 from incidentdesk.organisation.models import Organisation
 
-from .models import Reminder, ReminderKind
+from .models import Channel, Delivery, Preference, Reminder, ReminderKind
 
 ESCALATE_AFTER = timedelta(hours=1)
 ESCALATE_AGAIN_AFTER = timedelta(hours=24)
@@ -70,6 +73,48 @@ def due(now: datetime | None = None) -> list[Reminder]:
 def claim(reminder: Reminder, now: datetime | None = None) -> bool:
     """Mark it sent before sending. Only one caller ever wins, even across worker restarts."""
     return Reminder.objects.filter(pk=reminder.pk, sent_at__isnull=True).update(sent_at=now or timezone.now()) == 1
+
+
+def write_outbox(reminder: Reminder) -> list[Delivery]:
+    """One pending delivery per recipient and channel (an address or URL reached twice gets one message).
+    Call it in the transaction that claims the reminder and enqueues the deliveries (see ``runner.tick``).
+
+    Everything a message needs is stored now, its text, JSON body and key, so a retry or a re-run after a
+    crash sends exactly the same bytes with the same key.
+    """
+    text = message(reminder, settings.BASE_URL)
+    rows: dict[tuple[str, str], Delivery] = {}
+
+    def add(channel: str, target: str, subject: str, body: str, user: Any = None, key: uuid.UUID | None = None):
+        rows.setdefault((channel, target), Delivery(reminder=reminder, user=user, channel=channel, target=target,
+                                                    subject=subject, body=body, key=key or uuid.uuid4()))
+
+    for user in recipients(reminder):
+        pref = Preference.objects.filter(user=user).first() or Preference(user=user)
+        if pref.email and user.email:
+            add(Channel.EMAIL, user.email, text.subject, text.body, user)
+        if pref.slack_url:
+            add(Channel.SLACK, pref.slack_url, text.subject, json.dumps({"text": f"*{text.subject}*\n{text.body}"}),
+                user)
+        if pref.webhook_url:
+            key = uuid.uuid4()
+            add(Channel.WEBHOOK, pref.webhook_url, text.subject, json.dumps(webhook_payload(reminder, text, key)),
+                user, key)
+    outside = message(reminder, settings.BASE_URL, outsider=True)  # names no restricted incident
+    for contact in escalation_contacts(reminder):
+        add(Channel.EMAIL, contact.email, "[Escalation] " + outside.subject, outside.body)
+    for delivery in rows.values():
+        delivery.save(force_insert=True)
+    return list(rows.values())
+
+
+def webhook_payload(reminder: Reminder, text: Message, key: uuid.UUID) -> dict[str, Any]:
+    """The generic webhook's JSON; ``delivery_id`` repeats the Idempotency-Key header for receivers that only
+    read the body."""
+    o = reminder.obligation if reminder.obligation_id else None
+    return {"event": f"reminder.{reminder.kind}", "delivery_id": str(key), "subject": text.subject,
+            "body": text.body, "incident": o.incident.reference if o else None, "rule_id": o.rule_id if o else None,
+            "due_at": o.due_at.isoformat() if o else None}
 
 
 def recipients(reminder: Reminder) -> list[Any]:

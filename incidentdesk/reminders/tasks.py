@@ -1,83 +1,160 @@
-"""Side effects: send a claimed reminder by email, Slack-compatible webhook and signed webhook.
+"""Side effects: send the outbox rows a claimed reminder wrote (email, Slack-compatible webhook, signed webhook).
 
-Each attempt is recorded (``Delivery``). Webhooks are retried with exponential backoff; email is
-handed to the SMTP server once (the server queues and retries on its side).
+One task per delivery, so a task is short (at most ``DELIVERY_ATTEMPTS`` tries) and a task put back in the
+queue after a crash re-sends one message at most. Each attempt is committed as "sending" with its count
+before the message leaves, and the outcome (delivered or failed) after, with its audit event.
+
+At least once: a worker killed after the receiver accepted a message but before the row said so sends it
+again on the re-run. Webhooks carry the delivery's key (``Idempotency-Key``, ``X-IncidentDesk-Delivery``)
+and emails use it as their Message-ID, so the receiver can tell it is the same message. Webhooks are retried
+with exponential backoff; email is handed to the SMTP server once (the server queues and retries on its side).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import time
 import urllib.request
+from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
-from .models import Channel, Delivery, Preference, Reminder
-from .services import escalation_contacts, message, recipients
+from incidentdesk.audit import services as audit
+
+from . import services
+from .models import Channel, Delivery, DeliveryStatus, Preference, Reminder
+
+DONE = (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
 
 
-def _post(url: str, payload: dict, secret: str = "") -> None:
-    body = json.dumps(payload).encode()
-    headers = {"Content-Type": "application/json", "User-Agent": "IncidentDesk"}
-    if secret:
-        headers["X-IncidentDesk-Signature"] = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def _send_email(delivery: Delivery) -> None:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "incidentdesk"
+    EmailMessage(delivery.subject, delivery.body, None, [delivery.target],
+                 headers={"Message-ID": f"<{delivery.key}@{domain}>",
+                          "X-IncidentDesk-Delivery": str(delivery.key)}).send()
+
+
+def signature(secret: str, stamp: str, body: bytes) -> str:
+    """``sha256=`` HMAC of "<timestamp>.<body>": a receiver that checks the timestamp's age refuses replays."""
+    return "sha256=" + hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def _post(delivery: Delivery) -> None:
+    body, stamp, key = delivery.body.encode(), str(int(time.time())), str(delivery.key)
+    headers = {"Content-Type": "application/json", "User-Agent": "IncidentDesk", "Idempotency-Key": key,
+               "X-IncidentDesk-Delivery": key, "X-IncidentDesk-Timestamp": stamp}
+    if delivery.channel == Channel.WEBHOOK:
+        secret = Preference.objects.filter(user_id=delivery.user_id).values_list("webhook_secret", flat=True).first()
+        if secret:
+            headers["X-IncidentDesk-Signature"] = signature(secret, stamp, body)
+    request = urllib.request.Request(delivery.target, data=body, headers=headers, method="POST")
     with urllib.request.urlopen(request, timeout=settings.DELIVERY_TIMEOUT_SECONDS) as response:
         if response.status >= 300:
             raise OSError(f"HTTP {response.status}")
 
 
-def _attempt(delivery: Delivery, retries: int, send, *args) -> None:
-    for attempt in range(1, retries + 1):
-        delivery.attempts = attempt
+SENDERS: dict[str, Callable[[Delivery], None]] = {Channel.EMAIL: _send_email, Channel.SLACK: _post,
+                                                  Channel.WEBHOOK: _post}
+
+
+def _tries_left(delivery: Delivery) -> int:
+    """Webhooks get ``DELIVERY_ATTEMPTS`` in all, across re-runs; email one per run (the SMTP server retries)
+    and a re-run only after an attempt a crash interrupted. The cap ends a loop of crashes."""
+    per_run = 1 if delivery.channel == Channel.EMAIL else settings.DELIVERY_ATTEMPTS
+    return max(0, min(per_run, settings.DELIVERY_ATTEMPTS - delivery.attempts))
+
+
+def _begin_attempt(delivery: Delivery) -> None:
+    """Committed before the message leaves: a crash from here on leaves a row that says an attempt started."""
+    delivery.status, delivery.attempts, delivery.attempted_at = (DeliveryStatus.SENDING, delivery.attempts + 1,
+                                                                  timezone.now())
+    delivery.save(update_fields=["status", "attempts", "attempted_at"])
+
+
+def _finish(delivery: Delivery, status: str, error: str = "") -> None:
+    """The outcome and its audit event, in one transaction. The event shows the target without secrets."""
+    delivery.status, delivery.last_error, delivery.finished_at = status, error, timezone.now()
+    reminder = delivery.reminder
+    incident = reminder.obligation.incident if reminder and reminder.obligation_id else None
+    what = reminder.get_kind_display() if reminder else "Reminder"
+    how = f"{delivery.get_channel_display()} to {delivery.shown_target}"
+    delivered = status == DeliveryStatus.DELIVERED
+    with transaction.atomic():
+        delivery.save(update_fields=["status", "last_error", "finished_at"])
+        audit.record(action="reminder.delivered" if delivered else "reminder.delivery_failed",
+                     object_type="delivery", object_id=delivery.pk, by=None,
+                     incident_ref=incident.reference if incident else "",
+                     after={"channel": delivery.channel, "to": delivery.shown_target, "attempts": delivery.attempts,
+                            "key": str(delivery.key), "error": error},
+                     summary=(f"Reminder sent ({what}): {how}" if delivered
+                              else f"Reminder could not be sent ({what}): {how}, after {delivery.attempts} "
+                                   f"attempt(s): {error}"))
+
+
+def _without_secrets(delivery: Delivery, error: str) -> str:
+    """An error message may quote the URL or its path (Slack's carries the secret): keep only the host."""
+    if delivery.channel == Channel.EMAIL:
+        return error
+    path = urlsplit(delivery.target)._replace(scheme="", netloc="").geturl()
+    error = error.replace(delivery.target, delivery.shown_target)
+    return error.replace(path, "/…") if len(path) > 1 else error
+
+
+def send_one(delivery: Delivery) -> None:
+    """Attempt one delivery unless it is done; failures are recorded and retried, never raised into the worker."""
+    if delivery.status in DONE:
+        return
+    tries = _tries_left(delivery)
+    if tries == 0:
+        _finish(delivery, DeliveryStatus.FAILED, "the worker stopped during the last allowed attempt")
+        return
+    for n in range(tries):
+        _begin_attempt(delivery)
         try:
-            send(*args)
-        except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried, never raised into the worker
-            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if attempt < retries:
-                time.sleep(settings.DELIVERY_BACKOFF_SECONDS * 2 ** (attempt - 1))
+            SENDERS[delivery.channel](delivery)
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
+            error = _without_secrets(delivery, f"{type(exc).__name__}: {exc}")[:2000]
+            if n + 1 == tries:
+                _finish(delivery, DeliveryStatus.FAILED, error)
+                return
+            delivery.last_error = error
+            delivery.save(update_fields=["last_error"])
+            time.sleep(settings.DELIVERY_BACKOFF_SECONDS * 2 ** (delivery.attempts - 1))
         else:
-            delivery.ok, delivery.last_error = True, ""
-            break
-    delivery.save()
+            _finish(delivery, DeliveryStatus.DELIVERED)
+            return
+
+
+def _outbox_rows(**filters) -> list[Delivery]:
+    return list(Delivery.objects.filter(**filters).exclude(status__in=DONE)
+                .select_related("reminder__obligation__incident").order_by("pk"))
+
+
+@task()
+def send_delivery(delivery_id: int) -> str:
+    """Send one outbox row; a re-run after a crash sends it only if it is not delivered yet. Returns its status."""
+    rows = _outbox_rows(pk=delivery_id)
+    for delivery in rows:
+        send_one(delivery)
+    return rows[0].status if rows else "done"
 
 
 @task()
 def deliver(reminder_id: int) -> int:
-    """Send one claimed reminder to everyone who should get it; returns the number of deliveries."""
+    """A reminder's whole outbox in one task: what versions before the outbox queued (one task per reminder,
+    no delivery rows yet). Writes the outbox if it has none, then sends what is not delivered."""
     reminder = Reminder.objects.select_related("obligation__incident").get(pk=reminder_id)
-    text = message(reminder, settings.BASE_URL)
-    count = 0
-    for user in recipients(reminder):
-        pref = Preference.objects.filter(user=user).first() or Preference(user=user)
-        if pref.email and user.email:
-            delivery = Delivery(reminder=reminder, channel=Channel.EMAIL, target=user.email, subject=text.subject,
-                                body=text.body)
-            _attempt(delivery, 1, send_mail, text.subject, text.body, None, [user.email])
-            count += 1
-        if pref.slack_url:
-            delivery = Delivery(reminder=reminder, channel=Channel.SLACK, target=pref.slack_url,
-                                subject=text.subject, body=text.body)
-            _attempt(delivery, settings.DELIVERY_ATTEMPTS, _post, pref.slack_url,
-                     {"text": f"*{text.subject}*\n{text.body}"})
-            count += 1
-        if pref.webhook_url:
-            payload = {"event": f"reminder.{reminder.kind}", "subject": text.subject, "body": text.body,
-                       "incident": reminder.obligation.incident.reference if reminder.obligation_id else None,
-                       "rule_id": reminder.obligation.rule_id if reminder.obligation_id else None,
-                       "due_at": reminder.obligation.due_at.isoformat() if reminder.obligation_id else None}
-            delivery = Delivery(reminder=reminder, channel=Channel.WEBHOOK, target=pref.webhook_url,
-                                subject=text.subject, body=json.dumps(payload))
-            _attempt(delivery, settings.DELIVERY_ATTEMPTS, _post, pref.webhook_url, payload, pref.webhook_secret)
-            count += 1
-    outside = message(reminder, settings.BASE_URL, outsider=True)  # names no restricted incident
-    for contact in escalation_contacts(reminder):
-        delivery = Delivery(reminder=reminder, channel=Channel.EMAIL, target=contact.email,
-                            subject="[Escalation] " + outside.subject, body=outside.body)
-        _attempt(delivery, 1, send_mail, delivery.subject, outside.body, None, [contact.email])
-        count += 1
-    return count
+    with transaction.atomic():
+        Reminder.objects.select_for_update().filter(pk=reminder_id).first()  # one writer of its outbox
+        if not Delivery.objects.filter(reminder=reminder).exists():
+            services.write_outbox(reminder)
+    rows = _outbox_rows(reminder=reminder)
+    for delivery in rows:
+        send_one(delivery)
+    return len(rows)

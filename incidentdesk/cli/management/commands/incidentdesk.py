@@ -524,7 +524,8 @@ class Command(TyperCommand):
     ):
         """Plan reminders (50%, 80%, due, overdue escalation, yearly reviews), claim due ones, enqueue them.
 
-        Each pass also forgets idempotency keys older than 24 hours. Runs as the system.
+        Each pass also puts back in the queue the tasks a worker that died left running (older than
+        INCIDENTDESK_TASK_TIMEOUT_SECONDS) and forgets idempotency keys older than 24 hours. Runs as the system.
         """
         import time as clock
 
