@@ -25,12 +25,12 @@ def fast_password_hashing(settings):
     cache.clear()  # token and source lookups are cached per process
 
 
-
 @pytest.fixture(autouse=True)
 def audit_checkpoints_per_test(settings, tmp_path):
     """Each test keeps its audit checkpoints in its own folder: a checkpoint belongs to one chain, and each
     test starts a new chain (a checkpoint left by another test would rightly read as a cut-off log)."""
     settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
 
 @pytest.fixture
 def organisation(db):

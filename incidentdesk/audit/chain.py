@@ -41,10 +41,11 @@ def keyed_message(seq: int, at: str, actor_id: int | str | None, actor_name: str
     """Every column of the event, unambiguously: free-text columns carry their length, so no text can move
     from one column into the next and keep the seal. ``data`` is canonical JSON (control characters are
     escaped), so it cannot contain the separator that precedes it."""
-    texts = (actor_name, action, object_type, object_id, incident_ref)
-    head = "\x1f".join(("v2", str(seq), at, "" if actor_id is None else str(actor_id), key_id, prev_hash,
-                        *(f"{len(t)}:{t}" for t in texts)))
-    return f"{head}\x1e{data}".encode()
+    actor = "" if actor_id is None else actor_id
+    # One f-string (not a join over a generator): verify builds a million of these, and this halves the cost.
+    return (f"v2\x1f{seq}\x1f{at}\x1f{actor}\x1f{key_id}\x1f{prev_hash}\x1f{len(actor_name)}:{actor_name}\x1f"
+            f"{len(action)}:{action}\x1f{len(object_type)}:{object_type}\x1f{len(object_id)}:{object_id}\x1f"
+            f"{len(incident_ref)}:{incident_ref}\x1e{data}").encode()
 
 
 def keyed_hash(pads: Pads, seq: int, at: str, actor_id: int | str | None, actor_name: str, action: str,
