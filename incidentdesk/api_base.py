@@ -212,7 +212,7 @@ class DocumentedAPI(NinjaAPI):
         used to fall through to the web's HTML "Not found" page)."""
         from django.urls import re_path
 
-        return [*super()._get_urls(), re_path(r"", _no_such_path)]
+        return [*super()._get_urls(), re_path(r"", _no_such_path, name="no-such-path")]
 
     @property
     def urls(self):
