@@ -4,6 +4,9 @@ generation modes (valid and invalid data), against the app in-process, on whiche
 document with its status, media type, headers and schema, invalid data refused and valid data accepted.
 
 It runs twice: with an incident manager's read-write token, and with a viewer's read-only token (the 403s).
+Without the intake scope, ``POST /api/intake/alerts`` meets only its 403: with it, a source such as
+``?source=a b`` is a 500 (a cache key memcached refuses, ``intake/api.py``'s ``cached_source``), which the
+intake's owner fixes; add "intake" to the manager's scopes then.
 ``FUZZ_EXAMPLES`` raises the number of examples per operation for a longer local campaign.
 
 Checks left out, and why (each is named in ``EXCLUDED``):
@@ -98,20 +101,21 @@ def _probes_without_socket_options(monkeypatch):
     monkeypatch.setattr(WSGITransport, "send", without_socket_options)
 
 
-def run(app, token: str, examples: int) -> tuple[int, Counter, list[str]]:
-    """Every phase and check against ``app``: the number of requests, their statuses, and the failures."""
+def run(app, token: str, examples: int, coverage: bool) -> tuple[Counter, Counter, list[str]]:
+    """Every phase and check against ``app``: the requests per phase, their statuses, and the failures."""
     load_all_checks()
     config = SchemathesisConfig.from_dict({
         "seed": 20261122, "workers": 1, "headers": {"Authorization": f"Bearer {token}"},
         "generation": {"mode": "all", "max-examples": examples, "database": "none"},
+        "phases": {"coverage": {"enabled": coverage}},
         "checks": {name: {"enabled": name not in EXCLUDED} for name in CHECKS.get_all_names()},
     })
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app, config=config)
     schema.hook("filter_failure")(_waived)
-    requests, statuses, failures = 0, Counter(), []
+    requests, statuses, failures = Counter(), Counter(), []
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
-            requests += len(event.recorder.interactions)
+            requests[event.phase.value] += len(event.recorder.interactions)
             statuses.update(i.response.status_code for i in event.recorder.interactions.values() if i.response)
             failures += _failures(event.recorder)
         elif isinstance(event, events.NonFatalError | events.FatalError):
@@ -134,11 +138,12 @@ def _failures(recorder) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(("persona", "scopes", "share"), [("manager", ["read", "write"], 1),
-                                                         ("viewer", ["read"], 3)])
+@pytest.mark.parametrize(("persona", "scopes", "coverage"), [("manager", ["read", "write"], True),
+                                                            ("viewer", ["read"], False)])
 def test_the_api_keeps_every_promise_of_its_openapi_document(in_process_app, people, record, persona, scopes,
-                                                             share):
-    """The read-only viewer pass exercises the 403s with a third of the examples."""
+                                                             coverage):
+    """The read-only viewer pass exercises the 403s; it leaves out the coverage phase (its ~2,300 boundary
+    requests are the manager pass's, and would only meet the same 403s)."""
     from django.db import connection
 
     from incidentdesk.accounts.tokens import create_token
@@ -146,8 +151,9 @@ def test_the_api_keeps_every_promise_of_its_openapi_document(in_process_app, peo
     record()  # one incident, so the paths with a reference find something from the first request
     token = create_token(user=people[persona], name="fuzz", scopes=scopes, by=None)[1]
     started = time.monotonic()
-    requests, statuses, failures = run(in_process_app, token, max(EXAMPLES // share, 2))
-    print(f"\nschemathesis on {connection.vendor} as {persona}: {requests} requests in "
-          f"{time.monotonic() - started:.0f} s, statuses {dict(sorted(statuses.items()))}")
-    assert requests > 100
+    requests, statuses, failures = run(in_process_app, token, EXAMPLES, coverage)
+    print(f"\nschemathesis on {connection.vendor} as {persona}, {EXAMPLES} examples: {requests.total()} "
+          f"requests {dict(requests)} in {time.monotonic() - started:.0f} s, statuses {dict(sorted(statuses.items()))}")
+    assert requests.total() > 100
+    assert {"coverage", "fuzzing", "stateful"} - ({"coverage"} if not coverage else set()) <= set(requests)
     assert not failures, f"{len(failures)} failures:\n\n" + "\n\n".join(dict.fromkeys(failures))
