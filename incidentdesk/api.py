@@ -8,16 +8,15 @@ problem with the refusal's own status, so no endpoint keeps a list of exception 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DatabaseError
 from django.http import Http404
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from incidentdesk.api_base import BodyRefused, Problem, StrictParser, problem
+from incidentdesk.api_base import BodyRefused, DocumentedAPI, Problem, StrictParser, problem
 from incidentdesk.nospace import is_out_of_space, out_of_space
 from incidentdesk.refusals import Refused
 from incidentdesk.toobig import too_big
 
-api = NinjaAPI(title="IncidentDesk API", version="1", docs_url="/docs", urls_namespace="api",
+api = DocumentedAPI(title="IncidentDesk API", version="1", docs_url="/docs", urls_namespace="api",
                description=__doc__, parser=StrictParser())
 
 

@@ -6,16 +6,25 @@ routers. So no app imports the root and there is no import circle.
 Errors are RFC 9457 problem details (``application/problem+json``). Authentication is a personal API
 token with scopes (read, write, intake) in ``Authorization: Bearer idk_…``; what a token may see and
 do is further limited by its owner's role, exactly as in the web app.
+
+``DocumentedAPI`` is the API root's class: its OpenAPI document declares, for every operation, each
+problem the shared plumbing can answer (with its media type), refuses two different schemas under one
+name, and JSON bodies are validated strictly (a JSON ``true`` is not the integer 1, ``"yes"`` is not a
+boolean), so the API refuses what its document refuses.
 """
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
-from ninja import Schema
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.pagination import CursorPagination
+from ninja.params.models import BodyModel, _MultiPartBodyModel
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, AwareDatetime
@@ -62,8 +71,27 @@ class ProblemOut(Schema):
     errors: list[dict] | None = None
 
 
-#: Error responses every endpoint may give, declared so the OpenAPI document is complete.
+#: Error responses every endpoint may give. ``DocumentedAPI`` declares them on every operation anyway (with
+#: the problem media type); endpoints name them so that ninja lets a handler return them.
 PROBLEMS = {status: ProblemOut for status in (401, 403, 404, 409, 413, 422)}
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+#: What the shared plumbing answers on any operation, whatever the endpoint itself declares.
+_ANY_OPERATION = {
+    401: "Not authenticated: no token, or an unknown, revoked or malformed one (nothing was done)",
+    403: "The token lacks the scope, or its owner's role or the incident's restriction does not allow this",
+    409: "The current state does not allow this, or a request with the same Idempotency-Key is still running",
+    413: "The request is larger than the limit; nothing was stored",
+    422: "The request is not valid (each error names the field and what is wrong); nothing was stored",
+    507: "The server's disk is full; nothing from this request was saved",
+}
+#: ... on an operation with parameters in its path.
+_WITH_PATH_PARAMETERS = {404: "No such resource, or not one this token may see"}
+#: ... on an operation that reads a request body.
+_WITH_BODY = {400: "The body cannot be read (not JSON, or a broken form); nothing was stored"}
+_WWW_AUTHENTICATE = {"WWW-Authenticate": {"description": "Bearer: how to authenticate", "required": True,
+                                          "schema": {"type": "string"}}}
 
 
 class Problem(Exception):
@@ -79,6 +107,136 @@ def problem(request: HttpRequest, status: int, title: str, detail: str = "", err
     if errors:
         body["errors"] = errors
     return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
+class _NamedOnceSchema(OpenAPISchema):
+    """ninja's OpenAPI document, refusing two different schemas under one name.
+
+    ninja keeps the last of two same-named schemas (``DecisionIn`` of the GDPR decision and of lessons), so
+    the document described one endpoint's body with the other's fields.
+    """
+
+    def add_schema_definitions(self, definitions: dict) -> None:
+        for name, definition in definitions.items():
+            if self.schemas.get(name, definition) != definition:
+                raise ImproperlyConfigured(f"two different API schemas are named {name}: rename one")
+        super().add_schema_definitions(definitions)
+
+
+def _declare_problems(path: str, operation: dict) -> None:
+    """Every problem the plumbing can answer on ``operation``, as ``application/problem+json``."""
+    statuses = dict(_ANY_OPERATION)
+    if "{" in path:
+        statuses |= _WITH_PATH_PARAMETERS
+    if "requestBody" in operation:
+        statuses |= _WITH_BODY
+    responses = {str(status): response for status, response in operation.get("responses", {}).items()}
+    for status, why in statuses.items():
+        responses[str(status)] = {"description": why}
+    for status, response in responses.items():
+        if int(status) >= 400:
+            response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": REF_TEMPLATE.format(model="ProblemOut")}}}
+    responses["401"]["headers"] = _WWW_AUTHENTICATE
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+_JSON_TYPES: dict[str, Any] = {
+    "boolean": lambda v: isinstance(v, bool),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "string": lambda v: isinstance(v, str),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+    "null": lambda v: v is None,
+}
+_TYPE_WORDS = {"boolean": "true or false", "integer": "a whole number", "number": "a number", "string": "text",
+               "array": "a list", "object": "an object", "null": "null"}
+
+
+def _misfits(value: Any, schema: dict, defs: dict, loc: tuple) -> list[dict]:
+    """Where ``value`` is not of the JSON type its schema names (only types: pydantic checks the rest)."""
+    if "$ref" in schema:
+        schema = defs[schema["$ref"].rsplit("/", 1)[-1]] | {k: v for k, v in schema.items() if k != "$ref"}
+    for branches, need_all in (("allOf", True), ("anyOf", False), ("oneOf", False)):
+        if branches in schema:
+            results = [_misfits(value, branch, defs, loc) for branch in schema[branches]]
+            if need_all and any(results):
+                return next(r for r in results if r)
+            if not need_all and all(results):
+                return results[0]
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind] if kind else []
+    if kinds and not any(_JSON_TYPES[k](value) for k in kinds):
+        return [{"loc": list(loc), "msg": "must be " + " or ".join(_TYPE_WORDS[k] for k in kinds)}]
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [m for i, item in enumerate(value) for m in _misfits(item, schema["items"], defs, (*loc, i))]
+    if isinstance(value, dict):
+        properties, extra = schema.get("properties", {}), schema.get("additionalProperties")
+        return [m for key, item in value.items()
+                for m in _misfits(item, properties.get(key, extra if isinstance(extra, dict) else {}), defs,
+                                  (*loc, key))]
+    return []
+
+
+@classmethod
+def _resolve_strictly(cls, request: HttpRequest, api: NinjaAPI, path_params: dict) -> Any:
+    """A JSON body whose values are of the JSON types its schema names, then ninja's validation.
+
+    pydantic's lax mode coerced ``true`` to 1, ``"yes"`` to True and a number to a time (``"level": true``
+    classified an incident); strict mode cannot be used because ninja's schemas validate attribute-wise.
+    """
+    data = cls.get_request_data(request, api, path_params)
+    if data is None:
+        return cls()
+    data = cls._map_data_paths(data)
+    schema = cls.__dict__.get("_json_schema_for_types")
+    if schema is None:
+        schema = cls._json_schema_for_types = cls.model_json_schema()
+    misfits = _misfits(data, schema, schema.get("$defs", {}), ("body",))
+    if misfits:
+        raise NinjaValidationError(misfits)
+    return cls.model_validate(data, context={"request": request})
+
+
+@csrf_exempt  # as ninja's own views: an API request carries a token, not a session cookie
+def _no_such_path(request: HttpRequest) -> JsonResponse:
+    return problem(request, 404, "Not found", "No such API path: see /api/docs")
+
+
+class DocumentedAPI(NinjaAPI):
+    """The API root: JSON bodies of the declared types; an OpenAPI document declaring every response it gives."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        document = _NamedOnceSchema(self, path_prefix)
+        document["components"]["schemas"].setdefault(
+            "ProblemOut", ProblemOut.model_json_schema(ref_template=REF_TEMPLATE, mode="serialization"))
+        for path, operations in document["paths"].items():
+            for operation in operations.values():
+                _declare_problems(path, operation)
+        return document
+
+    def _get_urls(self) -> list:
+        """ninja's URLs, then a 404 problem for any other path under the API (a path whose id is not a number
+        used to fall through to the web's HTML "Not found" page)."""
+        from django.urls import re_path
+
+        return [*super()._get_urls(), re_path(r"", _no_such_path, name="no-such-path")]
+
+    @property
+    def urls(self):
+        """Read once, when Django loads the URLs: every router is added by then, before any request."""
+        self._strict_json_bodies()
+        return super().urls
+
+    def _strict_json_bodies(self) -> None:
+        for bound in self._get_bound_routers():
+            for path_view in bound.path_operations.values():
+                for operation in path_view.operations:
+                    for model in operation.models:
+                        if issubclass(model, BodyModel) and not issubclass(model, _MultiPartBodyModel):
+                            model.resolve = _resolve_strictly
 
 
 def has_nul(value) -> bool:

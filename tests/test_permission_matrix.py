@@ -109,6 +109,7 @@ WEB: dict[str, Row] = {
     "api:openapi-json": row("get", ALL),
     "api:openapi-view": row("get", ALL),
     "api:api-root": row("get", "404 404 404 404 404 404 404"),
+    "api:no-such-path": row("get", "404 404 404 404 404 404 404"),  # any other path under /api/: a 404 problem
     # The Django admin.
     "admin:index": row("get", ADMIN),
     "admin:login": row("get", ALL),

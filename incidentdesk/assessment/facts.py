@@ -70,7 +70,8 @@ class OrganisationFacts(Strict):
     """The organisation profile: these facts decide which regimes apply."""
 
     name: str | None = None
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code, e.g. BE")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code, e.g. BE",
+                                json_schema_extra={"pattern": "^[A-Za-z]{2}$"})
     time_zone: str = "UTC"
     supervisory_authority: str | None = None
     ai_act_role: Literal["provider", "deployer", "both", "none"] | None = None

@@ -12,7 +12,7 @@ from .models import BreachAssessment
 router = Router(tags=["gdpr"])
 
 
-class DecisionIn(Schema):
+class BreachDecisionIn(Schema):
     notify_authority: bool = Field(description="Notify the supervisory authority (Art 33)")
     communicate_subjects: bool = Field(description="Communicate to the data subjects (Art 34)")
     reasons: str = Field(min_length=1, description="Written reasons (Art 33(5): document the breach)")
@@ -46,7 +46,7 @@ def read_decision(request, reference: str):
 
 @router.post("/{reference}/gdpr-decision", response={200: BreachOut, **PROBLEMS}, auth=WRITE,
              summary="Record a person's Art 33/34 decision (switches the clocks on or off)")
-def decide(request, reference: str, body: DecisionIn):
+def decide(request, reference: str, body: BreachDecisionIn):
     incident = workspace_of(request, reference)
     require(request, Capability.CLASSIFY)
     breaches.decide_breach(incident=incident, notify_authority=body.notify_authority,

@@ -1,9 +1,12 @@
 """API: evidence — list, upload (multipart, the same size and type checks as the workspace), download
 (recorded in the chain of custody as "viewed") and verify every stored hash."""
 
+from typing import Annotated
+
 from django.http import FileResponse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import WithJsonSchema
 
 from incidentdesk.accounts.permissions import Capability
 from incidentdesk.api_base import PROBLEMS, READ, WRITE, UtcDateTime, choices, owned, require, workspace_of
@@ -41,6 +44,11 @@ class VerifyOut(Schema):
     mismatched: list[str] = Field(description="Names of the files whose content changed on disk")
 
 
+#: An optional id in a form: documented as an integer, since a form field cannot carry a JSON null (the
+#: schema said "integer or null" and schemathesis' valid "null" was refused).
+_FORM_ID = WithJsonSchema({"type": "integer", "description": "Id of the evidence this file corrects"})
+
+
 def _out(row: Evidence) -> dict:
     return {**{f: getattr(row, f) for f in EvidenceOut.model_fields if f != "custody"},
             "custody": list(row.custody.all())}
@@ -58,7 +66,7 @@ def list_evidence(request, reference: str):
              summary="Upload evidence (multipart; 25 MB; type checked against the content; never overwritten)")
 def upload_evidence(request, reference: str, file: File[UploadedFile],
                     description: str = Form("", max_length=500, description="What the file is"),
-                    supersedes: int | None = Form(None, description="Id of the evidence this file corrects")):
+                    supersedes: Annotated[int | None, _FORM_ID] = Form(None)):
     incident = workspace_of(request, reference)
     require(request, Capability.EDIT)
     old = owned(request, Evidence, supersedes, incident, "evidence") if supersedes is not None else None
@@ -71,7 +79,7 @@ def upload_evidence(request, reference: str, file: File[UploadedFile],
             summary="Download the file (recorded in the chain of custody as viewed)",
             openapi_extra={"responses": {"200": {
                 "description": "The file as uploaded; its SHA-256 is in the X-Content-SHA256 header",
-                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}}})
 def download_evidence(request, reference: str, evidence_id: int):
     incident = workspace_of(request, reference)
     evidence = owned(request, Evidence, evidence_id, incident, "evidence")

@@ -2,11 +2,12 @@
 through the lifecycle, obligations, and the what-if assessment."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import WithJsonSchema
 
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, RegisterCursor, When, may_read
@@ -14,7 +15,7 @@ from incidentdesk.assessment import IncidentFacts, assess
 
 from . import lifecycle, section8
 from . import services as incidents
-from .filters import RegisterFilter
+from .filters import CATEGORY_CHOICES, REGIME_CHOICES, STATUS_CHOICES, RegisterFilter
 from .models import Incident
 
 router = Router(tags=["incidents"])
@@ -107,16 +108,26 @@ class ClassifyIn(Schema):
 
 
 
+#: A day of the register filter: YYYY-MM-DD, or empty for no bound (as the web form sends it).
+_DAY = WithJsonSchema({"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}],
+                       "description": "YYYY-MM-DD in the organisation's time zone (empty: no bound)"})
+
+
+def _one_of(choices) -> Any:
+    """The register filter's choices as the query parameter's enum, so the document lists what it accepts."""
+    return Literal[tuple(value for value, _ in choices)]
+
+
 class RegisterQuery(Schema):
     q: str | None = None
-    status: str | None = None
+    status: _one_of(STATUS_CHOICES) | None = None
     severity: int | None = Field(None, ge=1, le=4)
     severity_min: int | None = Field(None, ge=1, le=4)
-    category: str | None = None
+    category: _one_of(CATEGORY_CHOICES) | None = None
     tool: str | None = None
-    detected_from: str | None = Field(None, description="YYYY-MM-DD, organisation time zone")
-    detected_to: str | None = None
-    regime: str | None = None
+    detected_from: Annotated[str | None, _DAY] = None
+    detected_to: Annotated[str | None, _DAY] = None
+    regime: _one_of(REGIME_CHOICES) | None = None
     overdue: bool | None = None
 
 
