@@ -22,9 +22,10 @@ def accepted_categories() -> tuple[str, ...]:
 
 
 def unknown_categories(names: list[str]) -> list[str]:
-    """The names among ``names`` that are not accepted (compared ignoring case and surrounding spaces)."""
+    """The names among ``names`` that are not accepted, exactly as listed (the API's schema lists them as an
+    enum, so the API accepts what its document promises and nothing else; the web form lower-cases what is typed)."""
     known = set(accepted_categories())
-    return [name for name in names if name.strip().lower() not in known]
+    return [name for name in names if name not in known]
 
 
 def refusal(unknown: list[str]) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
-from .categories import refusal, unknown_categories
+from .categories import accepted_categories, refusal, unknown_categories
 
 #: How far into the future a timestamp may lie before we call it impossible (clock skew).
 FUTURE_SKEW = timedelta(minutes=5)
@@ -64,6 +64,9 @@ class Strict(BaseModel):
 
 
 Tri = bool | None
+#: A personal-data category: one of the ENISA table's in gdpr.toml, listed as an enum in the JSON schema (checked,
+#: with the accepted ones named, by ``PersonalDataFacts._known_categories``).
+DataCategory = Annotated[str, WithJsonSchema({"type": "string", "enum": list(accepted_categories())})]
 
 
 class OrganisationFacts(Strict):
@@ -117,7 +120,7 @@ class PersonalDataFacts(Strict):
 
     involved: Tri = None
     lost: list[Literal["confidentiality", "integrity", "availability"]] | None = None
-    data_categories: list[str] | None = Field(
+    data_categories: list[DataCategory] | None = Field(
         None, description="Categories of personal data, from the ENISA table in gdpr.toml, e.g. contact, health")
     data_subjects: int | None = Field(None, ge=0)
     records: int | None = Field(None, ge=0)

@@ -92,6 +92,7 @@ class IncidentIn(Schema):
 
 class Changes(Schema):
     changes: dict[str, Any] = Field(
+        min_length=1,  # an empty change set is refused (it changed nothing, and read the incident back)
         description='Columns by name and facts as group.name, e.g. {"harm.death": false, "personal_data.records": 120}'
     )
 

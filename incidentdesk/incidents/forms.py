@@ -153,7 +153,9 @@ class IncidentForm(forms.Form):
         """The service's change set: columns by name, facts as ``group.name``; blanks mean unknown."""
         changes: dict[str, Any] = {}
         for key, value in self.cleaned_data.items():
-            if key in self.LISTS or (key.endswith("data_categories") and isinstance(value, str)):
+            if key.endswith("data_categories") and isinstance(value, str):  # typed: any case, as the list shows
+                value = [part.strip().lower() for part in value.split(",") if part.strip()]
+            elif key in self.LISTS:
                 value = [part.strip() for part in value.split(",") if part.strip()]
             if isinstance(value, str) and key.startswith(("personal_data__", "harm__")) and value == "":
                 value = None
