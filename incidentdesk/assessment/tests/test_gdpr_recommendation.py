@@ -90,8 +90,12 @@ def test_an_unknown_data_category_is_refused_with_the_known_ones():
     assert "health" in message
 
 
-def test_a_category_is_read_ignoring_case():
-    assert gdpr(lost=["confidentiality"], data_categories=[" Health "]).band == "very high"
+def test_a_category_is_one_of_the_listed_names_exactly():
+    """The API's schema lists the categories as an enum, so the facts accept exactly those names; the web
+    form lower-cases and trims what a person types before it gets here."""
+    assert gdpr(lost=["confidentiality"], data_categories=["health"]).band == "very high"
+    with pytest.raises(ValueError, match="unknown data category ' Health '; use one or more of: bank"):
+        gdpr(lost=["confidentiality"], data_categories=[" Health "])
 
 
 def test_a_rulebook_without_the_category_refuses_instead_of_crashing():

@@ -63,3 +63,19 @@ def test_the_facts_form_shows_the_refusal_and_stores_nothing(as_person, record):
     assert "unknown data category &#x27;horoscope&#x27;" in page
     assert "use one or more of" in page
     assert table_counts() == before
+
+
+def test_the_facts_form_reads_typed_categories_in_any_case(as_person, record):
+    """The facts take the listed names exactly (the API's enum); a person may type " Health" on the form."""
+    from incidentdesk.incidents.models import Incident
+
+    incident = record(facts={"published_externally": False, "personal_data": {"involved": True}})
+    client = as_person("responder")
+    form = client.get(f"/incidents/{incident.reference}/edit/").context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if not isinstance(v, list)}
+    data |= {"detected_at": "2026-11-20T09:00", "personal_data__lost": ["confidentiality"],
+             "personal_data__data_categories": "Contact,  HEALTH "}
+    response = client.post(f"/incidents/{incident.reference}/edit/", data)
+    assert response.status_code == 302
+    stored = Incident.objects.get(pk=incident.pk).facts["personal_data"]["data_categories"]
+    assert stored == ["contact", "health"]
