@@ -84,6 +84,20 @@ def in_process_app(db):
     main.dec_thread_sharing()
 
 
+@pytest.fixture
+def api_schema(db):
+    """The schema loaded from the app called in the test's own thread (tests/api/test_workspace_fuzz.py)."""
+    from django.core.signals import request_finished, request_started
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(autouse=True)
 def _probes_without_socket_options(monkeypatch):
     """schemathesis 4.32.5 sends ``ignored_auth``'s probe (the request without a token) to a WSGI app with
