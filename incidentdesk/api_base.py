@@ -13,6 +13,7 @@ name, and JSON bodies are validated strictly (a JSON ``true`` is not the integer
 boolean), so the API refuses what its document refuses.
 """
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -149,6 +150,10 @@ _JSON_TYPES: dict[str, Any] = {
     "object": lambda v: isinstance(v, dict),
     "null": lambda v: v is None,
 }
+#: Text formats pydantic's lax mode reads too widely ("0" as 1970-01-01, a number of seconds as a time).
+_FORMATS = {"date": (re.compile(r"\d{4}-\d{2}-\d{2}\Z"), "must be a date written YYYY-MM-DD"),
+            "date-time": (re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}"),
+                          "must be a time written YYYY-MM-DDTHH:MM with a UTC offset")}
 _TYPE_WORDS = {"boolean": "true or false", "integer": "a whole number", "number": "a number", "string": "text",
                "array": "a list", "object": "an object", "null": "null"}
 
@@ -168,6 +173,9 @@ def _misfits(value: Any, schema: dict, defs: dict, loc: tuple) -> list[dict]:
     kinds = kind if isinstance(kind, list) else [kind] if kind else []
     if kinds and not any(_JSON_TYPES[k](value) for k in kinds):
         return [{"loc": list(loc), "msg": "must be " + " or ".join(_TYPE_WORDS[k] for k in kinds)}]
+    shape = _FORMATS.get(schema.get("format", ""))
+    if shape and isinstance(value, str) and not shape[0].match(value):
+        return [{"loc": list(loc), "msg": shape[1]}]
     if isinstance(value, list) and isinstance(schema.get("items"), dict):
         return [m for i, item in enumerate(value) for m in _misfits(item, schema["items"], defs, (*loc, i))]
     if isinstance(value, dict):

@@ -61,6 +61,8 @@ def test_two_different_schemas_under_one_name_are_refused(db):
      "notify_authority"),
     ("/containment", {"kind": "other", "description": "x", "taken_at": 1763625600, "taken_by": "IT"},
      "taken_at"),
+    ("/containment", {"kind": "other", "description": "x", "taken_at": "1763625600", "taken_by": "IT"},
+     "taken_at"),
     ("/classify", {"level": 2.5, "reasoning": "x"}, "level"),  # a guard: strict since the level's own fix
 ])
 def test_a_json_value_of_the_wrong_type_is_refused_and_changes_nothing(api, workspace, path, body, field):
@@ -71,6 +73,14 @@ def test_a_json_value_of_the_wrong_type_is_refused_and_changes_nothing(api, work
     assert response.status_code == 422, response.content
     assert response["Content-Type"] == "application/problem+json"
     assert field in response.json()["detail"]
+    assert table_counts() == before
+
+
+def test_a_date_is_written_as_a_date(api, people):
+    before = table_counts()
+    response = api("post", "/contacts", json={"kind": "hr", "name": "HR", "last_verified_on": "0"})
+    assert response.status_code == 422, response.content  # was stored as 1970-01-01 (schemathesis, 10x campaign)
+    assert "last_verified_on" in response.json()["detail"]
     assert table_counts() == before
 
 
