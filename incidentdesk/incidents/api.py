@@ -92,7 +92,7 @@ class IncidentIn(Schema):
 
 class Changes(Schema):
     changes: dict[str, Any] = Field(
-        min_length=1,  # an empty change set is refused (it changed nothing, and read the incident back)
+        json_schema_extra={"minProperties": 1},  # refused by update_facts with a plain "nothing to change"
         description='Columns by name and facts as group.name, e.g. {"harm.death": false, "personal_data.records": 120}'
     )
 
