@@ -6,7 +6,18 @@ from typing import Literal
 from ninja import Field, Router, Schema, Status
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.api_base import PROBLEMS, READ, WRITE, UtcDateTime, When, choices, owned, require, workspace_of
+from incidentdesk.api_base import (
+    PROBLEMS,
+    READ,
+    WRITE,
+    UtcDateTime,
+    When,
+    choices,
+    may_read,
+    owned,
+    require,
+    workspace_of,
+)
 
 from . import services
 from .drafts import KINDS
@@ -69,6 +80,16 @@ class DraftOut(DraftSummary):
     latest: bool = Field(description="True when no later version exists (only the latest can be sent)")
 
 
+class DraftWritten(Schema):
+    """What writing a draft produced, for a token without the read scope: not its text, which is written
+    from the incident's facts (writing must not become a way to read)."""
+
+    id: int = Field(description="The draft version's id")
+    kind: str = Field(description=KIND_LIST)
+    rule_id: str = Field(description="The obligation it answers, if any")
+    version: int = Field(description="Version number (1, 2, …) within kind and obligation")
+
+
 def _notification(n: Notification, rule_id: str | None = None) -> dict:
     return {"recipient": n.recipient, "channel": n.channel, "sent_at": n.sent_at, "reference": n.reference,
             "summary": n.summary, "rule_id": rule_id if rule_id is not None else
@@ -110,13 +131,16 @@ def list_drafts(request, reference: str):
     return [_summary(d) for d in NotificationDraft.objects.visible_to(request.user).filter(incident=incident)]
 
 
-@router.post("/{reference}/drafts", response={201: DraftOut, **PROBLEMS}, auth=WRITE,
-             summary="Write a draft from the facts as they are now (a new version)")
+@router.post("/{reference}/drafts", response={201: DraftOut | DraftWritten, **PROBLEMS}, auth=WRITE,
+             summary="Write a draft from the facts as they are now (a new version); its text only to a token "
+                     "that may read")
 def create_draft(request, reference: str, body: DraftIn):
     incident = workspace_of(request, reference)
     require(request, Capability.EDIT)
-    return Status(201, _draft(services.create_draft(incident=incident, kind=body.kind, rule_id=body.rule_id,
-                                                    by=request.user)))
+    draft = services.create_draft(incident=incident, kind=body.kind, rule_id=body.rule_id, by=request.user)
+    if not may_read(request):
+        return Status(201, {f: getattr(draft, f) for f in DraftWritten.model_fields})
+    return Status(201, _draft(draft))
 
 
 @router.get("/{reference}/drafts/{int:draft_id}", response={200: DraftOut, **PROBLEMS}, auth=READ,

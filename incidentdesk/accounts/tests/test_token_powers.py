@@ -167,3 +167,16 @@ def test_a_token_with_read_and_write_still_gets_the_incident_back(client, people
     token = create_token(user=people["manager"], name="rw", scopes=["read", "write"], by=None)[1]
     changed = api(client, "patch", f"/incidents/{incident.reference}/facts", token, changes={"harm.death": False})
     assert changed.json()["description"] == incident.description
+
+
+def test_a_write_only_token_writes_a_draft_but_does_not_get_its_text(client, people, incident):
+    """A draft is written from the incident's facts: its text is a read, so a token without read gets the id."""
+    token = create_token(user=people["manager"], name="w", scopes=["write"], by=None)[1]
+    response = api(client, "post", f"/incidents/{incident.reference}/drafts", token, kind="client_notice")
+    assert response.status_code == 201, response.content
+    assert set(response.json()) == {"id", "kind", "rule_id", "version"}
+    assert incident.title not in response.content.decode()
+    both = create_token(user=people["manager"], name="rw", scopes=["read", "write"], by=None)[1]
+    full = api(client, "post", f"/incidents/{incident.reference}/drafts", both, kind="client_notice").json()
+    assert full["version"] == 2
+    assert incident.reference in full["body"]
