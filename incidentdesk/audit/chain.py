@@ -21,8 +21,8 @@ def stamp(at: datetime | str) -> str:
     Raw SQLite rows give the stored text (Django omits ``.000000`` when microseconds are zero);
     PostgreSQL and the ORM give datetimes. All three must hash the same.
     """
-    if isinstance(at, str):
-        return at if len(at) == 26 else at[:19] + ".000000"
+    if isinstance(at, str):  # only the two shapes Django writes; anything else is hashed as it is, and fails
+        return at + ".000000" if len(at) == 19 else at
     if at.tzinfo is not None:
         at = at.astimezone(UTC).replace(tzinfo=None)
     return at.strftime("%Y-%m-%d %H:%M:%S.%f")

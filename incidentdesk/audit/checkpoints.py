@@ -131,7 +131,9 @@ def append(checkpoint: Checkpoint, *, unless_same_head: bool = True) -> Checkpoi
                 last = None
             if last and last.legacy_until is None and (last.seq, last.hash) == (checkpoint.seq, checkpoint.hash):
                 return last
-        handle.seek(0, os.SEEK_END)
+        end = handle.seek(0, os.SEEK_END)
+        if end and (handle.seek(end - 1), handle.read(1))[1] != b"\n":
+            handle.write(b"\n")  # a line torn by a crash stays on its own (verify names it) and loses nothing else
         handle.write((checkpoint.line() + "\n").encode())
         handle.flush()
         os.fsync(handle.fileno())

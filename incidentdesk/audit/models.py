@@ -34,6 +34,14 @@ class AuditEventQuerySet(models.QuerySet):
         return qs.exclude(object_type="triageitem", object_id__in=item_ids) if item_ids else qs
 
 
+class _ChainManager(models.Manager.from_queryset(AuditEventQuerySet)):
+    """Only rows numbered as the chain numbers them (from 1): a row inserted by hand with a number of 0 or
+    below is never shown as an event anywhere (``verify`` names it: ``verification._intruders``)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(seq__gte=1)
+
+
 class SequenceField(models.BigIntegerField):
     """A 64-bit key that SQLite stores as the rowid (its type must read exactly ``integer``).
 
@@ -60,7 +68,7 @@ class AuditEvent(models.Model):
     key_id = models.CharField(max_length=16, blank=True, default="",
                               help_text="The audit key that sealed this event; empty: sealed before keys, SHA-256")
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = _ChainManager()
 
     class Meta:
         ordering = ["seq"]

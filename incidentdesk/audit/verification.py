@@ -12,6 +12,7 @@ Two questions, answered in plain words with the first event that is wrong:
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterable, Sequence
@@ -151,6 +152,42 @@ def _chain(ring: Keyring, legacy_until: int, workers: int | None) -> Verificatio
     return Verification(True, count)
 
 
+def _intruders(ring: Keyring) -> list[tuple[int, str]]:
+    """What the links and seals alone do not show: rows outside the chain's numbers, and keys used out of turn.
+
+    A row numbered 0 or below was never part of the chain (numbers start at 1), yet an INSERT needs no
+    trigger to be dropped. A key that a newer key has replaced must not seal anything after the newer key's
+    first event, and a rotation must be sealed by the key it brought in: otherwise whoever kept an old key
+    (a leaked backup of the key file) could still rewrite the log after the rotation.
+    """
+    table = AuditEvent._meta.db_table
+    found: list[tuple[int, str]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq FROM {table} WHERE seq < 1 ORDER BY seq LIMIT 1")
+        row = cursor.fetchone()
+        if row:
+            found.append((row[0], f"event #{row[0]} lies outside the chain (its events are numbered from 1): it was "
+                          f"inserted into the database by hand"))
+        cursor.execute(f"SELECT key_id, MIN(seq) FROM {table} WHERE key_id <> '' GROUP BY key_id")
+        first_by_key = dict(cursor.fetchall())
+    order = list(ring.secrets)
+    for newer in order[1:]:
+        if newer not in first_by_key:
+            continue
+        older = order[:order.index(newer)]
+        late = (AuditEvent.objects.filter(seq__gt=first_by_key[newer], key_id__in=older)
+                .order_by("seq").values_list("seq", "key_id").first())
+        if late:
+            found.append((late[0], f"event #{late[0]} is sealed with the key {late[1]}, which the key {newer} replaced "
+                          f"from event #{first_by_key[newer]} on: it was written or rewritten with a retired key"))
+    for seq, kid, data in AuditEvent.objects.filter(action="audit.key_rotated").values_list("seq", "key_id", "data"):
+        brought = json.loads(data).get("after", {}).get("key_id")
+        if brought and kid != brought:
+            found.append((seq, f"event #{seq} records a rotation to the key {brought} but is sealed with the key "
+                          f"{kid or 'of the old format'}: it was rewritten with the key the rotation retired"))
+    return sorted(found)
+
+
 @dataclass(frozen=True)
 class _Anchor:
     """Something outside the database that says which seal event #seq had: a checkpoint, or a fingerprint."""
@@ -211,7 +248,7 @@ def _compare(anchors: list[_Anchor]) -> list[tuple[int, int, str]]:
                  f"#{anchor.seq}" if before else f"no earlier checkpoint matches, so the change lies between #1 and "
                  f"#{anchor.seq}")
         found.append((before + 1, anchor.seq, f"event #{anchor.seq} is not the one {anchor.said} recorded: the log "
-                      f"up to it was rewritten after that, by someone holding the audit key; {where}"))
+                      f"up to it was rewritten after that (if every seal holds, by someone holding the audit key); {where}"))
     return sorted(found)
 
 
@@ -223,6 +260,12 @@ def verify(workers: int | None = None, checkpoint_files: Sequence[Path] = (),
     ring = keyring()
     anchors, untrusted, legacy_until = _anchors(ring, checkpoint_files, expected)
     result = _chain(ring, legacy_until, workers)
+    intruders = _intruders(ring)
+    if intruders and (result.first_broken is None or intruders[0][0] < result.first_broken):
+        if result.problem:
+            untrusted = [result.problem, *untrusted]
+        result.ok, result.first_broken, result.problem = False, intruders[0][0], intruders[0][1]
+    untrusted = [problem for _, problem in intruders if problem != result.problem] + untrusted
     mismatches = _compare(anchors)
     broken = result.first_broken
     # A break in the chain names its event exactly; a checkpoint only bounds a stretch. The stretch wins
