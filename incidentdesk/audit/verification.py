@@ -248,7 +248,8 @@ def _compare(anchors: list[_Anchor]) -> list[tuple[int, int, str]]:
                  f"#{anchor.seq}" if before else f"no earlier checkpoint matches, so the change lies between #1 and "
                  f"#{anchor.seq}")
         found.append((before + 1, anchor.seq, f"event #{anchor.seq} is not the one {anchor.said} recorded: the log "
-                      f"up to it was rewritten after that (if every seal holds, by someone holding the audit key); {where}"))
+                      f"up to it was rewritten after that (if every seal holds, by someone holding the audit key); "
+                      f"{where}"))
     return sorted(found)
 
 
