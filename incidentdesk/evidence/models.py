@@ -23,13 +23,24 @@ class EvidenceStorage(LazyObject):
 evidence_storage = EvidenceStorage()
 
 
+def evidence_files() -> EvidenceStorage:
+    """The evidence storage, given to the field as a callable so that migrations name this function.
+
+    Given the storage itself, ``makemigrations`` wrote down the folder of whoever generated the migration
+    (``/tmp/idmig/evidence``), and every installation with another folder was told at ``migrate`` that its
+    models had changes not yet in a migration. The storage stays lazy: it reads ``settings.EVIDENCE_DIR``
+    when first used (and again after the tests reset it).
+    """
+    return evidence_storage
+
+
 def evidence_path(instance: "Evidence", filename: str) -> str:
     return f"{instance.incident.reference}/{instance.sha256[:16]}-{filename}"
 
 
 class Evidence(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="evidence")
-    file = models.FileField(upload_to=evidence_path, storage=evidence_storage, max_length=300)
+    file = models.FileField(upload_to=evidence_path, storage=evidence_files, max_length=300)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

@@ -56,11 +56,42 @@ def test_made_up_usernames_cannot_flood_the_chain(client, people, monkeypatch):
             client.post("/login/", {"username": f"spray-{n}", "password": "x"}, REMOTE_ADDR=f"192.0.2.{n}")
     assert len(_events("signin.failed")) == 5
     [throttled] = _events("signin.throttled")
-    assert "further ones are still counted" in throttled.data
+    assert "usernames that belong to nobody are still counted" in throttled.data
     with time_machine.travel(datetime(2026, 11, 22, 11, 1, tzinfo=UTC), tick=False):  # a new hour, a new budget
         client.post("/login/", {"username": "p-manager", "password": "wrong"}, REMOTE_ADDR="192.0.2.200")
     assert len(_events("signin.failed")) == 6
     assert verify().ok
+
+
+def test_junk_failures_cannot_hide_an_attack_on_a_real_account(client, people, settings):
+    """A hundred made-up usernames spend the hour's budget; the administrator's failures and lock-out that
+    follow are still written, one by one."""
+    with time_machine.travel(datetime(2026, 11, 22, 10, 5, tzinfo=UTC), tick=False):
+        for n in range(signins.FAILURE_EVENTS_PER_HOUR):
+            client.post("/login/", {"username": f"junk-{n}", "password": "x"}, REMOTE_ADDR="192.0.2.66")
+        assert len(_events("signin.failed")) == signins.FAILURE_EVENTS_PER_HOUR
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+            client.post("/login/", {"username": "p-administrator", "password": "wrong"}, REMOTE_ADDR="203.0.113.50")
+        client.post("/login/", {"username": "junk-more", "password": "x"}, REMOTE_ADDR="192.0.2.67")
+    on_admin = [e for e in _events("signin.failed") if '"username":"p-administrator"' in e.data]
+    assert len(on_admin) == settings.AXES_FAILURE_LIMIT
+    assert all("203.0.113.50" in e.data for e in on_admin)
+    [lock] = _events("signin.locked_out")
+    assert '"username":"p-administrator"' in lock.data
+    assert not [e for e in _events("signin.failed") if "junk-more" in e.data]  # the junk is still bounded
+    assert len(_events("signin.throttled")) == 1
+    assert verify().ok
+
+
+def test_lock_outs_of_made_up_usernames_stay_within_the_budget(client, people, settings, monkeypatch):
+    monkeypatch.setattr(signins, "FAILURE_EVENTS_PER_HOUR", 3)
+    with time_machine.travel(datetime(2026, 11, 22, 10, 5, tzinfo=UTC), tick=False):
+        for name in ("junk-a", "junk-b"):
+            for _ in range(settings.AXES_FAILURE_LIMIT):
+                client.post("/login/", {"username": name, "password": "x"}, REMOTE_ADDR="192.0.2.70")
+    assert len(_events("signin.failed")) == 3
+    assert _events("signin.locked_out") == []
+    assert len(_events("signin.throttled")) == 1
 
 
 def test_signing_in_and_out_are_events_of_that_person(client, people):

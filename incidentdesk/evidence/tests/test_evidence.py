@@ -72,3 +72,13 @@ def test_a_file_changed_on_disk_fails_verification(record, manager):
     with open(path, "ab") as handle:
         handle.write(b"tampered")
     assert not services.verify_evidence(evidence)
+
+
+def test_an_upload_is_stored_in_the_configured_evidence_folder(record, manager, evidence_dir):
+    """The field names its storage by a function (so migrations hold no folder); files still go to
+    ``settings.EVIDENCE_DIR``, read when the storage is first used."""
+    incident = record()
+    evidence = services.add_evidence(incident=incident, stream=io.BytesIO(LOG), name="chat.log", by=manager)
+    on_disk = evidence_dir / evidence.file.name
+    assert on_disk.read_bytes() == LOG
+    assert evidence.file.path == str(on_disk)

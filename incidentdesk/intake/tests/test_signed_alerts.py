@@ -115,6 +115,32 @@ def test_a_timestamp_that_is_not_unix_seconds_is_refused(client, source, token, 
     assert TriageItem.objects.count() == 0
 
 
+@pytest.mark.parametrize("timestamp", ["999999999999", "000000000000", "1", "-99999999999999999999",
+                                       "-999999999999", "nan", "NaN", "inf", "-inf", "1e309", "-1e309",
+                                       "9" * 13, "9" * 5000, "1" + "0" * 400])
+def test_a_timestamp_far_outside_any_date_is_a_bad_timestamp_not_a_server_error(client, source, token, timestamp):
+    """Year 33658, years before 1, and numbers no float holds were a 500 (``datetime.fromtimestamp``)."""
+    body = json.dumps(ALERT).encode()
+    headers = sign(body, NOW) | {"X-IncidentDesk-Timestamp": timestamp}
+    before = stored()
+    with time_machine.travel(NOW, tick=False):
+        response = send(client, token, headers, body)
+    assert response.status_code == 401, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "Bad timestamp"
+    assert stored() == before
+
+
+def test_a_far_timestamp_is_checked_as_a_number_not_a_date(source):
+    """The service itself, with a timestamp signed correctly: refused for its time, before the signature."""
+    body = json.dumps(ALERT).encode()
+    headers = sign(body, datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
+    far = "999999999999"
+    with pytest.raises(services.StaleTimestamp, match="seconds from the server's clock"):
+        services.check_signature(source, body, signature=headers["X-IncidentDesk-Signature"], timestamp=far,
+                                 now=NOW)
+
+
 def test_a_source_without_a_secret_needs_no_signature(client, db, token):
     """Alertmanager cannot sign: it posts to a source without a secret, with the intake token (README)."""
     AlertSource.objects.create(name="Alertmanager", slug="alertmanager")
