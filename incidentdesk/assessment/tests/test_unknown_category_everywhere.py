@@ -49,15 +49,19 @@ def test_changing_an_incidents_facts_refuses_and_stores_nothing(record, manager)
     assert table_counts() == before
 
 
-def test_the_facts_form_shows_the_refusal_and_stores_nothing(as_person, record):
+def _post_categories(client, record, typed: str):
+    """The facts form as a person fills it in, with ``typed`` in the data categories box."""
     incident = record(facts={"published_externally": False, "personal_data": {"involved": True}})
-    client = as_person("responder")
     form = client.get(f"/incidents/{incident.reference}/edit/").context["form"]
     data = {k: ("" if v is None else v) for k, v in form.initial.items() if not isinstance(v, list)}
     data |= {"detected_at": "2026-11-20T09:00", "personal_data__lost": ["confidentiality"],
-             "personal_data__data_categories": "contact, horoscope"}
+             "personal_data__data_categories": typed}
     before = table_counts()
-    response = client.post(f"/incidents/{incident.reference}/edit/", data)
+    return incident, client.post(f"/incidents/{incident.reference}/edit/", data), before
+
+
+def test_the_facts_form_shows_the_refusal_and_stores_nothing(as_person, record):
+    _, response, before = _post_categories(as_person("responder"), record, "contact, horoscope")
     assert response.status_code == 400
     page = response.content.decode()
     assert "unknown data category &#x27;horoscope&#x27;" in page
@@ -69,13 +73,7 @@ def test_the_facts_form_reads_typed_categories_in_any_case(as_person, record):
     """The facts take the listed names exactly (the API's enum); a person may type " Health" on the form."""
     from incidentdesk.incidents.models import Incident
 
-    incident = record(facts={"published_externally": False, "personal_data": {"involved": True}})
-    client = as_person("responder")
-    form = client.get(f"/incidents/{incident.reference}/edit/").context["form"]
-    data = {k: ("" if v is None else v) for k, v in form.initial.items() if not isinstance(v, list)}
-    data |= {"detected_at": "2026-11-20T09:00", "personal_data__lost": ["confidentiality"],
-             "personal_data__data_categories": "Contact,  HEALTH "}
-    response = client.post(f"/incidents/{incident.reference}/edit/", data)
+    incident, response, _ = _post_categories(as_person("responder"), record, "Contact,  HEALTH ")
     assert response.status_code == 302
     stored = Incident.objects.get(pk=incident.pk).facts["personal_data"]["data_categories"]
     assert stored == ["contact", "health"]
