@@ -65,3 +65,9 @@ def client_address(request: HttpRequest) -> str | None:
             return str(address)
         closest = address
     return str(closest)  # every hop is a trusted proxy: the request came from inside
+
+
+def named_address(request: HttpRequest) -> str:
+    """The client's address as the audit log writes it: ``client_address``, or "unknown" for a request that
+    came with none (a Unix socket, a request built in code)."""
+    return client_address(request) or "unknown"

@@ -16,16 +16,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.clientaddress import client_address as vouched
 from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.incidents.models import Incident
 from incidentdesk.refusals import Refused
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address for the audit log: the one answer of ``incidentdesk.clientaddress`` (which
-    follows ``INCIDENTDESK_TRUSTED_PROXIES``), or "unknown" for a request that came with none."""
-    return vouched(request) or "unknown"
 
 
 def require(request: HttpRequest, capability: Capability) -> None:

@@ -16,7 +16,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from incidentdesk.web import client_address
+from incidentdesk.clientaddress import named_address
 
 from . import signins
 
@@ -47,7 +47,7 @@ def _username(credentials: dict[str, Any] | None, fallback: str = "") -> str:
 def on_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     if request is None or _during_lock_out(request, credentials):
         return
-    signins.failed(username=_username(credentials), address=client_address(request))
+    signins.failed(username=_username(credentials), address=named_address(request))
 
 
 @receiver(user_locked_out, dispatch_uid="incidentdesk.signin.locked_out")
@@ -57,16 +57,16 @@ def on_locked_out(sender: Any, request: Any = None, username: str | None = None,
     credentials = getattr(request, "axes_credentials", None)
     if _counted_failures(request) != get_failure_limit(request, credentials):
         return  # an attempt while already locked: the lock-out itself was written when it began
-    signins.locked_out(username=_username(credentials, username or ""), address=client_address(request))
+    signins.locked_out(username=_username(credentials, username or ""), address=named_address(request))
 
 
 @receiver(user_logged_in, dispatch_uid="incidentdesk.signin.signed_in")
 def on_signed_in(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
     if _over_http(request) and getattr(user, "pk", None):
-        signins.signed_in(user=user, address=client_address(request))
+        signins.signed_in(user=user, address=named_address(request))
 
 
 @receiver(user_logged_out, dispatch_uid="incidentdesk.signin.signed_out")
 def on_signed_out(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
     if _over_http(request) and getattr(user, "pk", None):
-        signins.signed_out(user=user, address=client_address(request))
+        signins.signed_out(user=user, address=named_address(request))

@@ -107,14 +107,14 @@ def test_signing_in_and_out_are_events_of_that_person(client, people):
 
 @pytest.mark.parametrize("address", ["", None])
 def test_a_request_without_an_address_is_recorded_as_unknown(rf, address):
-    from incidentdesk.web import client_address
+    from incidentdesk.clientaddress import named_address
 
     request = rf.get("/")
     if address is None:
         del request.META["REMOTE_ADDR"]
     else:
         request.META["REMOTE_ADDR"] = address
-    assert client_address(request) == "unknown"
+    assert named_address(request) == "unknown"
 
 
 def test_our_receivers_run_after_axes_so_its_count_is_on_the_request():
