@@ -59,6 +59,11 @@ def _utc_in_range(value: datetime, name: str) -> datetime:
     return value
 
 
+#: Every timestamp of an incident's facts (each refused when in the future or outside 2000-2099).
+TIMESTAMP_FIELDS = ("detected_at", "occurred_at", "aware_at", "causal_link_suspected_at",
+                    "causal_link_established_at", "classified_at", "provider_acknowledged_at")
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -89,6 +94,18 @@ class OrganisationFacts(Strict):
     raise_frontier_developer: Tri = None
     gpai_systemic_risk_provider: Tri = None
     retention_years: int = Field(5, ge=1, le=100)
+    immediate_target_hours: int = Field(
+        24, ge=1, le=240,
+        description="Our internal target for a duty the law says is 'immediate' (AI Act Art 73, 26(5)): hours "
+                    "after the event that starts it. Internal, not the law: the law gives no number")
+    provider_ack_hours: int = Field(
+        24, ge=1, le=240,
+        description="AI Act Art 26(5): hours we wait for the provider to acknowledge our notice before we treat "
+                    "it as not reachable and report under Art 73 ourselves (internal, not the law)")
+    art73_reading: Literal["undecided", "from_2026_08_02", "follows_2026_1744"] = Field(
+        "undecided",
+        description="Counsel's answer to the open question whether AI Act Art 73 applies from 2 Aug 2026 or follows "
+                    "the high-risk dates of Reg. (EU) 2026/1744; undecided applies the stricter (earlier) one")
 
     @field_validator("time_zone")
     @classmethod
@@ -109,10 +126,73 @@ class OrganisationFacts(Strict):
         return value.upper()
 
 
+#: Where an AI system is high-risk under the AI Act: Art 6(1) and Annex I (a product, or a safety component of
+#: one, under the Union harmonisation law listed there) or Art 6(2) and Annex III (a listed use case).
+Annex = Literal["annex_i", "annex_iii", "not_high_risk"]
+AiActRole = Literal["provider", "deployer", "both", "none"]
+
+
 class ToolFacts(Strict):
+    """One AI tool involved. ``high_risk`` follows from ``annex`` when the annex is known (one truth): it may be
+    given on its own only while the annex is not known, and a contradiction is refused."""
+
     name: str = Field(min_length=1)
     in_inventory: Tri = None
+    annex: Annex | None = Field(None, description="annex_i, annex_iii, not_high_risk; null: not known")
     high_risk: Tri = None
+    role: AiActRole | None = Field(None, description="Our AI Act role for this tool; null: the organisation's role")
+    medical_device: Tri = Field(None, description="The AI system is, or is a safety component of, a medical device "
+                                                  "(Reg. 2017/745 or 2017/746): AI Act Art 73(10)")
+    equivalent_reporting: Tri = Field(None, description="Its provider is subject to Union law with incident "
+                                                        "reporting duties equivalent to the AI Act's: Art 73(9)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _high_risk_from_annex(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("annex") is None:
+            return data
+        derived = data["annex"] != "not_high_risk"
+        if data.get("high_risk") is not None and data["high_risk"] != derived:
+            raise ValueError(f"high_risk is {str(data['high_risk']).lower()} but annex is {data['annex']}: "
+                             "high_risk follows from the annex, give one or make them agree")
+        return data | {"high_risk": derived}
+
+    @property
+    def sector_limited(self) -> bool:
+        """Art 73(9)-(10): only fundamental-rights infringements (Art 3(49)(c)) are reported under Art 73.
+
+        Unknown counts as not limited: reporting the whole Art 73 scope is the stricter reading.
+        """
+        return self.medical_device is True or (self.annex == "annex_iii" and self.equivalent_reporting is True)
+
+    def _in_role(self, roles: set[str]) -> bool | None:
+        if self.high_risk is False or self.role in {"deployer", "provider", "none"} - roles:
+            return False
+        if self.high_risk is None or self.role is None:
+            return None
+        return True
+
+    @property
+    def high_risk_provided(self) -> bool | None:
+        """A high-risk system we provide (Art 73's provider duty)."""
+        return self._in_role({"provider", "both"})
+
+    @property
+    def high_risk_deployed(self) -> bool | None:
+        """A high-risk system we deploy (Art 26(5)'s deployer duty)."""
+        return self._in_role({"deployer", "both"})
+
+    @property
+    def art73_full_scope(self) -> bool | None:
+        """A high-risk system we provide whose every serious incident goes to the AI Act authority (not 73(9)-(10))."""
+        provided = self.high_risk_provided
+        return False if provided is not None and self.sector_limited else provided
+
+    @property
+    def art73_full_scope_deployed(self) -> bool | None:
+        """As ``art73_full_scope``, for a system we deploy (Art 26(5): Art 73 mutatis mutandis)."""
+        deployed = self.high_risk_deployed
+        return False if deployed is not None and self.sector_limited else deployed
 
 
 class PersonalDataFacts(Strict):
@@ -168,8 +248,12 @@ class IncidentFacts(Strict):
     detected_at: datetime
     occurred_at: datetime | None = None
     aware_at: datetime | None = None
+    causal_link_suspected_at: datetime | None = Field(
+        None, description="AI Act Art 73(4): when a causal link between the AI system and a death was first suspected")
     causal_link_established_at: datetime | None = None
     classified_at: datetime | None = None
+    provider_acknowledged_at: datetime | None = Field(
+        None, description="AI Act Art 26(5): when the provider acknowledged our notice of the serious incident")
     organisation: OrganisationFacts = Field(default_factory=OrganisationFacts)
     tools: list[ToolFacts] = Field(default_factory=list)
     categories: list[Category] = Field(default_factory=list)
@@ -190,9 +274,20 @@ class IncidentFacts(Strict):
         default_factory=dict, description="Obligation rule id -> when it was done"
     )
 
-    @field_validator(
-        "detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at"
-    )
+    @model_validator(mode="before")
+    @classmethod
+    def _tool_roles(cls, data: Any) -> Any:
+        """A tool without its own AI Act role takes the organisation's (the profile's default)."""
+        if not isinstance(data, dict) or not data.get("tools"):
+            return data
+        org = data.get("organisation") or {}
+        role = org.get("ai_act_role") if isinstance(org, dict) else getattr(org, "ai_act_role", None)
+        if role is None:
+            return data
+        tools = [t | {"role": role} if isinstance(t, dict) and t.get("role") is None else t for t in data["tools"]]
+        return data | {"tools": tools}
+
+    @field_validator(*TIMESTAMP_FIELDS)
     @classmethod
     def _aware_datetime(cls, value: datetime | None) -> datetime | None:
         return None if value is None else _utc_in_range(value, "timestamp")
@@ -213,10 +308,27 @@ class IncidentFacts(Strict):
     def check_not_future(self, now: datetime) -> None:
         """Refuse timestamps in the future (beyond a small clock skew): they are typing errors."""
         limit = now + FUTURE_SKEW
-        for name in ("detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at"):
+        for name in TIMESTAMP_FIELDS:
             stamp = getattr(self, name)
             if stamp is not None and stamp > limit:
                 raise ValueError(f"{name} ({stamp.isoformat()}) lies in the future")
+
+    def _ai_act_role(self, roles: set[str]) -> bool | None:
+        """Whether we hold one of ``roles`` for an AI system involved: each tool's role, else the profile's."""
+        held = [tool.role for tool in self.tools] or [self.organisation.ai_act_role]
+        if any(role in roles for role in held):
+            return True
+        return None if None in held else False
+
+    @property
+    def ai_act_provider(self) -> bool | None:
+        """We are the AI Act provider of a system involved (or, with no tool named, the profile says so)."""
+        return self._ai_act_role({"provider", "both"})
+
+    @property
+    def ai_act_deployer(self) -> bool | None:
+        """We are the AI Act deployer of a system involved (or, with no tool named, the profile says so)."""
+        return self._ai_act_role({"deployer", "both"})
 
     @property
     def awareness(self) -> datetime:

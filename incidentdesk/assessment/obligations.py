@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from . import ai_act
 from .conditions import evaluate
 from .facts import IncidentFacts
 from .gdpr import GdprAssessment
@@ -31,6 +32,7 @@ EVENT_NAMES = {
     "detected_at": "detection",
     "occurred_at": "occurrence",
     "aware_at": "awareness",
+    "causal_link_suspected_at": "causal link suspected",
     "causal_link_established_at": "causal link established",
     "classified_at": "classification",
 }
@@ -54,6 +56,9 @@ class Obligation:
     reasons: list[str] = field(default_factory=list)
     completed_at: datetime | None = None
     notes: str = ""
+    duty: str = ""
+    target_is_internal: bool = False
+    open_question: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         def stamp(value: datetime | None) -> str | None:
@@ -66,6 +71,7 @@ class Obligation:
             "clock_start": stamp(self.clock_start), "due_at": stamp(self.due_at),
             "legal_latest": stamp(self.legal_latest), "status": self.status, "applies": self.applies,
             "reasons": self.reasons, "completed_at": stamp(self.completed_at), "notes": self.notes,
+            "duty": self.duty, "target_is_internal": self.target_is_internal, "open_question": self.open_question,
         }
 
 
@@ -90,6 +96,9 @@ def _deadline(rule: ObligationRule, start: datetime, facts: IncidentFacts, cal: 
     d = rule.deadline
     if d.without_undue_delay:
         reasons.append("No fixed deadline: without undue delay")
+        return None, None
+    if d.immediately:
+        reasons.append("The law sets no latest date beyond 'immediately': there is no legal long-stop")
         return None, None
     target = exact_period(start, hours=d.hours or 0, days=d.days or 0, months=d.months or 0, zone=cal.zone)
     legal = target
@@ -120,14 +129,6 @@ def _dora_legal(rule: ObligationRule, binding: datetime, facts: IncidentFacts, c
 def _longstops(rule: ObligationRule, facts: IncidentFacts, start: datetime | None, target: datetime | None,
                reasons: list[str]) -> datetime | None:
     """Apply the second limit of a clock: the earlier one binds."""
-    if rule.immediately_after:
-        link = getattr(facts, rule.immediately_after)
-        if link is not None:
-            immediate = link + timedelta(hours=rule.immediately_hours or 0)
-            if target is None or immediate < target:
-                reasons.append(f"Causal link established {link:%Y-%m-%d %H:%M} UTC: 'immediately' "
-                               f"(read as {rule.immediately_hours} h) binds before the long-stop")
-                target = immediate
     if rule.longstop:
         stop_start = _clock_start(rule.longstop.clock_start, facts, [])
         stop = stop_start + timedelta(hours=rule.longstop.hours)
@@ -181,18 +182,22 @@ def evaluate_rule(rule: ObligationRule, facts: IncidentFacts, severity: Severity
     cal = WorkingCalendar(org.country, ZoneInfo(org.time_zone))
     event = rule.clock_start.split(":")[0] if rule.clock_start.startswith("completed") else rule.clock_start
     result = Obligation(rule.id, rule.version, rule.regime, rule.action, rule.recipient, rule.citation,
-                        rule.deadline.describe(), EVENT_NAMES.get(event, rule.clock_start), None, None, None,
+                        _deadline_words(rule), EVENT_NAMES.get(event, rule.clock_start), None, None, None,
                         "not_required", False, reasons, notes=rule.notes)
     if not rule.in_force:
         reasons.append(rule.not_in_force_reason)
         return result
     result.applies = _applicability(rule, facts, severity, gdpr, reasons)
+    ai_act.sector_limits(rule, facts, reasons)
+    if result.applies is not False and rule.unreachable_after:
+        result.applies = _and(result.applies, ai_act.provider_unreachable(rule, facts, now, cal.zone, reasons))
     if result.applies is False:
         return result
     start = _clock_start(rule.clock_start, facts, reasons)
     in_force_on: date = (start or facts.detected_at).astimezone(cal.zone).date()
-    if in_force_on < rule.applies_from:
-        reasons.append(f"Not in force on {in_force_on}: applies from {rule.applies_from}"
+    applies_from, deferred = ai_act.applies_from(rule, facts, reasons)
+    if in_force_on < applies_from:
+        reasons.append(f"Not in force on {in_force_on}: applies from {applies_from}"
                        + (f" ({rule.applies_from_note})" if rule.applies_from_note else ""))
         result.applies = False
         return result
@@ -200,10 +205,17 @@ def evaluate_rule(rule: ObligationRule, facts: IncidentFacts, severity: Severity
     if start is not None:
         target, legal = _deadline(rule, start, facts, cal, reasons)
     target = _longstops(rule, facts, start, target, reasons)
+    target, result.target_is_internal = ai_act.immediate_target(rule, facts, target, cal.zone, reasons)
     if rule.calendar == "dora" and target is not None:
         legal = _dora_legal(rule, target, facts, cal, reasons)
-    if legal is None or (target and legal < target):
+    if not rule.deadline.immediately and (legal is None or (target and legal < target)):
         legal = target
+    result.duty = ai_act.duty_words(rule) if (rule.immediately or rule.immediately_after) else ""
+    if result.duty and legal is not None:
+        reasons.append(ai_act.legal_latest_words(rule, legal, cal.zone))
+    result.open_question = ai_act.open_question(rule, deferred, in_force_on, legal, target, cal.zone)
+    if result.open_question:
+        reasons.append(result.open_question)
     result.clock_start, result.due_at, result.legal_latest = start, target, legal
     result.completed_at = facts.completed.get(rule.id) or (getattr(facts, rule.done_when) if rule.done_when else None)
     if result.completed_at:
@@ -215,6 +227,20 @@ def evaluate_rule(rule: ObligationRule, facts: IncidentFacts, severity: Severity
     else:
         result.status = "pending"
     return result
+
+
+def _deadline_words(rule: ObligationRule) -> str:
+    """The deadline as the law says it: "immediately; at the latest 15 days" for an immediate duty."""
+    if (rule.immediately or rule.immediately_after) and not rule.deadline.immediately:
+        return f"immediately; at the latest {rule.deadline.describe()}"
+    return rule.deadline.describe()
+
+
+def _and(left: bool | None, right: bool | None) -> bool | None:
+    """Three-valued AND: false wins, then unknown."""
+    if left is False or right is False:
+        return False
+    return None if left is None or right is None else True
 
 
 def _legal_rank(outcome: Obligation) -> tuple[bool, datetime, bool, datetime]:

@@ -16,10 +16,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .conditions import ConditionError, evaluate, validate
-from .facts import IncidentFacts
+from .facts import IncidentFacts, ToolFacts
 
 RULES_DIR = Path(__file__).parent / "rules"
-CLOCK_EVENTS = {"detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at"}
+CLOCK_EVENTS = {"detected_at", "occurred_at", "aware_at", "causal_link_suspected_at", "causal_link_established_at",
+                "classified_at"}
 
 
 class RuleFileError(ValueError):
@@ -44,15 +45,18 @@ class Deadline(Frozen):
     days: int | None = Field(None, gt=0)
     months: int | None = Field(None, gt=0)
     without_undue_delay: bool = False
+    immediately: bool = False
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Deadline:
-        given = [self.hours, self.days, self.months, self.without_undue_delay or None]
+        given = [self.hours, self.days, self.months, self.without_undue_delay or None, self.immediately or None]
         if sum(v is not None for v in given) != 1:
-            raise ValueError("a deadline has exactly one of hours, days, months, without_undue_delay")
+            raise ValueError("a deadline has exactly one of hours, days, months, without_undue_delay, immediately")
         return self
 
     def describe(self) -> str:
+        if self.immediately:
+            return "immediately"
         if self.hours:
             return f"{self.hours} hours"
         if self.days:
@@ -60,6 +64,43 @@ class Deadline(Frozen):
         if self.months:
             return f"{self.months} month" + ("s" if self.months > 1 else "")
         return "without undue delay"
+
+
+class Immediately(Frozen):
+    """A duty the law says is "immediate" (AI Act Art 73(2)-(4), 26(5)): no number in the law.
+
+    ``after`` lists the events that start it (the earliest recorded one counts: Art 73(4) runs from a causal
+    link "established, or as soon as it suspects"); ``duty`` says it in words. The organisation's internal
+    target (profile: ``immediate_target_hours``) becomes the obligation's target, shown as internal, never
+    as the law; the legal latest stays the rule's long-stop (``deadline``), if it has one.
+    """
+
+    after: list[str] = Field(min_length=1)
+    duty: str = Field(min_length=1)
+
+
+class AnnexDates(Frozen):
+    """AI Act application dates per annex of a high-risk system (Art 113; Reg. (EU) 2026/1744)."""
+
+    annex_i: date
+    annex_iii: date
+
+    def earliest(self) -> date:
+        return min(self.annex_i, self.annex_iii)
+
+
+class AiActApplication(Frozen):
+    """When an AI Act rule applies, per annex of the tools it concerns (``tools``: the tool fact that selects them).
+
+    ``deferred``: the later dates under the reading that the rule follows Reg. 2026/1744's high-risk dates; the
+    organisation's counsel decides (profile ``art73_reading``), and until then the earlier dates apply.
+    """
+
+    tools: str
+    dates: AnnexDates
+    deferred: AnnexDates | None = None
+    open_question: str = ""
+    sector_limited: bool = False
 
 
 class LongStop(Frozen):
@@ -83,12 +124,19 @@ class ObligationRule(Frozen):
     decided_by: Literal["notify_supervisory_authority", "communicate_to_data_subjects"] | None = None
     clock_start: str
     deadline: Deadline
+    immediately: Immediately | None = None
+    # Read only in snapshots stored before ai_act.toml 2026.12.2 (the invented "24 h = immediately"): the event
+    # counts as ``immediately.after`` and the hours are ignored for the organisation's internal target.
     immediately_after: str | None = None
     immediately_hours: int | None = None
+    application: AiActApplication | None = None
     longstop: LongStop | None = None
     calendar: Literal["eu", "exact", "dora"]
     relief_excludable: bool = False
     group: str | None = None
+    # AI Act Art 26(5): the rule applies only once the provider could not be reached after the notice that
+    # completed this rule (``ai_act.provider_unreachable``).
+    unreachable_after: str | None = None
     done_when: str | None = None
     notes: str = ""
 
@@ -96,9 +144,14 @@ class ObligationRule(Frozen):
     def _events_known(self) -> ObligationRule:
         starts = [self.clock_start] + ([self.longstop.clock_start] if self.longstop else [])
         starts += [self.immediately_after] if self.immediately_after else []
+        starts += self.immediately.after if self.immediately else []
         for start in starts:
             if not (start in CLOCK_EVENTS or start.startswith("completed:")):
                 raise ValueError(f"unknown clock start {start!r}; use one of {sorted(CLOCK_EVENTS)}")
+        if self.application and not hasattr(ToolFacts, self.application.tools):
+            raise ValueError(f"application.tools: {self.application.tools!r} is not a tool fact")
+        if self.deadline.immediately and not (self.immediately or self.immediately_after):
+            raise ValueError("deadline = { immediately = true } needs an immediately table saying after what")
         if self.done_when and self.done_when not in CLOCK_EVENTS:
             raise ValueError(f"done_when must be one of {sorted(CLOCK_EVENTS)}")
         if not self.in_force and not self.not_in_force_reason:

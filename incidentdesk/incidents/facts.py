@@ -20,7 +20,8 @@ FLAGS = (
     "major_ict_incident",
     "clients_financial_interests_affected",
 )
-TIMESTAMPS = ("detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at")
+TIMESTAMPS = ("detected_at", "occurred_at", "aware_at", "causal_link_suspected_at", "causal_link_established_at",
+              "classified_at")
 
 
 class FactsRefused(Refused):

@@ -112,6 +112,9 @@ class IncidentForm(forms.Form):
     detected_at = datetime_field("Detected at", required=True)
     occurred_at = datetime_field("Occurred at")
     aware_at = datetime_field("Aware at", help_text="GDPR/AI Act awareness, if later than detection")
+    causal_link_suspected_at = datetime_field(
+        "Causal link with a death first suspected at",
+        help_text="AI Act Art 73(4): the duty to report a death starts as soon as a link is suspected")
     causal_link_established_at = datetime_field("Causal link established at")
     tools = forms.CharField(label="AI tools involved", required=False, help_text="Comma-separated names")
     categories = forms.MultipleChoiceField(choices=[(c.value, _label(c.value)) for c in Category], required=False,
@@ -133,7 +136,7 @@ class IncidentForm(forms.Form):
     def initial_for(cls, incident) -> dict[str, Any]:
         initial: dict[str, Any] = {name: getattr(incident, name) for name in (
             "title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
-            "causal_link_established_at", "categories", "affected_parties")}
+            "causal_link_suspected_at", "causal_link_established_at", "categories", "affected_parties")}
         initial["tools"] = ", ".join(link.name for link in incident.tools.all())
         initial["data_classes"] = ", ".join(incident.data_classes)
         for flag in incident_facts.FLAGS:

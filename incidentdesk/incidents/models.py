@@ -53,6 +53,8 @@ class Incident(models.Model):
     detected_at = models.DateTimeField()
     occurred_at = models.DateTimeField(null=True, blank=True)
     aware_at = models.DateTimeField(null=True, blank=True, help_text="GDPR/AI Act awareness, if later than detection")
+    causal_link_suspected_at = models.DateTimeField(
+        null=True, blank=True, help_text="AI Act Art 73(4): when a causal link with a death was first suspected")
     causal_link_established_at = models.DateTimeField(null=True, blank=True)
     classified_at = models.DateTimeField(null=True, blank=True, help_text="Definitive classification")
     categories = models.JSONField(default=list, blank=True)

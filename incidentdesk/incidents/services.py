@@ -40,7 +40,7 @@ from .models import (
 )
 
 COLUMNS = ("title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
-           "causal_link_established_at", "categories", "data_classes", "affected_parties")
+           "causal_link_suspected_at", "causal_link_established_at", "categories", "data_classes", "affected_parties")
 FACT_GROUPS = ("personal_data", "harm")
 
 

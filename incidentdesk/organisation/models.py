@@ -3,7 +3,7 @@
 from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -22,6 +22,14 @@ class AIActRole(models.TextChoices):
     DEPLOYER = "deployer", "Deployer"
     BOTH = "both", "Provider and deployer"
     NONE = "none", "Neither"
+
+
+class Art73Reading(models.TextChoices):
+    """Counsel's answer to the open question whether AI Act Art 73 moves with Reg. (EU) 2026/1744's dates."""
+
+    UNDECIDED = "undecided", "Not decided yet (the stricter, earlier date applies)"
+    FROM_2026 = "from_2026_08_02", "Counsel says Art 73 applies from 2 August 2026"
+    FOLLOWS_1744 = "follows_2026_1744", "Counsel says Art 73 follows the high-risk dates of Reg. (EU) 2026/1744"
 
 
 class GdprRole(models.TextChoices):
@@ -44,6 +52,25 @@ class Organisation(models.Model):
     ai_act_authority = models.CharField(max_length=200, blank=True,
                                         help_text="AI Act market surveillance authority, e.g. BIPT (presumed)")
     ai_act_role = models.CharField(max_length=10, choices=AIActRole.choices, default=AIActRole.DEPLOYER)
+    immediate_target_hours = models.PositiveSmallIntegerField(
+        "Our internal target for an 'immediate' AI Act duty (hours)", default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text="AI Act Art 73 and 26(5) say 'immediately' and give no number of hours. This is your own "
+                  "target; it is shown as internal, never as the law, beside the law's latest date")
+    provider_ack_hours = models.PositiveSmallIntegerField(
+        "Hours to wait for a provider to acknowledge our notice", default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text="AI Act Art 26(5): without the provider's acknowledgement in this time we treat it as not "
+                  "reachable, and our own Art 73 report is raised (internal target)")
+    art73_reading = models.CharField(
+        "When does AI Act Art 73 apply to us?", max_length=20, choices=Art73Reading.choices,
+        default=Art73Reading.UNDECIDED,
+        help_text="Open question: Reg. (EU) 2026/1744 moves the high-risk rules to 2 Dec 2027 (Annex III) and "
+                  "2 Aug 2028 (Annex I); whether Art 73 moves too is for your counsel to answer")
+    art73_reading_recorded_by = models.CharField(max_length=150, blank=True, editable=False,
+                                                 help_text="Who recorded counsel's answer")
+    art73_reading_recorded_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                                     help_text="When counsel's answer was recorded")
     gdpr_role = models.CharField(max_length=10, choices=GdprRole.choices, default=GdprRole.CONTROLLER)
     nis2_entity = models.BooleanField("NIS2 essential or important entity", default=False)
     nis2_trust_service_provider = models.BooleanField("NIS2 trust service provider", default=False)
@@ -92,6 +119,9 @@ class Organisation(models.Model):
             "time_zone": self.time_zone,
             "supervisory_authority": self.supervisory_authority or None,
             "ai_act_role": self.ai_act_role,
+            "immediate_target_hours": self.immediate_target_hours,
+            "provider_ack_hours": self.provider_ack_hours,
+            "art73_reading": self.art73_reading,
             "gdpr_role": self.gdpr_role,
             "nis2_entity": self.nis2_entity,
             "nis2_trust_service_provider": self.nis2_trust_service_provider,

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 from incidentdesk.assessment import assess
-from incidentdesk.assessment.rulebook import default_rulebook
+from incidentdesk.assessment.rulebook import AnnexDates, default_rulebook
 
 from .facts import by_id, make
 
@@ -63,7 +63,10 @@ def test_critical_infrastructure_gives_two_days_with_two_working_days():
     facts = provider_facts("2026-11-20T09:00:00+01:00", harm={"critical_infrastructure_disruption": True,
                                                              "death": False})
     report = by_id(assess(facts, now=utc(2026, 11, 20, 12)), "AIA-73-3-REPORT-WIDESPREAD")
-    assert report.due_at == utc(2026, 11, 22, 8)  # Sunday
+    # Art 73(3) "immediately" runs from awareness: our internal target (24 h) is the target, the law's two days
+    # (Sunday) the long-stop.
+    assert report.due_at == utc(2026, 11, 21, 8)
+    assert report.target_is_internal
     # Sunday -> Monday (Art 3(4)); Sat-Sun-Mon holds one working day, so Tuesday (Art 3(5)).
     assert report.legal_latest == utc(2026, 11, 24, 22, 59, 59)
 
@@ -100,13 +103,16 @@ def test_the_deployer_duty_waits_for_its_moved_application_date():
 
 def test_applies_from_is_data_and_can_be_changed():
     rulebook = default_rulebook()
-    rules = [r.model_copy(update={"applies_from": date(2026, 8, 2)}) if r.id == "AIA-26-5-INFORM-PROVIDER" else r
+    moved = AnnexDates(annex_i=date(2026, 8, 2), annex_iii=date(2026, 8, 2))
+    rules = [r.model_copy(update={"applies_from": date(2026, 8, 2), "application": r.application.model_copy(
+                 update={"dates": moved})}) if r.id == "AIA-26-5-INFORM-PROVIDER" else r
              for r in rulebook.obligations]
     facts = make(detected_at="2026-11-20T09:00:00+01:00", organisation={"ai_act_role": "deployer"}, tools=HIGH_RISK,
                  harm={"serious_health_harm": True})
     duty = by_id(assess(facts, now=utc(2026, 11, 20, 9), rules=rules), "AIA-26-5-INFORM-PROVIDER")
     assert duty.status == "pending"
-    assert duty.due_at == utc(2026, 11, 21, 8)
+    assert duty.due_at == utc(2026, 11, 21, 8)  # our internal target: 24 h after awareness
+    assert duty.legal_latest is None  # Art 26(5) says "immediately" and gives no long-stop
 
 
 # Error 1 of issue 11: within the tiers of one report, the legal long-stop decides, not the target.
