@@ -59,8 +59,8 @@ def payload_for(*, columns: dict[str, Any], stored: dict[str, Any], tools: list[
 
 
 def tool_facts(links) -> list[dict[str, Any]]:
-    return [{"name": link.name, "in_inventory": link.tool_id is not None,
-             "high_risk": link.tool.high_risk if link.tool_id else None} for link in links]
+    return [link.tool.as_facts(link.name) if link.tool_id else {"name": link.name, "in_inventory": False}
+            for link in links]
 
 
 def facts_for(incident) -> IncidentFacts:

@@ -1,12 +1,14 @@
 """API: the AI tool inventory."""
 
+from typing import Literal
+
 from ninja import Field, Router, Schema, Status
 
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem
 
 from . import services
-from .models import AITool, RiskClass
+from .models import AITool, RiskClass, ToolRole
 
 router = Router(tags=["inventory"])
 
@@ -17,7 +19,13 @@ class ToolIn(Schema):
     version: str = ""
     purpose: str = ""
     approved: bool = True
-    risk_class: RiskClass = RiskClass.MINIMAL
+    risk_class: RiskClass = Field(RiskClass.MINIMAL, description="AI Act class; high-risk ones name their annex")
+    ai_act_role: ToolRole | Literal[""] = Field("", description="Our AI Act role for this tool; empty: the "
+                                                                 "organisation profile's role")
+    medical_device: bool | None = Field(None, description="Is, or is a safety component of, a medical device "
+                                                          "(AI Act Art 73(10)); null: not known")
+    equivalent_reporting: bool | None = Field(None, description="Its provider has equivalent EU incident-reporting "
+                                                                "duties (AI Act Art 73(9)); null: not known")
     data_classes_allowed: list[str] = []
     owner: str = ""
     provider_incident_contact: str = ""

@@ -9,9 +9,11 @@ class ToolForm(forms.ModelForm):
 
     class Meta:
         model = AITool
-        fields = ["name", "provider", "version", "purpose", "approved", "risk_class", "data_classes_allowed", "owner",
+        fields = ["name", "provider", "version", "purpose", "approved", "risk_class", "ai_act_role", "medical_device",
+                  "equivalent_reporting", "data_classes_allowed", "owner",
                   "provider_incident_contact", "rollback_procedure"]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3}),
+                   "medical_device": forms.NullBooleanSelect, "equivalent_reporting": forms.NullBooleanSelect,
                    "rollback_procedure": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
