@@ -79,6 +79,7 @@ WEB: dict[str, Row] = {
     "draft": row("get", READERS, HIDDEN),
     "draft-send": row("post", EDITORS, HIDDEN),
     "draft-export": row("get", READERS, HIDDEN),
+    "notification-acknowledge": row("post", EDITORS, HIDDEN),
     "rca-save": row("post", EDITORS, HIDDEN),
     "capa-plan": row("post", EDITORS, HIDDEN),
     "capa-step": row("post", EDITORS, HIDDEN),
@@ -172,6 +173,8 @@ API: dict[str, Row] = {
     "GET /api/incidents/{reference}/notifications": row("get", API_STEP_READ, API_STEP_HIDDEN),
     "POST /api/incidents/{reference}/notifications": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
                                                          data={"recipient": "x", "sent_at": WHEN}),
+    "POST /api/incidents/{reference}/notifications/{notification_id}/acknowledgement": row(
+        "post", API_STEP_EDIT, API_STEP_HIDDEN, data={"at": WHEN, "how": "x"}),
     # The workspace's steps (one router per app): capability first (403), then the incident (404).
     "GET /api/incidents/{reference}/containment": row("get", API_STEP_READ, API_STEP_HIDDEN),
     "POST /api/incidents/{reference}/containment": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
@@ -380,6 +383,8 @@ def _build() -> dict:
             "evidence": evidence.add_evidence(incident=incident, stream=io.BytesIO(b"log line\n"), name="a.log",
                                               by=owner),
             "draft": notifications.create_draft(incident=incident, kind="gdpr_33", by=owner),
+            "notification": notifications.record_notification(incident=incident, recipient="x", sent_at=detected,
+                                                              by=owner),
             "capa": capa.plan(incident=incident, description="x", owner="IT", due_on=date(2026, 12, 31), by=owner),
             "lesson": lessons.propose(incident=incident, target="policy", text="x", by=owner),
             "rca": save_analysis(incident=incident, by=owner, why="x"),
@@ -400,6 +405,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
           "draft-export": o["draft"].pk, "capa-step": o["capa"].pk, "lesson-decide": o["lesson"].pk,
           "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "contact-edit": world["contact"].pk,
           "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
+          "notification-acknowledge": o["notification"].pk,
           "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
@@ -409,7 +415,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         else o["follow"], "object_id": model_object.get(app, 1), "id": 1, "content_type_id": 1, "app_label":
         "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,
         "draft_id": o["draft"].pk, "evidence_id": o["evidence"].pk, "action_id": o["capa"].pk,
-        "lesson_id": o["lesson"].pk, "contact_id": world["contact"].pk,
+        "lesson_id": o["lesson"].pk, "contact_id": world["contact"].pk, "notification_id": o["notification"].pk,
     }
 
 

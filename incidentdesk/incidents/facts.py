@@ -79,8 +79,13 @@ def facts_for(incident) -> IncidentFacts:
         decision = {"notify_supervisory_authority": breach.decided_notify_authority,
                     "communicate_to_data_subjects": breach.decided_communicate_subjects,
                     "reasons": breach.decision_reasons}
+    from incidentdesk.notifications.acknowledgements import provider_acknowledged_at
+
     columns = {name: getattr(incident, name) for name in TIMESTAMPS} | {"categories": incident.categories}
-    return build(payload_for(columns=columns, stored=incident.facts,
-                             tools=tool_facts(incident.tools.select_related("tool")),
-                             organisation=Organisation.current().as_facts(), completed=completed,
-                             decision=decision, level_override=incident.level_override))
+    payload = payload_for(columns=columns, stored=incident.facts,
+                          tools=tool_facts(incident.tools.select_related("tool")),
+                          organisation=Organisation.current().as_facts(), completed=completed,
+                          decision=decision, level_override=incident.level_override)
+    # AI Act Art 26(5): recorded on the notification to the provider, not on the incident (one truth).
+    payload["provider_acknowledged_at"] = provider_acknowledged_at(incident.pk)
+    return build(payload)

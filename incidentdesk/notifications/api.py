@@ -38,12 +38,21 @@ class NotificationIn(Schema):
 
 
 class NotificationOut(Schema):
+    id: int = Field(description="The notification's id (to record its acknowledgement)")
     recipient: str = Field(description="To whom it was sent")
     channel: str = Field(description=choices(Channel))
     sent_at: UtcDateTime = Field(description="When it was sent (UTC)")
     reference: str = Field(description="Reference number returned by the recipient")
     summary: str = Field(description="What was sent")
     rule_id: str | None = Field(None, description="The obligation it met, if any")
+    acknowledged_at: UtcDateTime | None = Field(None, description="When the recipient confirmed receipt (UTC)")
+    acknowledged_how: str = Field("", description="Who confirmed, and how")
+
+
+class AcknowledgementIn(Schema):
+    at: When = Field(description="When the recipient confirmed receipt (with a UTC offset)")
+    how: str = Field(min_length=1, max_length=300, description="Who confirmed, and how (e.g. an email from the "
+                                                               "provider's incident desk, ticket 4411)")
 
 
 class DraftIn(Schema):
@@ -91,9 +100,10 @@ class DraftWritten(Schema):
 
 
 def _notification(n: Notification, rule_id: str | None = None) -> dict:
-    return {"recipient": n.recipient, "channel": n.channel, "sent_at": n.sent_at, "reference": n.reference,
-            "summary": n.summary, "rule_id": rule_id if rule_id is not None else
-            (n.obligation.rule_id if n.obligation_id else None)}
+    return {"id": n.pk, "recipient": n.recipient, "channel": n.channel, "sent_at": n.sent_at,
+            "reference": n.reference, "summary": n.summary, "rule_id": rule_id if rule_id is not None else
+            (n.obligation.rule_id if n.obligation_id else None), "acknowledged_at": n.acknowledged_at,
+            "acknowledged_how": n.acknowledged_how}
 
 
 def _summary(d: NotificationDraft) -> dict:
@@ -122,6 +132,18 @@ def add_notification(request, reference: str, body: NotificationIn):
     require(request, Capability.EDIT)
     row = services.record_notification(incident=incident, by=request.user, **body.dict())
     return Status(201, _notification(row, body.rule_id))
+
+
+@router.post("/{reference}/notifications/{int:notification_id}/acknowledgement",
+             response={201: NotificationOut, **PROBLEMS}, auth=WRITE,
+             summary="Record the recipient's acknowledgement (AI Act Art 26(5): the provider's, which decides "
+                     "whether our own Art 73 report is raised)")
+def acknowledge(request, reference: str, notification_id: int, body: AcknowledgementIn):
+    incident = workspace_of(request, reference)
+    require(request, Capability.EDIT)
+    notification = owned(request, Notification, notification_id, incident, "notification")
+    row = services.record_acknowledgement(notification=notification, at=body.at, how=body.how, by=request.user)
+    return Status(201, _notification(row))
 
 
 @router.get("/{reference}/drafts", response={200: list[DraftSummary], **PROBLEMS}, auth=READ,

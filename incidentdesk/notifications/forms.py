@@ -21,3 +21,11 @@ class SendForm(forms.Form):
     channel = forms.ChoiceField(choices=Channel.choices)
     sent_at = datetime_field("Sent at", required=True)
     reference = forms.CharField(label="Reference number returned", required=False, max_length=200)
+
+
+class AcknowledgementForm(forms.Form):
+    """The recipient confirmed receipt: for the notice to a provider, AI Act Art 26(5)."""
+
+    at = datetime_field("Acknowledged at", required=True)
+    how = forms.CharField(label="Who confirmed, and how", max_length=300,
+                          help_text="e.g. an email from the provider's incident desk, ticket 4411")

@@ -28,6 +28,13 @@ class Notification(models.Model):
     summary = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the recipient confirmed receipt (AI Act Art 26(5): the provider)")
+    acknowledged_how = models.CharField(max_length=300, blank=True,
+                                        help_text="Who confirmed, and how (e.g. an email from the provider's "
+                                                  "incident desk, ticket 4411)")
+    acknowledgement_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                                    on_delete=models.SET_NULL, related_name="+")
 
     objects = scoped("incident")
 

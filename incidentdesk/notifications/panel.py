@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from incidentdesk.incidents.models import Incident
 from incidentdesk.obligations.models import Obligation
 
+from .acknowledgements import PROVIDER_NOTICE_RULE
 from .drafts import KIND_BY_RULE, KINDS
+from .forms import AcknowledgementForm
 from .models import Notification, NotificationDraft
 
 
@@ -21,4 +23,16 @@ def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
             "drafts": NotificationDraft.objects.visible_to(user).filter(incident=incident)
             .order_by("kind", "rule_id", "-version"),
             "draftable": draftable, "kinds": KINDS,
-            "notifications": Notification.objects.visible_to(user).filter(incident=incident)}
+            "notifications": _notifications(incident, user)}
+
+
+def _notifications(incident: Incident, user: Any) -> list[tuple[Notification, datetime | None, AcknowledgementForm]]:
+    """Each notification with, for an unacknowledged notice to the provider (AI Act Art 26(5)), the time after
+    which our own Art 73 report is raised (the profile's internal target), and its acknowledgement form."""
+    from incidentdesk.organisation.models import Organisation
+
+    hours = Organisation.current().provider_ack_hours
+    rows = Notification.objects.visible_to(user).filter(incident=incident).select_related("obligation")
+    return [(n, n.sent_at + timedelta(hours=hours)
+             if n.obligation_id and n.obligation.rule_id == PROVIDER_NOTICE_RULE and not n.acknowledged_at else None,
+             AcknowledgementForm(prefix=f"ack{n.pk}")) for n in rows]

@@ -14,7 +14,7 @@ from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
 from incidentdesk.obligations import services as obligations
-from incidentdesk.refusals import Refused
+from incidentdesk.refusals import Conflict, NotFound, Refused
 
 from . import drafts
 from .models import Channel, Notification, NotificationDraft
@@ -45,6 +45,61 @@ def record_notification(*, incident: Incident, recipient: str, sent_at: datetime
         if obligation and obligation.completed_at is None:
             obligations.complete_obligation(incident=incident, rule_id=rule_id, at=sent_at, by=by, now=now,
                                             how=f"Notification sent to {recipient.strip()}")
+    return notification
+
+
+class AcknowledgementRefused(Refused):
+    """The acknowledgement cannot be recorded as given; nothing was stored."""
+
+
+class AlreadyAcknowledged(Conflict):
+    """The notification's acknowledgement is already on record."""
+
+
+def notification_for(incident: Incident, rule_id: str) -> Notification:
+    """The latest notification that met ``rule_id`` (the command line names a notice by its obligation)."""
+    row = (Notification.objects.filter(incident=incident, obligation__rule_id__iexact=(rule_id or "").strip())
+           .order_by("-sent_at").first())
+    if row is None:
+        raise NotFound(f"{incident.reference} has no notification recorded for {rule_id!r}; record it first "
+                       "(incidentdesk notify … --obligation RULE-ID)")
+    return row
+
+
+def record_acknowledgement(*, notification: Notification, at: datetime, how: str, by: Any,
+                           now: datetime | None = None) -> Notification:
+    """Record that the recipient confirmed receipt (AI Act Art 26(5): the provider of the AI system).
+
+    The acknowledgement of the notice to the provider decides whether the deployer's own Art 73 report is
+    raised (``ai_act.provider_unreachable``), so the incident is reassessed in the same transaction as the
+    record and its audit event. Refused, with nothing stored: no "how", a time in the future or before the
+    notification was sent, an acknowledgement already on record, a closed incident.
+    """
+    incident = notification.incident
+    ensure_open(incident)
+    now = now or timezone.now()
+    row = Notification.objects.select_related("incident").get(pk=notification.pk)  # the stored state
+    how = (how or "").strip()
+    if not how:
+        raise AcknowledgementRefused("how: say who confirmed and how, e.g. \"email from the provider's incident "
+                                     "desk, ticket 4411\"")
+    if row.acknowledged_at is not None:
+        raise AlreadyAcknowledged(f"the acknowledgement of this notification is already on record "
+                                  f"({row.acknowledged_at:%Y-%m-%d %H:%M} UTC)")
+    if at > now + FUTURE_SKEW:
+        raise AcknowledgementRefused("acknowledged at: lies in the future")
+    if at < row.sent_at:
+        raise AcknowledgementRefused("acknowledged at: is before the notification was sent")
+    with transaction.atomic():
+        row.acknowledged_at, row.acknowledged_how = at, how
+        row.acknowledgement_recorded_by = by if getattr(by, "pk", None) else None
+        row.save(update_fields=["acknowledged_at", "acknowledged_how", "acknowledgement_recorded_by"])
+        audit.record(action="notification.acknowledged", object_type="notification", object_id=row.pk, by=by,
+                     incident_ref=incident.reference, before={"acknowledged_at": None},
+                     after={"acknowledged_at": at, "how": how, "recipient": row.recipient,
+                            "rule_id": row.obligation.rule_id if row.obligation_id else None})
+        incidents.reassess(incident=incident, by=by, now=now)
+    notification.refresh_from_db()
     return notification
 
 

@@ -14,8 +14,8 @@ from incidentdesk.refusals import Refused
 from incidentdesk.web import refuse_on_form, require, workspace_of
 
 from . import services
-from .forms import EditDraftForm, NewDraftForm, SendForm
-from .models import NotificationDraft
+from .forms import AcknowledgementForm, EditDraftForm, NewDraftForm, SendForm
+from .models import Notification, NotificationDraft
 
 
 def _draft(request, reference: str, pk: int) -> NotificationDraft:
@@ -110,3 +110,25 @@ def send(request, reference: str, pk: int):
         return redirect("incident-workspace", draft.incident.reference)
     messages.error(request, "Nothing was recorded. " + " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("draft", reference, pk)
+
+
+@login_required
+@require_POST
+def acknowledge(request, reference: str, pk: int):
+    """Record the recipient's acknowledgement of a notification (the provider's, for AI Act Art 26(5))."""
+    incident = workspace_of(request, reference)
+    require(request, Capability.EDIT)
+    notification = Notification.objects.visible_to(request.user).filter(incident=incident, pk=pk).first()
+    if notification is None:
+        raise Http404("No such notification.")
+    form = AcknowledgementForm(request.POST, prefix=f"ack{pk}")
+    if not form.is_valid():
+        messages.error(request, "Nothing was recorded. " + " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("incident-workspace", reference)
+    try:
+        services.record_acknowledgement(notification=notification, by=request.user, **form.cleaned_data)
+    except Refused as exc:
+        messages.error(request, f"Nothing was recorded. {exc}")
+    else:
+        messages.success(request, f"Recorded: {notification.recipient} acknowledged the notification.")
+    return redirect("incident-workspace", reference)

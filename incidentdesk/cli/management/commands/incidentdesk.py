@@ -337,6 +337,23 @@ class Command(TyperCommand):
         self.stdout.write(f"Notification recorded for {incident.reference}.")
 
     @command()
+    def acknowledge(
+        self,
+        reference: str,
+        how: Annotated[str, typer.Option(help="Who confirmed, and how (e.g. 'email from the provider, ticket 44')")],
+        obligation: Annotated[str, typer.Option(help="The obligation the notification met")] = (
+            "AIA-26-5-INFORM-PROVIDER"),
+        at: Annotated[str, typer.Option(help="When the recipient confirmed (ISO)")] = "now",
+    ):
+        """Record the recipient's acknowledgement of a notification (AI Act Art 26(5): the provider's)."""
+        by = operator(Capability.EDIT)
+        incident = self._get(reference, by)
+        notification = notifications.notification_for(incident, obligation)
+        notifications.record_acknowledgement(notification=notification, at=parse_time(at, field="at"), how=how,
+                                             by=by)
+        self.stdout.write(f"Acknowledgement by {notification.recipient} recorded for {incident.reference}.")
+
+    @command()
     def settle(
         self,
         reference: str,
