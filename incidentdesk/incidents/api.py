@@ -53,6 +53,7 @@ class IncidentOut(IncidentSummary):
     detection_source: str
     occurred_at: datetime | None
     aware_at: datetime | None
+    causal_link_suspected_at: datetime | None
     causal_link_established_at: datetime | None
     classified_at: datetime | None
     severity_reasons: list[str]
