@@ -245,6 +245,10 @@ class Command(TyperCommand):
             if shown in ("pending", "overdue", "may_apply"):
                 when = f" — due {local(o.due_at)} ({self._when(o, now)})" if o.due_at else f" — {o.deadline}"
             lines.append(f"  [{shown}] {o.rule_id}: {o.action} — {o.citation}{when}")
+            if o.deadline.startswith("immediately") and shown in ("pending", "overdue", "may_apply"):
+                lines.append(f"      the law: {o.deadline}, with no number of hours; once the duty has started the due "
+                             "time is our internal target, not the law; legal latest: "
+                             + (local(o.legal_latest_at) if o.legal_latest_at else "none beyond 'immediately'"))
             if shown in ("not_required", "may_apply"):
                 lines.append(f"      why: {o.reasons[-1] if shown == 'not_required' else o.reasons[0]}")
         derived = section8.texts(incident)  # seed §8 texts, written from the step records
@@ -453,7 +457,10 @@ class Command(TyperCommand):
         lines.append("Obligations:")
         for o in result.obligations:
             lines.append(f"  [{o.status}] {o.rule_id}: {o.action} — {o.citation}"
-                         + (f" — due {o.due_at:%Y-%m-%d %H:%M} UTC" if o.due_at else ""))
+                         + (f" — due {o.due_at:%Y-%m-%d %H:%M} UTC" if o.due_at else "")
+                         + (" (our internal target, not the law)" if o.target_is_internal else "")
+                         + (f"; legal latest {o.legal_latest:%Y-%m-%d %H:%M} UTC"
+                            if o.duty and o.legal_latest else ""))
         g = result.gdpr
         lines.append(f"GDPR: score {g.score} ({g.band}); notify authority {g.notify_supervisory_authority}; "
                      f"communicate {g.communicate_to_data_subjects}")
