@@ -24,6 +24,12 @@ EVENT_WORDS = {
     "causal_link_suspected_at": "the causal link was suspected",
     "causal_link_established_at": "the causal link was established",
 }
+#: The same events as the thing a person records ("the duty starts once … is recorded").
+EVENT_RECORDS = {
+    "aware_at": "awareness",
+    "causal_link_suspected_at": "the time a causal link was suspected",
+    "causal_link_established_at": "the time the causal link was established",
+}
 READINGS = {
     "undecided": "not decided",
     "from_2026_08_02": "Art 73 applies from 2 August 2026 (Art 113)",
@@ -65,8 +71,8 @@ def immediate_target(rule: ObligationRule, facts: IncidentFacts, target: datetim
     events, start, event = _immediate_start(rule, facts)
     duty = duty_words(rule)
     if start is None:
-        waiting = " or ".join(EVENT_WORDS.get(e, e) for e in events)
-        reasons.append(f"The law says: {duty}, with no number of hours. The duty starts when {waiting} is "
+        waiting = " or ".join(EVENT_RECORDS.get(e, e) for e in events)
+        reasons.append(f"The law says: {duty}, with no number of hours. The duty starts once {waiting} is "
                        f"recorded; our internal target is then {hours} h after it")
         return target, False
     internal = start + timedelta(hours=hours)

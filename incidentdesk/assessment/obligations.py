@@ -152,7 +152,7 @@ def _applicability(rule: ObligationRule, facts: IncidentFacts, severity: Severit
         reasons.append("Does not apply: " + "; ".join(outcome.because))
         return False
     if outcome.value is None:
-        reasons.append("May apply: establish " + ", ".join(outcome.unknown)
+        reasons.append("May apply: establish " + ", ".join(dict.fromkeys(outcome.unknown))
                        + "; the deadline below applies if they turn out true")
     else:
         reasons.append("Applies: " + "; ".join(outcome.because))

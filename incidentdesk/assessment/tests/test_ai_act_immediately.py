@@ -60,7 +60,7 @@ def test_before_any_causal_link_the_long_stop_is_the_target_and_the_duty_waits()
     report = by_id(assess(facts, now=utc(2026, 9, 5)), "AIA-73-2-REPORT")
     assert report.due_at == utc(2026, 9, 19, 14)
     assert not report.target_is_internal
-    assert any("starts when the causal link was established is recorded" in r for r in report.reasons)
+    assert any("starts once the time the causal link was established is recorded" in r for r in report.reasons)
 
 
 def test_art_73_3_runs_immediately_from_awareness_without_any_causal_link():
