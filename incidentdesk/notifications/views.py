@@ -78,7 +78,9 @@ def _recipient(obligation) -> str:
     org = Organisation.objects.filter(pk=1).first()
     if obligation.rule_id == "GDPR-33-1-SA" and org and org.supervisory_authority:
         return org.supervisory_authority
-    if obligation.regime == "ai_act" and obligation.rule_id.startswith("AIA-73") and org and org.ai_act_authority:
+    # Art 73 reports, the provider's (AIA-73-*) and the deployer's own when the provider cannot be reached
+    # (AIA-26-5-DEPLOYER-73-*), go to the market surveillance authority.
+    if obligation.regime == "ai_act" and "-73" in obligation.rule_id and org and org.ai_act_authority:
         return org.ai_act_authority
     return obligation.recipient
 
