@@ -33,3 +33,16 @@ def refusal(unknown: list[str]) -> str:
     listed = ", ".join(repr(name) for name in unknown)
     noun = "category" if len(unknown) == 1 else "categories"
     return f"unknown data {noun} {listed}; use one or more of: {', '.join(accepted_categories())}"
+
+
+@lru_cache(maxsize=1)
+def category_labels() -> dict[str, str]:
+    """Each accepted category with its label in plain words (gdpr.toml), in the order of the file: the incident
+    form's choice list and what pages, drafts and exports show instead of the stored name."""
+    table = tomllib.loads(GDPR_RULES.read_text(encoding="utf-8")).get("enisa", {}).get("categories", {})
+    return {name: entry.get("label", name) if isinstance(entry, dict) else name for name, entry in table.items()}
+
+
+def label(name: str) -> str:
+    """The plain-words label of one category (the name itself if the table does not know it)."""
+    return category_labels().get(name, name)
