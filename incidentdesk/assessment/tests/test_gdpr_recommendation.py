@@ -116,7 +116,8 @@ def test_unknown_security_property_assumes_all_three():
 def test_other_kinds_of_data_are_unknown_sensitivity():
     result = gdpr(**(KNOWN | dict(lost=["confidentiality"], data_categories=["contact"], recipient="untrusted",
                                   other_data_categories=["shoe size"])))
-    assert result.outcome == "high_risk" and result.provisional
+    assert result.outcome == "high_risk"
+    assert result.provisional
     assert "shoe size" in " ".join(result.reasons)
 
 
@@ -171,3 +172,36 @@ def test_the_decision_is_kept_beside_the_recommendation():
     result = recommend(facts, ENISA)
     assert result.notify_supervisory_authority is True
     assert result.decision["notify_supervisory_authority"] is False
+
+
+def _rules_dir(tmp_path, edit):
+    import shutil
+
+    from incidentdesk.assessment.rulebook import RULES_DIR
+
+    target = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, target)
+    path = target / "gdpr.toml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return target
+
+
+def test_assess_with_a_rulebook_from_elsewhere_refuses_an_unknown_category(tmp_path):
+    """Issue 11, error 5, every path: a rule file without 'health' gives a refusal naming the accepted ones."""
+    from incidentdesk.assessment.engine import assess
+    from incidentdesk.assessment.rulebook import load_rulebook
+
+    rules = load_rulebook(_rules_dir(tmp_path, lambda text: "\n".join(
+        line for line in text.splitlines() if not line.startswith("health ="))))
+    facts = make(personal_data={"involved": True, "lost": ["confidentiality"], "data_categories": ["health"]})
+    with pytest.raises(UnknownDataCategory, match="unknown data category 'health'; use one or more of: bank") as no:
+        assess(facts, rulebook=rules)
+    assert isinstance(no.value, Refused)
+
+
+def test_a_rule_file_whose_edpb_table_misses_a_factor_does_not_load(tmp_path):
+    from incidentdesk.assessment.rulebook import RuleFileError, load_rulebook
+
+    directory = _rules_dir(tmp_path, lambda text: text.replace("[edpb.factors.deletion]", "[edpb.factors.erasure]"))
+    with pytest.raises(RuleFileError, match=r"gdpr.toml: (.|\n)*\[edpb.factors\] misses deletion"):
+        load_rulebook(directory)

@@ -438,8 +438,11 @@ class Command(TyperCommand):
             lines.append(f"  [{o.status}] {o.rule_id}: {o.action} — {o.citation}"
                          + (f" — due {o.due_at:%Y-%m-%d %H:%M} UTC" if o.due_at else ""))
         g = result.gdpr
-        lines.append(f"GDPR: score {g.score} ({g.band}); notify authority {g.notify_supervisory_authority}; "
-                     f"communicate {g.communicate_to_data_subjects}")
+        lines.append(f"GDPR: {g.reasons[0]}" + (" (provisional: the worst case while facts are missing)"
+                                                  if g.provisional else ""))
+        lines += [f"  - {r}" for r in g.reasons[1:]]
+        if g.score is not None:
+            lines.append(f"  ENISA score (an input, not the decision): {g.score} ({g.band})")
         lines.append(f"Unknown facts: {', '.join(result.unknown) or 'none'}")
         self.emit(result.as_dict(), as_json, "\n".join(lines))
 
