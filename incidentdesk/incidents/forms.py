@@ -123,10 +123,9 @@ class IncidentForm(forms.Form):
     tools = forms.CharField(label="AI tools involved", required=False, help_text="Comma-separated names")
     categories = forms.MultipleChoiceField(choices=[(c.value, _label(c.value)) for c in Category], required=False,
                                            widget=forms.CheckboxSelectMultiple)
-    data_classes = forms.CharField(label="Data classes involved", required=False, help_text="Comma-separated")
     affected_parties = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    LISTS = ("tools", "data_classes")
+    LISTS = ("tools",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,7 +141,6 @@ class IncidentForm(forms.Form):
             "title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
             "causal_link_established_at", "categories", "affected_parties")}
         initial["tools"] = ", ".join(link.name for link in incident.tools.all())
-        initial["data_classes"] = ", ".join(incident.data_classes)
         for flag in incident_facts.FLAGS:
             initial[flag] = tri_initial(incident.facts.get(flag))
         for group in ("personal_data", "harm"):
