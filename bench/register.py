@@ -113,9 +113,9 @@ def generate(n: int, now: datetime, seed: int = 7) -> dict:
     span = (now - start).total_seconds()
     inc_sql = ("INSERT INTO incidents_incident (id, reference, year, number, title, description, status, "
                "detection_source, detected_at, occurred_at, aware_at, causal_link_established_at, classified_at, "
-               "categories, data_classes, affected_parties, facts, severity_level, severity_reasons, "
+               "categories, affected_parties, facts, severity_level, severity_reasons, "
                "severity_reasoning, level_override, override_basis, restricted, "
-               f"created_at, updated_at) VALUES ({placeholders(25)})")
+               f"created_at, updated_at) VALUES ({placeholders(24)})")
     obl_sql = ("INSERT INTO obligations_obligation (incident_id, rule_id, rule_version, regime, action, recipient, "
                "citation, deadline, clock_start_event, clock_start_at, due_at, legal_latest_at, status, applies, "
                f"reasons, snapshot_id, completed_at, updated_at) VALUES ({placeholders(18)})")
@@ -148,7 +148,7 @@ def generate(n: int, now: datetime, seed: int = 7) -> dict:
             title = rng.choice(TITLES)
             created = sql_time(detected)
             batch_inc.append((pk, reference, year, counters[year], title, f"{title}. Generated for the benchmark.",
-                              status, "own_observation", created, None, None, None, sql_time(classified), "[]", "[]",
+                              status, "own_observation", created, None, None, None, sql_time(classified), "[]",
                               "", facts, level, reasons, "", None, None, False, created, created))
             for row in rows:
                 due = detected + row["due"] if row["due"] is not None else None

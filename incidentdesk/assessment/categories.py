@@ -33,3 +33,44 @@ def refusal(unknown: list[str]) -> str:
     listed = ", ".join(repr(name) for name in unknown)
     noun = "category" if len(unknown) == 1 else "categories"
     return f"unknown data {noun} {listed}; use one or more of: {', '.join(accepted_categories())}"
+
+
+@lru_cache(maxsize=1)
+def category_labels() -> dict[str, str]:
+    """Each accepted category with its label in plain words (gdpr.toml), in the order of the file: the incident
+    form's choice list and what pages, drafts and exports show instead of the stored name."""
+    table = tomllib.loads(GDPR_RULES.read_text(encoding="utf-8")).get("enisa", {}).get("categories", {})
+    return {name: entry.get("label", name) if isinstance(entry, dict) else name for name, entry in table.items()}
+
+
+def label(name: str) -> str:
+    """The plain-words label of one category (the name itself if the table does not know it)."""
+    return category_labels().get(name, name)
+
+
+#: Words people typed into the register's former free-text "data classes" that mean a listed category.
+SYNONYMS = {
+    "email": "contact", "e-mail": "contact", "email address": "contact", "phone": "contact", "address": "contact",
+    "contact details": "contact", "names": "name", "medical": "health", "health data": "health",
+    "card": "payment", "credit card": "payment", "payment card": "payment", "iban": "bank",
+    "bank account": "bank", "password": "credentials", "passwords": "credentials", "login": "credentials",
+    "location data": "location", "gps": "location", "biometrics": "biometric", "criminal record": "criminal",
+    "chat": "prompts", "chats": "prompts", "chat logs": "prompts", "messages": "communications",
+}
+
+
+def from_words(words: list[str]) -> tuple[list[str], list[str]]:
+    """Split words a person wrote into listed categories (case and synonyms ignored) and the others, kept
+    verbatim so nothing written is lost. Both lists keep their order and hold each entry once."""
+    known = set(accepted_categories())
+    categories: list[str] = []
+    others: list[str] = []
+    for word in (w.strip() for w in words):
+        if not word:
+            continue
+        key = SYNONYMS.get(word.lower(), word.lower())
+        target = categories if key in known else others
+        value = key if key in known else word
+        if value not in target:
+            target.append(value)
+    return categories, others

@@ -45,7 +45,7 @@ def assess(facts: IncidentFacts, *, now: datetime | None = None, rulebook: Ruleb
     rulebook = rulebook or default_rulebook()
     now = now or datetime.now(UTC)
     severity = classify(facts, rulebook)
-    gdpr = recommend(facts, rulebook.enisa)
+    gdpr = recommend(facts, rulebook.enisa, rulebook.edpb)
     obligations = evaluate_obligations(facts, rules if rules is not None else rulebook.obligations,
                                        severity, gdpr, now)
     return Assessment(severity, obligations, gdpr, unknown_facts(facts), rulebook.versions())

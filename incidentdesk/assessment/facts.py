@@ -213,6 +213,19 @@ class PersonalDataFacts(Strict):
     identifiability: Literal["negligible", "limited", "significant", "maximum"] | None = None
     malicious: Tri = None
     vulnerable_subjects: Tri = None
+    recipient_deleted: Tri = Field(
+        None, description="A trusted recipient confirmed the data was deleted or returned unread (Art 34(3)(b))")
+    consequences: Literal["negligible", "limited", "significant", "severe"] | None = Field(
+        None, description="How severe the consequences for the people are or could be (EDPB 9/2022 section IV.B)")
+    consequences_lasting: Tri = Field(
+        None, description="The consequences are lasting or hard to undo (EDPB 9/2022: severity and permanence)")
+    revealing_context: Tri = Field(
+        None, description="The organisation's activity itself reveals something sensitive about the people, "
+                          "e.g. a hospital or an addiction clinic (EDPB 9/2022 para 117)")
+    other_data_categories: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=20,
+        description="Kinds of personal data not in the category list, in your own words (not scored: their "
+                    "sensitivity is unknown until a category is chosen)")
 
     @field_validator("data_categories")
     @classmethod

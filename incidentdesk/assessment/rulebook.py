@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .conditions import ConditionError, evaluate, validate
 from .facts import IncidentFacts, ToolFacts
+from .gdpr import EdpbTable
 
 RULES_DIR = Path(__file__).parent / "rules"
 CLOCK_EVENTS = {"detected_at", "occurred_at", "aware_at", "causal_link_suspected_at", "causal_link_established_at",
@@ -180,6 +181,7 @@ class RegimeFile(Frozen):
     meta: Meta
     obligation: list[ObligationRule] = []
     enisa: dict[str, Any] | None = None
+    edpb: EdpbTable | None = None
 
 
 class SeverityFile(Frozen):
@@ -202,6 +204,10 @@ class Rulebook(Frozen):
     @property
     def enisa(self) -> dict[str, Any]:
         return self.regimes["gdpr"].enisa or {}
+
+    @property
+    def edpb(self) -> EdpbTable | None:
+        return self.regimes["gdpr"].edpb
 
     def versions(self) -> dict[str, str]:
         files = {"severity": self.severity.meta} | {name: f.meta for name, f in self.regimes.items()}

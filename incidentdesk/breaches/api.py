@@ -1,5 +1,5 @@
-"""API: the GDPR breach assessment — the ENISA-based recommendation and a person's Art 33/34 decision
-(the same service as the workspace's decision form; the decision switches the clocks on or off)."""
+"""API: the GDPR breach assessment — the EDPB-based recommendation (ENISA score as one input) and a person's
+Art 33/34 decision (the same service as the workspace's decision form; the decision switches the clocks on or off)."""
 
 from ninja import Field, Router, Schema
 
@@ -18,13 +18,27 @@ class BreachDecisionIn(Schema):
     reasons: str = Field(min_length=1, description="Written reasons (Art 33(5): document the breach)")
 
 
+class FactorOut(Schema):
+    key: str = Field(description="The factor's name in the rule file (gdpr.toml [edpb.factors])")
+    label: str = Field(description="The factor in plain words")
+    finding: str = Field(description="What the facts say about it")
+    effect: str = Field(description="removes the risk, raises, lowers, decides, weighed or unknown")
+    citation: str = Field(description="Where the EDPB (or the GDPR) describes it")
+
+
 class BreachOut(Schema):
-    score: float | None = Field(description="ENISA severity score")
-    band: str = Field(description="low, medium, high or very_high (empty when not scored)")
+    outcome: str = Field(description="no_risk, risk or high_risk (EDPB Guidelines 9/2022); the worst case while "
+                                     "facts are missing; empty when GDPR may not apply")
+    provisional: bool = Field(description="Missing facts could still change the outcome")
+    best_case: str = Field(description="The outcome if the missing facts turn out well (empty unless provisional)")
+    factors: list[FactorOut] = Field(description="The EDPB factors as they apply, each with its source")
+    score: float | None = Field(description="ENISA severity score: one documented input, not the decision")
+    band: str = Field(description="ENISA band: low, medium, high or very high (empty when not scored)")
+    enisa_reasons: list[str] = Field(description="How the ENISA score was computed")
     recommend_notify_authority: bool | None = Field(description="Recommendation for Art 33 (null: not known)")
     recommend_communicate_subjects: bool | None = Field(description="Recommendation for Art 34 (null: not known)")
     reasons: list[str] = Field(description="Why the recommendation is what it is")
-    unknown: list[str] = Field(description="Facts still unknown")
+    unknown: list[str] = Field(description="Facts still unknown (fact paths, see docs/facts.md)")
     decided_notify_authority: bool | None = Field(description="A person's decision for Art 33 (null: undecided)")
     decided_communicate_subjects: bool | None = Field(description="A person's decision for Art 34 (null: undecided)")
     decision_reasons: str = Field(description="The reasons written with the decision")

@@ -1,4 +1,4 @@
-"""Low-level storage of the GDPR breach assessment: the ENISA recommendation and a person's decision.
+"""Low-level storage of the GDPR breach assessment: the EDPB recommendation and a person's decision.
 
 ``incidents.services.reassess`` calls ``store_recommendation``; ``breaches.services.decide_breach``
 records a decision and then reassesses. This module imports no service, so there is no import circle.
@@ -30,6 +30,8 @@ def store_recommendation(*, incident: Incident, gdpr: GdprAssessment, by: Any) -
         return None
     row = existing or BreachAssessment(incident=incident)
     old = audit.snapshot(row) if existing else {}
+    row.outcome, row.provisional, row.best_case = gdpr.outcome or "", gdpr.provisional, gdpr.best_case or ""
+    row.factors, row.enisa_reasons = gdpr.factors, gdpr.enisa_reasons
     row.score, row.band = gdpr.score, gdpr.band or ""
     row.recommend_notify_authority = gdpr.notify_supervisory_authority
     row.recommend_communicate_subjects = gdpr.communicate_to_data_subjects

@@ -68,7 +68,8 @@ def incident_detail(incident: Incident) -> dict[str, Any]:
                          "due_at": iso(o.due_at), "legal_latest": iso(o.legal_latest_at), "reasons": o.reasons}
                         for o in incident.obligations.all()],
         "gdpr": None if breach is None else {
-            "score": breach.score, "band": breach.band,
+            "outcome": breach.outcome, "provisional": breach.provisional, "best_case": breach.best_case,
+            "factors": breach.factors, "score": breach.score, "band": breach.band,
             "recommendation": {"notify_supervisory_authority": breach.recommend_notify_authority,
                                "communicate_to_data_subjects": breach.recommend_communicate_subjects,
                                "reasons": breach.reasons},

@@ -58,7 +58,9 @@ class IncidentOut(IncidentSummary):
     classified_at: datetime | None
     severity_reasons: list[str]
     severity_reasoning: str
-    data_classes: list[str]
+    data_classes: list[str] = Field(description=(
+        "Derived, read-only: the kinds of personal data concerned, i.e. personal_data.data_categories then "
+        "personal_data.other_data_categories"))
     affected_parties: str
     facts: dict[str, Any]
     tools: list[str]
@@ -86,7 +88,9 @@ class IncidentIn(Schema):
     causal_link_established_at: When | None = None
     tools: list[str] = []
     categories: list[str] = []
-    data_classes: list[str] = []
+    data_classes: list[str] = Field(default_factory=list, description=(
+        "Kinds of personal data, added to personal_data.data_categories: listed names (and common synonyms such as "
+        "'email') become categories, other words are kept in personal_data.other_data_categories"))
     affected_parties: str = ""
     facts: dict[str, Any] = Field(default_factory=dict, description="See docs/facts.md; null means unknown")
 

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from incidentdesk.assessment.categories import category_labels
 from incidentdesk.assessment.facts import Category, HarmFacts, PersonalDataFacts
 
 from . import facts as incident_facts
@@ -82,6 +83,12 @@ class QuickRecordForm(forms.Form):
 def _annotation_field(name: str, annotation: Any, label: str) -> forms.Field:
     """A form field for one pydantic fact: tri-state, number, choice or comma-separated list."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if name == "data_categories":
+        return forms.MultipleChoiceField(label=label, required=False, widget=forms.CheckboxSelectMultiple,
+                                         choices=list(category_labels().items()),
+                                         help_text="Tick every kind of personal data concerned")
+    if typing.get_origin(annotation) is list:  # a list that is never unknown: empty means none
+        return forms.CharField(label=label, required=False, help_text="Comma-separated")
     if annotation == bool | None:
         return tri_field(label)
     if args and args[0] in (int, float):
@@ -119,10 +126,9 @@ class IncidentForm(forms.Form):
     tools = forms.CharField(label="AI tools involved", required=False, help_text="Comma-separated names")
     categories = forms.MultipleChoiceField(choices=[(c.value, _label(c.value)) for c in Category], required=False,
                                            widget=forms.CheckboxSelectMultiple)
-    data_classes = forms.CharField(label="Data classes involved", required=False, help_text="Comma-separated")
     affected_parties = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    LISTS = ("tools", "data_classes")
+    LISTS = ("tools",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,7 +144,6 @@ class IncidentForm(forms.Form):
             "title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
             "causal_link_suspected_at", "causal_link_established_at", "categories", "affected_parties")}
         initial["tools"] = ", ".join(link.name for link in incident.tools.all())
-        initial["data_classes"] = ", ".join(incident.data_classes)
         for flag in incident_facts.FLAGS:
             initial[flag] = tri_initial(incident.facts.get(flag))
         for group in ("personal_data", "harm"):
@@ -146,7 +151,7 @@ class IncidentForm(forms.Form):
                 key = f"{group}__{name}"
                 if isinstance(value, bool) or value is None:
                     initial[key] = tri_initial(value)
-                elif isinstance(value, list) and key != "personal_data__lost":
+                elif isinstance(value, list) and key not in ("personal_data__lost", "personal_data__data_categories"):
                     initial[key] = ", ".join(value)
                 else:
                     initial[key] = value
@@ -156,13 +161,11 @@ class IncidentForm(forms.Form):
         """The service's change set: columns by name, facts as ``group.name``; blanks mean unknown."""
         changes: dict[str, Any] = {}
         for key, value in self.cleaned_data.items():
-            if key.endswith("data_categories") and isinstance(value, str):  # typed: any case, as the list shows
-                value = [part.strip().lower() for part in value.split(",") if part.strip()]
-            elif key in self.LISTS:
+            if key in self.LISTS or key == "personal_data__other_data_categories":
                 value = [part.strip() for part in value.split(",") if part.strip()]
             if isinstance(value, str) and key.startswith(("personal_data__", "harm__")) and value == "":
                 value = None
-            if key == "personal_data__lost" and value == []:
+            if key in ("personal_data__lost", "personal_data__data_categories") and value == []:
                 value = None
             changes[key.replace("__", ".")] = value
         return changes

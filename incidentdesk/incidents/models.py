@@ -13,6 +13,7 @@ from those records (``incidents.section8``), never stored twice.
 from django.conf import settings
 from django.db import models
 
+from incidentdesk.assessment.categories import label as category_label
 from incidentdesk.inventory.models import AITool
 
 from .policy import IncidentQuerySet, scoped
@@ -58,7 +59,6 @@ class Incident(models.Model):
     causal_link_established_at = models.DateTimeField(null=True, blank=True)
     classified_at = models.DateTimeField(null=True, blank=True, help_text="Definitive classification")
     categories = models.JSONField(default=list, blank=True)
-    data_classes = models.JSONField(default=list, blank=True, help_text="Data classes involved")
     affected_parties = models.TextField(blank=True)
     facts = models.JSONField(default=dict, blank=True, help_text="Assessment facts; null means unknown")
     severity_level = models.PositiveSmallIntegerField(default=1)
@@ -97,6 +97,18 @@ class Incident(models.Model):
     @property
     def provisional(self) -> bool:
         return self.classified_at is None
+
+    @property
+    def data_classes(self) -> list[str]:
+        """The kinds of personal data concerned, derived from the facts: one answer, no second field (the
+        register's former free-text data classes were merged into these facts, migration 0009)."""
+        data = self.facts.get("personal_data") or {}
+        return list(data.get("data_categories") or []) + list(data.get("other_data_categories") or [])
+
+    @property
+    def data_class_labels(self) -> list[str]:
+        """The same, each listed category in plain words (the labels of gdpr.toml)."""
+        return [category_label(name) for name in self.data_classes]
 
 
 class IncidentTool(models.Model):

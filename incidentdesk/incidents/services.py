@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from incidentdesk.assessment import Assessment, assess
+from incidentdesk.assessment.categories import from_words
 from incidentdesk.assessment.facts import Category, IncidentFacts
 from incidentdesk.assessment.rulebook import default_rulebook
 from incidentdesk.assessment.severity import classify as compute_severity
@@ -40,7 +41,7 @@ from .models import (
 )
 
 COLUMNS = ("title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
-           "causal_link_suspected_at", "causal_link_established_at", "categories", "data_classes", "affected_parties")
+           "causal_link_suspected_at", "causal_link_established_at", "categories", "affected_parties")
 FACT_GROUPS = ("personal_data", "harm")
 
 
@@ -174,8 +175,8 @@ def record_incident(*, title: str, description: str, detected_at: datetime, by: 
     columns = {"title": title, "description": description, "detection_source": detection_source,
                "detected_at": detected_at, "occurred_at": occurred_at, "aware_at": aware_at,
                "causal_link_established_at": causal_link_established_at, "categories": list(categories or []),
-               "data_classes": list(data_classes or []), "affected_parties": affected_parties}
-    stored = dict(facts or {})
+               "affected_parties": affected_parties}
+    stored = _with_data_classes(dict(facts or {}), data_classes or [])
     _validate(columns=columns, stored=stored, tool_names=list(tools or []), now=now)
     columns["categories"] = [Category(c).value for c in columns["categories"]]
     with transaction.atomic():
@@ -188,6 +189,24 @@ def record_incident(*, title: str, description: str, detected_at: datetime, by: 
                      incident_ref=reference, after=audit.snapshot(incident) | {"tools": _tool_names(incident)})
         reassess(incident=incident, by=by, now=now)
     return incident
+
+
+def _with_data_classes(stored: dict[str, Any], words: list[str], *, replace: bool = False) -> dict[str, Any]:
+    """The register's "data classes" are the personal data categories of the facts (one answer, issue 12): listed
+    names and their synonyms become categories, other words are kept as other kinds of data. ``replace`` sets
+    both lists to what was given (an edit); otherwise the words are added to what the facts already say."""
+    if not words and not replace:
+        return stored
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise IncidentRefused("data_classes: give a list of kinds of personal data, e.g. [\"contact\", \"health\"]")
+    categories, others = from_words(words)
+    data = dict(stored.get("personal_data") or {}) if isinstance(stored.get("personal_data"), dict) else {}
+    if not replace:
+        categories = list(dict.fromkeys((data.get("data_categories") or []) + categories))
+        others = list(dict.fromkeys((data.get("other_data_categories") or []) + others))
+    data["data_categories"] = categories or None
+    data["other_data_categories"] = others
+    return stored | {"personal_data": data}
 
 
 def _tool_names(incident: Incident) -> list[str]:
@@ -205,6 +224,8 @@ def update_incident(*, incident: Incident, by: Any, changes: dict[str, Any], now
         group, _, name = key.partition(".")
         if key == "tools":
             tool_names = list(value)
+        elif key == "data_classes":
+            stored = _with_data_classes(stored, [] if value is None else value, replace=True)
         elif key in COLUMNS:
             columns[key] = value
         elif group in FACT_GROUPS and name:

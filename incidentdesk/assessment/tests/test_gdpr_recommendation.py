@@ -16,57 +16,116 @@ def gdpr(**personal_data):
     return recommend(make(personal_data={"involved": True} | personal_data), ENISA)
 
 
+KNOWN = dict(identifiability="maximum", malicious=False, exfiltrated=False, vulnerable_subjects=False,
+             revealing_context=False, consequences_lasting=False, encrypted=False, data_subjects=10)
+
 CASES = [
-    # (source, personal data facts, score, band, notify, communicate)
-    ("ENISA: sensitive data, identifiable, public -> very high; Art 33(1) + 34(1)",
-     dict(lost=["confidentiality"], data_categories=["health"], identifiability="maximum", recipient="public",
-          malicious=False), 4.5, "very high", True, True),
-    ("ENISA: contact data to a trusted recipient -> low; Art 33(1) 'unlikely to result in a risk'",
-     dict(lost=["confidentiality"], data_categories=["contact"], identifiability="maximum", recipient="trusted",
-          malicious=False, data_subjects=3), 1.25, "low", False, False),
-    ("ENISA: financial data, untrusted recipient -> high",
-     dict(lost=["confidentiality"], data_categories=["financial"], identifiability="maximum",
-          recipient="untrusted", malicious=False), 3.5, "high", True, True),
-    ("Art 34(3)(a): encrypted, key safe -> unintelligible, no communication",
-     dict(lost=["confidentiality"], data_categories=["health"], encrypted=True, key_compromised=False,
-          identifiability="maximum", recipient="untrusted", malicious=False), 1.0, "low", False, False),
-    ("ENISA CB: malicious theft adds 0.5",
-     dict(lost=["confidentiality"], data_categories=["behavioural"], identifiability="significant",
-          recipient="untrusted", malicious=True), 2.5, "medium", True, False),
-    ("ENISA CB: availability restored from backup within a day adds nothing",
-     dict(lost=["availability"], data_categories=["contact"], identifiability="maximum", backup_available=True,
-          restore_hours=2, malicious=False), 1.0, "low", False, False),
+    # (source, personal data facts, ENISA score, band, notify, communicate)
+    ("9/2022 para 102: health data to the public -> high risk; Art 33(1) + 34(1)",
+     dict(lost=["confidentiality"], data_categories=["health"], recipient="public"), 4.5, "very high", True, True),
+    ("01/2021 cases 13, 15: contact data to a well-meaning recipient, negligible consequences -> no risk",
+     dict(lost=["confidentiality"], data_categories=["contact"], recipient="trusted", recipient_deleted=False,
+          consequences="negligible"), 1.25, "low", False, False),
+    ("9/2022 para 102: financial data, untrusted recipient -> fraud likely, high risk",
+     dict(lost=["confidentiality"], data_categories=["financial"], recipient="untrusted"), 3.5, "high", True, True),
+    ("Art 34(3)(a), 01/2021 case 01: encrypted, key safe -> unintelligible, no risk",
+     dict(lost=["confidentiality"], data_categories=["health"], key_compromised=False, recipient="untrusted")
+     | {"encrypted": True}, 1.0, "low", False, False),
+    ("Behavioural data taken with malicious intent -> a risk, not a high one",
+     dict(lost=["confidentiality"], data_categories=["behavioural"], recipient="untrusted", malicious=True),
+     3.0, "high", True, False),
+    ("01/2021 case 01: availability restored from backup within hours, no effect -> no risk",
+     dict(lost=["availability"], data_categories=["contact"], backup_available=True, restore_hours=2,
+          consequences="negligible"), 1.0, "low", False, False),
 ]
 
 
 @pytest.mark.parametrize(("source", "facts", "score", "band", "notify", "communicate"), CASES,
                          ids=[c[0] for c in CASES])
-def test_score_band_and_recommendation(source, facts, score, band, notify, communicate):
-    result = gdpr(**facts)
-    assert (result.score, result.band) == (score, band), result.reasons
-    assert (result.notify_supervisory_authority, result.communicate_to_data_subjects) == (notify, communicate)
+def test_recommendation_with_the_enisa_score_beside_it(source, facts, score, band, notify, communicate):
+    result = gdpr(**(KNOWN | facts))
+    assert (result.score, result.band) == (score, band), result.enisa_reasons
+    assert (result.notify_supervisory_authority, result.communicate_to_data_subjects) == (notify, communicate), (
+        result.reasons)
+    assert not result.provisional
 
 
-def test_reasons_cite_the_articles():
-    result = gdpr(lost=["confidentiality"], data_categories=["health"], identifiability="maximum", recipient="public")
+def test_reasons_cite_the_articles_and_the_guidelines():
+    result = gdpr(**(KNOWN | dict(lost=["confidentiality"], data_categories=["health"], recipient="public")))
     text = " ".join(result.reasons)
-    assert "Art 33(1)" in text
-    assert "Art 34(1)" in text
-    assert "Art 34(3)(c)" in text
+    for cited in ("Art 33(1)", "Art 34(1)", "Art 34(3)(c)", "EDPB Guidelines 9/2022 para 102"):
+        assert cited in text
 
 
-def test_many_people_tip_a_low_score_into_notifying():
-    result = gdpr(lost=["confidentiality"], data_categories=["contact"], identifiability="maximum",
-                  recipient="trusted", malicious=False, data_subjects=5000)
-    assert result.band == "low"
-    assert result.notify_supervisory_authority is True
+def test_the_enisa_score_is_an_input_not_the_decision():
+    """Issue 11, error 5: a 'very high' ENISA score used to decide; here the EDPB factors decide (the recipient
+    confirmed deletion) and the score stays in the record."""
+    result = gdpr(**(KNOWN | dict(lost=["confidentiality"], data_categories=["health"], recipient="trusted",
+                                  recipient_deleted=True)))
+    assert result.band in ("high", "very high")
+    assert result.notify_supervisory_authority is False
+    assert result.enisa_reasons[0].startswith("ENISA severity")
+    assert not any(line.startswith("ENISA") for line in result.reasons)
 
 
-def test_unknowns_are_assumed_the_worst_and_listed():
+@pytest.mark.parametrize("people", [1000, 5000, 1_000_000])
+def test_many_people_alone_no_longer_force_notification(people):
+    """Issue 11, error 5: '1,000 data subjects or more forces notification' had no source. Volume is one factor:
+    it is named, with the count, and weighed by a person."""
+    result = gdpr(**(KNOWN | dict(lost=["confidentiality"], data_categories=["contact"], recipient="trusted",
+                                  recipient_deleted=False, consequences="negligible", data_subjects=people)))
+    assert result.notify_supervisory_authority is False
+    number = next(f for f in result.factors if f["key"] == "number")
+    assert str(people) in number["finding"]
+    assert "Number of affected individuals" in number["citation"]
+
+
+def test_the_rule_file_has_no_large_scale_threshold():
+    assert "large_scale_subjects" not in ENISA
+
+
+def test_unknowns_give_the_worst_case_provisionally_named_in_plain_words():
     result = gdpr(lost=["confidentiality"])
-    assert result.band == "very high"
+    assert result.outcome == "high_risk"
+    assert result.provisional is True
+    assert result.best_case == "no_risk"
+    assert "Provisional" in result.reasons[1]
+    still = next(line for line in result.reasons if line.startswith("Still to establish: "))
+    assert "which kinds of personal data are concerned" in still
+    assert "who received or saw the data" in still
+    assert "personal_data." not in " ".join(result.reasons)
     assert {"personal_data.data_categories", "personal_data.identifiability", "personal_data.recipient"} <= set(
         result.unknown)
+
+
+def test_an_unknown_that_cannot_change_the_outcome_does_not_make_it_provisional():
+    result = gdpr(**(KNOWN | dict(lost=["confidentiality"], data_categories=["health"], recipient="public")
+                     | {"identifiability": None}))
+    assert result.outcome == "high_risk"
+    assert result.provisional is False
+    assert "personal_data.identifiability" in result.unknown
+
+
+def test_unknown_security_property_assumes_all_three():
+    result = gdpr(**(KNOWN | dict(data_categories=["contact"], recipient="trusted", recipient_deleted=True,
+                                  backup_available=True, restore_hours=1, consequences="negligible")))
+    assert result.outcome == "no_risk"
+    assert result.provisional is False
+
+
+def test_other_kinds_of_data_are_unknown_sensitivity():
+    result = gdpr(**(KNOWN | dict(lost=["confidentiality"], data_categories=["contact"], recipient="untrusted",
+                                  other_data_categories=["shoe size"])))
+    assert result.outcome == "high_risk"
+    assert result.provisional
+    assert "shoe size" in " ".join(result.reasons)
+
+
+def test_a_person_s_consequences_estimate_cannot_wave_away_special_categories():
+    """9/2022 para 102: for special categories, damage should be considered likely."""
+    result = gdpr(**(KNOWN | dict(lost=["confidentiality"], data_categories=["health"], recipient="untrusted",
+                                  consequences="negligible")))
+    assert result.outcome == "high_risk"
 
 
 def test_no_loss_is_not_a_breach():
@@ -99,7 +158,7 @@ def test_a_category_is_one_of_the_listed_names_exactly():
 
 
 def test_a_rulebook_without_the_category_refuses_instead_of_crashing():
-    enisa = ENISA | {"categories": {"contact": [1, "simple"]}}
+    enisa = ENISA | {"categories": {"contact": {"dpc": 1, "kind": "simple", "label": "Contact details"}}}
     facts = make(personal_data={"involved": True, "lost": ["confidentiality"], "data_categories": ["health"]})
     with pytest.raises(UnknownDataCategory, match="use one or more of: contact") as refused:
         recommend(facts, enisa)
@@ -113,3 +172,36 @@ def test_the_decision_is_kept_beside_the_recommendation():
     result = recommend(facts, ENISA)
     assert result.notify_supervisory_authority is True
     assert result.decision["notify_supervisory_authority"] is False
+
+
+def _rules_dir(tmp_path, edit):
+    import shutil
+
+    from incidentdesk.assessment.rulebook import RULES_DIR
+
+    target = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, target)
+    path = target / "gdpr.toml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return target
+
+
+def test_assess_with_a_rulebook_from_elsewhere_refuses_an_unknown_category(tmp_path):
+    """Issue 11, error 5, every path: a rule file without 'health' gives a refusal naming the accepted ones."""
+    from incidentdesk.assessment.engine import assess
+    from incidentdesk.assessment.rulebook import load_rulebook
+
+    rules = load_rulebook(_rules_dir(tmp_path, lambda text: "\n".join(
+        line for line in text.splitlines() if not line.startswith("health ="))))
+    facts = make(personal_data={"involved": True, "lost": ["confidentiality"], "data_categories": ["health"]})
+    with pytest.raises(UnknownDataCategory, match="unknown data category 'health'; use one or more of: bank") as no:
+        assess(facts, rulebook=rules)
+    assert isinstance(no.value, Refused)
+
+
+def test_a_rule_file_whose_edpb_table_misses_a_factor_does_not_load(tmp_path):
+    from incidentdesk.assessment.rulebook import RuleFileError, load_rulebook
+
+    directory = _rules_dir(tmp_path, lambda text: text.replace("[edpb.factors.deletion]", "[edpb.factors.erasure]"))
+    with pytest.raises(RuleFileError, match=r"gdpr.toml: (.|\n)*\[edpb.factors\] misses deletion"):
+        load_rulebook(directory)

@@ -462,8 +462,11 @@ class Command(TyperCommand):
                          + (f"; legal latest {o.legal_latest:%Y-%m-%d %H:%M} UTC"
                             if o.duty and o.legal_latest else ""))
         g = result.gdpr
-        lines.append(f"GDPR: score {g.score} ({g.band}); notify authority {g.notify_supervisory_authority}; "
-                     f"communicate {g.communicate_to_data_subjects}")
+        lines.append(f"GDPR: {g.reasons[0]}" + (" (provisional: the worst case while facts are missing)"
+                                                  if g.provisional else ""))
+        lines += [f"  - {r}" for r in g.reasons[1:]]
+        if g.score is not None:
+            lines.append(f"  ENISA score (an input, not the decision): {g.score} ({g.band})")
         lines.append(f"Unknown facts: {', '.join(result.unknown) or 'none'}")
         self.emit(result.as_dict(), as_json, "\n".join(lines))
 
