@@ -121,6 +121,15 @@ class Preview:
     def would_change(self) -> list[IncidentChange]:
         return [i for i in self.incidents if i.would_change]
 
+    def as_dict(self) -> dict[str, Any]:
+        """For the API and ``--json``: the rule files, then each pending incident with its changes."""
+        return {"changed_on": self.changed_on,
+                "files": [{"regime": f.regime, "title": f.title, "version": f.version, "last_checked": f.last_checked,
+                           "computed_with": list(f.computed_with)} for f in self.files],
+                "incidents": [{"reference": i.reference, "title": i.title, "severity_level": i.severity_level,
+                               "would_change": i.would_change, "changes": [c.as_dict() for c in i.changes]}
+                              for i in self.incidents]}
+
     @property
     def changed_on(self) -> date | None:
         """The latest last-checked date among the changed rule files: when the rules were last changed."""
