@@ -48,6 +48,9 @@ CLOSED_KEEPS_ITS_LAW = ("is closed and can no longer be changed: a closed incide
                         "Reopen it with a reason first if the new rules must apply to it")
 
 
+STATUS_WORDS = dict(ObligationStatus.choices)
+
+
 class LawChangeRefused(Refused):
     """The law change cannot be applied as asked; nothing was stored."""
 
@@ -84,6 +87,20 @@ class ClockChange:
     legal_before: datetime | None
     legal_after: datetime | None
     our_reading: str = ""
+
+    @property
+    def label(self) -> str:
+        """What happens to the clock, in words."""
+        return {"moves": "Moves", "appears": "New clock", "disappears": "No longer required",
+                "changes": "Status changes", "version": "Same clock, new rule version"}[self.kind]
+
+    @property
+    def status_before_label(self) -> str:
+        return STATUS_WORDS.get(self.status_before, "—")
+
+    @property
+    def status_after_label(self) -> str:
+        return STATUS_WORDS.get(self.status_after, "—")
 
     @property
     def material(self) -> bool:
