@@ -48,7 +48,7 @@ CLOSED_KEEPS_ITS_LAW = ("is closed and can no longer be changed: a closed incide
                         "Reopen it with a reason first if the new rules must apply to it")
 
 
-STATUS_WORDS = dict(ObligationStatus.choices)
+STATUS_WORDS = dict(ObligationStatus.choices) | {"overdue": "Overdue"}
 
 
 class LawChangeRefused(Refused):
@@ -218,7 +218,13 @@ def _kind(row: Obligation | None, new: Outcome | None) -> str:
     return "changes" if (row.status, row.applies) != (_status(new.status), new.applies) else "version"
 
 
-def _change(row: Obligation | None, new: Outcome | None, rule: ObligationRule | None) -> ClockChange | None:
+def _shown(status: str, due: datetime | None, now: datetime) -> str:
+    """Overdue is derived, never stored (as ``Obligation.shown_status``): pending and past its due time."""
+    return "overdue" if status == ObligationStatus.PENDING and due is not None and due < now else status
+
+
+def _change(row: Obligation | None, new: Outcome | None, rule: ObligationRule | None,
+            now: datetime) -> ClockChange | None:
     same_version = row is not None and new is not None and row.rule_version == new.rule_version
     kind = _kind(row, new)
     if kind == "version" and (same_version or (row is None and new is not None and new.status == "not_required")):
@@ -226,7 +232,8 @@ def _change(row: Obligation | None, new: Outcome | None, rule: ObligationRule | 
     return ClockChange(
         rule_id=(new or row).rule_id, action=(new or row).action, citation=(new or row).citation, kind=kind,
         version_before=row.rule_version if row else "", version_after=new.rule_version if new else "",
-        status_before=row.status if row else "", status_after=_status(new.status) if new else "not_required",
+        status_before=_shown(row.status, row.due_at, now) if row else "",
+        status_after=_shown(_status(new.status), new.due_at, now) if new else "not_required",
         due_before=row.due_at if row else None, due_after=new.due_at if new else None,
         legal_before=row.legal_latest_at if row else None, legal_after=new.legal_latest if new else None,
         our_reading=rule.our_reading if rule else "")
@@ -242,7 +249,7 @@ def incident_change(incident: Incident, rulebook: Rulebook, now: datetime) -> In
         row, new = rows.get(rule_id), outcomes.get(rule_id)
         if new is None and row is not None and row.status not in OPEN_STATUSES:
             continue  # a rule gone from the files that asks nothing any more
-        change = _change(row, new, rules.get(rule_id))
+        change = _change(row, new, rules.get(rule_id), now)
         if change is not None:
             result.changes.append(change)
     return result

@@ -23,3 +23,11 @@ def law_change_banner(context) -> dict:
     preview = lawchange.preview(user)
     return {"pending": pending, "would_change": len(preview.would_change), "changed_on": preview.changed_on,
             "detailed": True}
+
+
+@register.inclusion_tag("obligations/_law_change_note.html", takes_context=True)
+def law_change_note(context, incident) -> dict:
+    """In the workspace's clocks: this open incident's clocks were computed with earlier rule versions."""
+    user = context["request"].user
+    pending = lawchange.pending_incidents(user).filter(pk=incident.pk).exists()
+    return {"pending": pending, "reference": incident.reference, "may_apply": can(user, Capability.CLASSIFY)}

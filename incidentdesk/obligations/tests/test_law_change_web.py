@@ -123,3 +123,22 @@ def test_the_api_refuses_an_ambiguous_or_closed_application(record, rules_dir, p
     assert refused.status_code == 409
     assert "a closed incident keeps the law that applied" in refused.json()["detail"]
     assert table_counts() == counts
+
+
+def test_the_workspace_says_its_clocks_await_the_law_change(record, rules_dir, as_person):
+    incident = record()
+    assert "law-change-note" not in as_person("viewer").get(f"/incidents/{incident.reference}/").content.decode()
+    classify_in_12_hours(rules_dir)
+    viewer = as_person("viewer").get(f"/incidents/{incident.reference}/").content.decode()
+    assert "computed with earlier versions of the rule files" in viewer
+    assert "An incident manager reviews and applies it" in viewer
+    manager = as_person("manager").get(f"/incidents/{incident.reference}/").content.decode()
+    assert f'href="/law-change/#pending-{incident.reference}"' in manager
+
+
+def test_an_overdue_clock_is_shown_overdue_before_the_change(record, rules_dir, as_person):
+    record()  # detected 20 Nov 08:00; at NOW (22 Nov 12:00) the 24-hour classification clock is overdue
+    classify_in_12_hours(rules_dir)
+    page = as_person("manager").get("/law-change/").content.decode()
+    row = page[page.index("<td>Moves</td>"):]
+    assert row.index("Overdue") < row.index("</tr>")
