@@ -179,6 +179,17 @@ def pending_incidents(user: Any | None = None, rulebook: Rulebook | None = None)
     return opened.filter(Q(pk__in=stale) | Q(pk__in=incomplete)).order_by("detected_at", "pk")
 
 
+def is_pending(incident: Incident, rulebook: Rulebook | None = None) -> bool:
+    """Whether this one incident is pending a law change (the same test as ``pending_incidents``, on its rows)."""
+    if incident.status == Status.CLOSED:
+        return False
+    current = _current(rulebook or default_rulebook())
+    rows = list(incident.obligations.values_list("rule_id", "rule_version", "status"))
+    stale = any(current.get(rule_id) != version and (rule_id in current or status in OPEN_STATUSES)
+                for rule_id, version, status in rows)
+    return stale or bool(set(current) - {rule_id for rule_id, _, _ in rows})
+
+
 def pending_count(user: Any) -> int:
     """How many open incidents ``user`` may see are pending a law change (the dashboard's banner)."""
     return pending_incidents(user).count()

@@ -29,5 +29,5 @@ def law_change_banner(context) -> dict:
 def law_change_note(context, incident) -> dict:
     """In the workspace's clocks: this open incident's clocks were computed with earlier rule versions."""
     user = context["request"].user
-    pending = lawchange.pending_incidents(user).filter(pk=incident.pk).exists()
+    pending = lawchange.is_pending(incident)  # the workspace already decided that this person may see it
     return {"pending": pending, "reference": incident.reference, "may_apply": can(user, Capability.CLASSIFY)}

@@ -33,9 +33,10 @@ def classify_in_12_hours(edit):
 
 
 def test_nothing_is_pending_while_the_rule_files_are_unchanged(record, rules_dir):
-    record()
+    incident = record()
     assert lawchange.preview().incidents == []
     assert lawchange.pending_count(None) == 0
+    assert not lawchange.is_pending(incident)
 
 
 def test_a_changed_deadline_shows_old_and_new_before_anything_changes(record, rules_dir):
@@ -45,6 +46,7 @@ def test_a_changed_deadline_shows_old_and_new_before_anything_changes(record, ru
 
     preview = lawchange.preview()
 
+    assert lawchange.is_pending(incident)
     (shown,) = preview.incidents
     assert shown.reference == incident.reference
     assert shown.would_change
@@ -141,6 +143,7 @@ def test_a_closed_incident_keeps_its_law_and_is_refused(record, rules_dir, peopl
     Incident.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
     classify_in_12_hours(rules_dir)
     assert [i.reference for i in lawchange.preview().incidents] == [kept.reference]
+    assert not lawchange.is_pending(Incident.objects.get(pk=closed.pk))
     counts = table_counts()
 
     with pytest.raises(lawchange.ClosedKeepsItsLaw, match="a closed incident keeps the law that applied"):
@@ -173,6 +176,7 @@ def test_a_rule_removed_from_the_files_stops_asking_and_is_no_longer_pending(rec
                                                              "the rule files")
     assert incident.obligations.get(rule_id="PROC-4-L2-CORRECT-PUBLICATION").status == "pending"
     assert lawchange.preview().incidents == []
+    assert not lawchange.is_pending(incident)
 
 
 def test_a_restricted_incident_is_neither_shown_nor_applied_for_someone_not_named(record, rules_dir, people):
