@@ -226,7 +226,7 @@ API: dict[str, Row] = {
     "GET /api/inventory/{tool_id}": row("get", API_STEP_READ),
     "POST /api/assess": row("post", API_ALL, data={}),
     "GET /api/law-change": row("get", API_STEP_MANAGE),
-    "POST /api/law-change/apply": row("post", API_STEP_MANAGE, data={"all": True}),
+    "POST /api/law-change/apply": row("post", API_STEP_MANAGE, data={"references": [" "]}),
     # sending alerts is triage work: a viewer's, auditor's or reporter's token cannot carry the intake scope
     "POST /api/intake/alerts": row("post", "ok ok ok 403 403 403 401", data={"title": "x"}),
     "GET /api/audit/checkpoint": row("get", "ok 403 403 403 ok 403 401"),

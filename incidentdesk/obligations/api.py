@@ -90,8 +90,9 @@ class LawChangeOut(Schema):
 
 
 class ApplyIn(Schema):
-    references: list[str] = Field([], description="The incidents to apply the change to (INC-…)")
-    all: bool = Field(False, description="True: apply it to every pending incident instead")
+    references: list[str] = Field(min_length=1, description=(
+        "The incidents to apply the change to (INC-…). To apply it to all, name every incident the preview "
+        "listed: an incident that became pending after you looked is then not changed unseen"))
 
 
 class AppliedOut(Schema):
@@ -106,9 +107,7 @@ def law_change_preview(request):
 
 
 @law_change_router.post("/apply", response={200: AppliedOut, **PROBLEMS}, auth=WRITE,
-                        summary="Apply the law change to the incidents named, or to all pending")
+                        summary="Apply the law change to the incidents named")
 def law_change_apply(request, body: ApplyIn):
     require(request, Capability.CLASSIFY)
-    if body.all == bool(body.references):
-        raise Problem(422, "Unprocessable", "Name the incidents in references, or set all to true (not both)")
-    return {"reevaluated": lawchange.apply(by=request.user, references=None if body.all else body.references)}
+    return {"reevaluated": lawchange.apply(by=request.user, references=body.references)}

@@ -39,14 +39,15 @@ def law_change(request):
 @login_required
 @require_POST
 def law_change_apply(request):
-    """Apply the current rule files to the incidents ticked, or to every pending one."""
+    """Apply the current rule files to the incidents ticked, or to all those the page listed (never to one
+    that became pending after the person looked: it waits for the next review)."""
     require(request, Capability.CLASSIFY)
     everything = request.POST.get("all") == "1"
-    references = request.POST.getlist("references")
+    references = request.POST.getlist("shown" if everything else "references")
     try:
-        if not (everything or references):
+        if not references:
             raise lawchange.LawChangeRefused("tick the incidents to apply the change to, or apply it to all")
-        done = lawchange.apply(by=request.user, references=None if everything else references)
+        done = lawchange.apply(by=request.user, references=references)
     except Refused as exc:
         text = str(exc)
         messages.error(request, f"Nothing was changed. {text[:1].upper()}{text[1:]}")

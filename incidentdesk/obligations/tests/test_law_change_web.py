@@ -106,20 +106,23 @@ def test_the_api_previews_then_applies_the_chosen_incidents(record, rules_dir, p
         first.reference]
 
 
-def test_the_api_refuses_an_ambiguous_or_closed_application(record, rules_dir, people, client):
+def test_the_api_refuses_no_incident_or_a_closed_one(record, rules_dir, people, client):
     closed = record()
     Incident.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
     classify_in_12_hours(rules_dir)
     headers = token_for(people["manager"])
     counts = table_counts()
 
-    neither = client.post("/api/law-change/apply", {}, content_type="application/json", headers=headers)
-    both = client.post("/api/law-change/apply", {"all": True, "references": [closed.reference]},
-                       content_type="application/json", headers=headers)
+    missing = client.post("/api/law-change/apply", {}, content_type="application/json", headers=headers)
+    empty = client.post("/api/law-change/apply", {"references": []}, content_type="application/json",
+                        headers=headers)
+    blank = client.post("/api/law-change/apply", {"references": [" "]}, content_type="application/json",
+                        headers=headers)
     refused = client.post("/api/law-change/apply", {"references": [closed.reference]},
                           content_type="application/json", headers=headers)
 
-    assert (neither.status_code, both.status_code) == (422, 422)
+    assert (missing.status_code, empty.status_code, blank.status_code) == (422, 422, 422)
+    assert "name at least one incident" in blank.json()["detail"]
     assert refused.status_code == 409
     assert "a closed incident keeps the law that applied" in refused.json()["detail"]
     assert table_counts() == counts
@@ -142,3 +145,18 @@ def test_an_overdue_clock_is_shown_overdue_before_the_change(record, rules_dir, 
     page = as_person("manager").get("/law-change/").content.decode()
     row = page[page.index("<td>Moves</td>"):]
     assert row.index("Overdue") < row.index("</tr>")
+
+
+def test_apply_to_all_applies_to_those_the_page_listed_only(record, rules_dir, as_person):
+    seen = record()
+    classify_in_12_hours(rules_dir)
+    client = as_person("manager")
+    page = client.get("/law-change/").content.decode()
+    assert f'name="shown" value="{seen.reference}"' in page
+    later = record()  # recorded with the current files: not pending. Make it pending as if it had been older:
+    later.obligations.filter(rule_id=CLASSIFY).update(rule_version="1.1.0")
+
+    client.post("/law-change/apply/", {"all": "1", "shown": [seen.reference]})
+
+    assert seen.obligations.get(rule_id=CLASSIFY).rule_version == "1.2.0"
+    assert later.obligations.get(rule_id=CLASSIFY).rule_version == "1.1.0"  # not seen, not changed
