@@ -95,6 +95,7 @@ def _routers() -> None:
     from incidentdesk.incidents.api import assess_router
     from incidentdesk.incidents.api import router as incidents
     from incidentdesk.inventory.api import router as inventory
+    from incidentdesk.obligations.api import law_change_router
     from incidentdesk.obligations.api import router as obligations
 
     api.add_router("/incidents", incidents)
@@ -102,6 +103,7 @@ def _routers() -> None:
     _workspace_routers()
     api.add_router("/inventory", inventory)
     api.add_router("/assess", assess_router)
+    api.add_router("/law-change", law_change_router)
 
     from incidentdesk.contacts.api import router as contacts
     from incidentdesk.lessons.api import changes_router

@@ -86,6 +86,8 @@ WEB: dict[str, Row] = {
     "lesson-propose": row("post", EDITORS, HIDDEN),
     "lesson-decide": row("post", MANAGERS, HIDDEN),
     "obligation-settle": row("post", MANAGERS, HIDDEN),
+    "law-change": row("get", MANAGERS),
+    "law-change-apply": row("post", MANAGERS),
     "contacts": row("get", READERS),
     "contact-add": row("get", MANAGERS),
     "contact-edit": row("get", MANAGERS),
@@ -226,6 +228,8 @@ API: dict[str, Row] = {
     "POST /api/inventory": row("post", "ok ok 403 403 403 403 401", data={"name": "Another tool"}),
     "GET /api/inventory/{tool_id}": row("get", API_STEP_READ),
     "POST /api/assess": row("post", API_ALL, data={}),
+    "GET /api/law-change": row("get", API_STEP_MANAGE),
+    "POST /api/law-change/apply": row("post", API_STEP_MANAGE, data={"references": [" "]}),
     # sending alerts is triage work: a viewer's, auditor's or reporter's token cannot carry the intake scope
     "POST /api/intake/alerts": row("post", "ok ok ok 403 403 403 401", data={"title": "x"}),
     "GET /api/audit/checkpoint": row("get", "ok 403 403 403 ok 403 401"),

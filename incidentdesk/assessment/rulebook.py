@@ -32,6 +32,15 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# --- "Our reading" (issue 11, item 6) ------------------------------------------------------------------
+# A rule, or one of its limits, that rests on our interpretation rather than on the text itself says so in
+# plain words: ``our_reading = "…"``. The UI shows it next to every deadline computed from the rule, the API
+# returns it, and the incident report lists it, so a reader can tell the law from our reading of it. A rule
+# whose ``check`` is "M" (our own reading) must carry one (a test holds every rule file to it).
+class OurReading(Frozen):
+    our_reading: str = ""
+
+
 class Meta(Frozen):
     regime: str
     title: str
@@ -109,7 +118,7 @@ class LongStop(Frozen):
     hours: int = Field(gt=0)
 
 
-class ObligationRule(Frozen):
+class ObligationRule(OurReading):
     id: str
     regime: str = ""
     version: str = ""
@@ -168,7 +177,7 @@ class Level(Frozen):
     minimum_response: list[str]
 
 
-class SeverityRule(Frozen):
+class SeverityRule(OurReading):
     id: str
     level: int = Field(ge=1, le=4)
     citation: str
@@ -263,4 +272,4 @@ def load_rulebook(directory: Path = RULES_DIR) -> Rulebook:
 
 @lru_cache(maxsize=1)
 def default_rulebook() -> Rulebook:
-    return load_rulebook()
+    return load_rulebook(RULES_DIR)  # read at call time, so a test can point it at an edited copy

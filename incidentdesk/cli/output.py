@@ -78,3 +78,32 @@ def incident_detail(incident: Incident) -> dict[str, Any]:
                 "communicate_to_data_subjects": breach.decided_communicate_subjects,
                 "reasons": breach.decision_reasons, "decided_at": iso(breach.decided_at)}},
     }
+
+
+def _clock(due, legal) -> str:
+    text = local(due) if due else "no fixed deadline"
+    return text + (f" (legal latest {local(legal)})" if legal and legal != due else "")
+
+
+def law_change_text(preview) -> str:
+    """A law-change preview as a person reads it: the rule files, then per incident what would change."""
+    if not preview.incidents:
+        return "No open incident is pending a law change: every one was computed with the current rule files."
+    lines = ["The rule files changed:"]
+    lines += [f"  {f.title}: {', '.join(f.computed_with)} → {f.version or 'removed'}"
+              + (f" (checked {f.last_checked})" if f.last_checked else "") for f in preview.files]
+    lines.append(f"{len(preview.incidents)} open incident(s) pending the change; "
+                 f"{len(preview.would_change)} would change their clocks:")
+    for incident in preview.incidents:
+        lines.append(f"{incident.reference}  {incident.title}")
+        for c in incident.material_changes:
+            what = {"moves": f"moves: {_clock(c.due_before, c.legal_before)} → {_clock(c.due_after, c.legal_after)}",
+                    "appears": f"appears: due {_clock(c.due_after, c.legal_after)}",
+                    "disappears": "disappears: no longer required",
+                    "changes": f"{c.status_before.replace('_', ' ')} → {c.status_after.replace('_', ' ')}"}[c.kind]
+            lines.append(f"  {c.rule_id} ({c.citation}, rule v{c.version_before or '—'} → v{c.version_after or '—'}) "
+                         f"{what}" + (f"\n    Our reading: {c.our_reading}" if c.our_reading else ""))
+        if not incident.would_change:
+            lines.append("  No clock changes; only the rule versions it names.")
+    lines.append("Apply to all: incidentdesk reevaluate --apply · to some: incidentdesk reevaluate --apply REF ...")
+    return "\n".join(lines)

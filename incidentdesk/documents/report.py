@@ -51,7 +51,7 @@ def sections(incident: Incident) -> list[tuple[str, str]]:
                                     + (f" — {_md(h.reasoning)}" if h.reasoning else "")
                                     for h in incident.classifications.all()]
     obligations = []
-    for o in incident.obligations.order_by("status", "due_at"):
+    for o in incident.obligations.select_related("snapshot").order_by("status", "due_at"):
         if o.status == "not_required":
             obligations.append(f"- {_md(o.action)} ({o.citation}): **not required** — {_md(o.reasons[-1])}")
         else:
@@ -60,7 +60,8 @@ def sections(incident: Incident) -> list[tuple[str, str]]:
             how = (f" — settled by hand: {_md(o.settled_reason)}" if o.settlement == "hand"
                    else f" — {_md(o.settled_reason)}" if o.completed_at and o.settled_reason else "")
             obligations.append(f"- {_md(o.action)} ({o.citation}), due {_t(o.due_at)}: **{met}**{late}{how} "
-                               f"— rule {o.rule_id} v{o.rule_version}")
+                               f"— rule {o.rule_id} v{o.rule_version}"
+                               + (f" — *our reading:* {_md(o.our_reading)}" if o.our_reading else ""))
     notifications = [f"- {_t(n.sent_at)} to {_md(n.recipient)} by {n.get_channel_display()}"
                      + (f", reference {_md(n.reference)}" if n.reference else "") for n in incident.notifications.all()]
     containment = [f"- {_t(a.taken_at)} {a.get_kind_display()} by {_md(a.taken_by)}: {_md(a.description)} "

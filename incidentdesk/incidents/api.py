@@ -46,6 +46,8 @@ class ObligationOut(Schema):
     status: str = Field(description="pending, overdue, may_apply, done or not_required")
     reasons: list[str]
     completed_at: datetime | None
+    our_reading: str = Field("", description="Where the deadline rests on our interpretation rather than the "
+                                             "text of the law, that reading in plain words; empty otherwise")
 
 
 class IncidentOut(IncidentSummary):
@@ -169,7 +171,8 @@ def _out(incident: Incident, user: Any) -> dict[str, Any]:
     data["tools"] = [str(t) for t in incident.tools.all()]
     data["obligations"] = [
         {**{f: getattr(o, f) for f in ObligationOut.model_fields if f != "status"}, "status": o.shown_status(now)}
-        for o in Obligation.objects.visible_to(user).filter(incident=incident).order_by("due_at")
+        for o in Obligation.objects.visible_to(user).filter(incident=incident).select_related("snapshot")
+        .order_by("due_at")
     ]
     if not can(user, Capability.VIEW_WORKSPACE):
         data |= DELIBERATION_HIDDEN  # a reporter follows the status of its report, never the deliberation

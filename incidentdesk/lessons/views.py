@@ -2,7 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
-from incidentdesk.accounts.permissions import Capability
+from incidentdesk.accounts.permissions import Capability, can
+from incidentdesk.obligations.lawchange import review_open
+from incidentdesk.organisation.models import Organisation
 from incidentdesk.web import post_action, require
 
 from . import services
@@ -39,5 +41,9 @@ def change_log(request):
     is gone (deleted at the end of its retention period) stay: they name no incident.
     """
     require(request, Capability.VIEW_REGISTER)
-    changes = DocumentChange.objects.visible_to(request.user).select_related("lesson__incident")[:500]
-    return render(request, "lessons/change_log.html", {"changes": changes})
+    changes = list(DocumentChange.objects.visible_to(request.user).select_related("lesson__incident")[:500])
+    reviewed_on = Organisation.current().procedure_reviewed_on
+    for change in changes:  # a procedure line stays open until the procedure is reviewed (its review date)
+        change.review_open = review_open(change, reviewed_on)
+    return render(request, "lessons/change_log.html", {"changes": changes, "reviewed_on": reviewed_on,
+                                                       "may_review": can(request.user, Capability.MANAGE_ORGANISATION)})

@@ -1,14 +1,17 @@
-"""Settle an obligation by hand through the API: ``POST /api/incidents/{reference}/obligations/{rule_id}/settle``."""
+"""Obligations through the API: settle one by hand (``POST /api/incidents/{reference}/obligations/{rule_id}/settle``),
+and the law change (``GET /api/law-change`` to preview, ``POST /api/law-change/apply`` to apply)."""
+
+from datetime import date
 
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.api_base import PROBLEMS, WRITE, Problem, When
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, UtcDateTime, When, require
 from incidentdesk.incidents.api import ObligationOut
 from incidentdesk.incidents.models import Incident
 
-from . import services
+from . import lawchange, services
 from .models import Obligation
 
 router = Router(tags=["obligations"])
@@ -40,3 +43,71 @@ def settle(request, reference: str, rule_id: str, body: SettleIn):
         raise Problem(403, "Forbidden", f"The token owner's role does not allow this ({Capability.CLASSIFY.value})")
     obligation = services.obligation_of(incident, rule_id)
     return _out(services.settle(obligation=obligation, reason=body.reason, at=body.at, by=request.user))
+
+
+# --- the law change: GET /api/law-change (preview), POST /api/law-change/apply ---------------------------------
+
+law_change_router = Router(tags=["obligations"])
+
+
+class RuleFileOut(Schema):
+    regime: str = Field(description="The regime the rule file holds (nis2, dora, internal, …)")
+    title: str = Field(description="The rule file's title")
+    version: str = Field(description="Its current version (empty when the file is gone)")
+    last_checked: date | None = Field(description="When it was last checked against the official text")
+    computed_with: list[str] = Field(description="The earlier versions open incidents were computed with")
+
+
+class ClockChangeOut(Schema):
+    rule_id: str
+    action: str
+    citation: str
+    kind: str = Field(description="moves (new target or legal latest), appears, disappears, changes (status "
+                                  "only) or version (the same clock under a new rule version)")
+    version_before: str
+    version_after: str
+    status_before: str
+    status_after: str
+    due_before: UtcDateTime | None
+    due_after: UtcDateTime | None
+    legal_before: UtcDateTime | None
+    legal_after: UtcDateTime | None
+    our_reading: str = Field(description="Where the new deadline rests on our interpretation, that reading")
+
+
+class PendingIncidentOut(Schema):
+    reference: str
+    title: str
+    severity_level: int
+    would_change: bool = Field(description="True when a clock moves, appears, disappears or changes status")
+    changes: list[ClockChangeOut]
+
+
+class LawChangeOut(Schema):
+    changed_on: date | None = Field(description="The latest last-checked date of the changed rule files")
+    files: list[RuleFileOut]
+    incidents: list[PendingIncidentOut] = Field(description="Open incidents computed with earlier rule versions")
+
+
+class ApplyIn(Schema):
+    references: list[str] = Field(min_length=1, description=(
+        "The incidents to apply the change to (INC-…). To apply it to all, name every incident the preview "
+        "listed: an incident that became pending after you looked is then not changed unseen"))
+
+
+class AppliedOut(Schema):
+    reevaluated: list[str] = Field(description="The incidents re-evaluated with the current rule files")
+
+
+@law_change_router.get("", response={200: LawChangeOut, **PROBLEMS}, auth=READ,
+                       summary="Law change: which open incidents the current rule files would change")
+def law_change_preview(request):
+    require(request, Capability.CLASSIFY)
+    return lawchange.preview(request.user).as_dict()
+
+
+@law_change_router.post("/apply", response={200: AppliedOut, **PROBLEMS}, auth=WRITE,
+                        summary="Apply the law change to the incidents named")
+def law_change_apply(request, body: ApplyIn):
+    require(request, Capability.CLASSIFY)
+    return {"reevaluated": lawchange.apply(by=request.user, references=body.references)}

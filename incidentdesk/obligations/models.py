@@ -85,6 +85,21 @@ class Obligation(models.Model):
     def audit_incident_ref(self) -> str:
         return self.incident.reference
 
+    @property
+    def our_reading(self) -> str:
+        """The rule's "our reading" note, as the obligation was computed with it ("" when it rests on the text).
+
+        A snapshot stored before rule files could carry the note has no such key: the current rule of the
+        same id and version (the same law) supplies it.
+        """
+        terms = self.snapshot.terms
+        if "our_reading" in terms:
+            return terms["our_reading"]
+        from incidentdesk.assessment.rulebook import default_rulebook
+
+        rule = next((r for r in default_rulebook().obligations if r.id == self.rule_id), None)
+        return rule.our_reading if rule is not None and rule.version == self.rule_version else ""
+
     def shown_status(self, now) -> str:
         """Overdue is derived, never stored: a pending obligation past its due time."""
         if self.status == ObligationStatus.PENDING and self.due_at and self.due_at < now:

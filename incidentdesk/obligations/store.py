@@ -67,6 +67,7 @@ def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[O
     """Create or update one row per outcome; return how many changed. Call inside a transaction."""
     snapshots = snapshots_for(rules)
     existing = {o.rule_id: o for o in incident.obligations.all()}
+    files = rule_file_changes(existing.values(), rules) if reevaluated else {}  # before the rows are updated
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for outcome in outcomes:
@@ -89,13 +90,53 @@ def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[O
         row.save()
         if old != new:
             before[outcome.rule_id], after[outcome.rule_id] = audit.changed(old, new)
+    summary = f"{len(after)} obligation(s) changed"
+    if reevaluated:
+        withdraw_missing(existing, {o.rule_id for o in outcomes}, before, after)
+        if files:
+            before["rule_files"] = {regime: old for regime, (old, _) in files.items()}
+            after["rule_files"] = {regime: new for regime, (_, new) in files.items()}
+            summary = ("Re-evaluated with the current rule files ("
+                       + "; ".join(f"{regime} {old or 'none'} → {new or 'removed'}"
+                                   for regime, (old, new) in files.items())
+                       + f"): {len(after) - 1} obligation(s) changed")
     if after:
         action = "obligations.reevaluated" if reevaluated else (
             "obligations.recomputed" if existing else "obligations.created")
         audit.record(action=action, object_type="incident", object_id=incident.pk, by=by,
-                     incident_ref=incident.reference, before=before or None, after=after,
-                     summary=f"{len(after)} obligation(s) changed")
+                     incident_ref=incident.reference, before=before or None, after=after, summary=summary)
     return len(after)
+
+
+#: Statuses of a clock that still asks something of the organisation.
+OPEN_STATUSES = (ObligationStatus.PENDING, ObligationStatus.MAY_APPLY)
+
+
+def withdraw_missing(existing: dict[str, Obligation], current: set[str], before: dict[str, Any],
+                     after: dict[str, Any]) -> None:
+    """An open obligation whose rule is no longer in the rule files stops asking anything: not required.
+
+    Its row stays (with why), like every "not required" outcome; a done one stays done, as it was done.
+    """
+    for rule_id, row in existing.items():
+        if rule_id in current or row.status not in OPEN_STATUSES:
+            continue
+        old = {k: getattr(row, k) for k in TRACKED}
+        row.status, row.applies = ObligationStatus.NOT_REQUIRED, False
+        row.reasons = [*row.reasons, f"Does not apply: rule {rule_id} is no longer in the rule files"]
+        row.save(update_fields=["status", "applies", "reasons", "updated_at"])
+        before[rule_id], after[rule_id] = audit.changed(old, {k: getattr(row, k) for k in TRACKED})
+
+
+def rule_file_changes(rows: Any, rules: list[ObligationRule]) -> dict[str, tuple[str, str]]:
+    """Regime -> (version the rows were computed with, current version), for the regimes that differ.
+
+    "" stands for no version: a regime new to the incident, or one whose rules are gone from the files.
+    """
+    old = {row.regime: row.rule_version for row in rows}
+    new = {rule.regime: rule.version for rule in rules}
+    return {regime: (old.get(regime, ""), new.get(regime, "")) for regime in sorted(set(old) | set(new))
+            if old.get(regime, "") != new.get(regime, "")}
 
 
 #: What a list of clocks shows. Loading whole incidents (facts, reasons: JSON) would triple the cost.

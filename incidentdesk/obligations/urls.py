@@ -4,4 +4,6 @@ from . import views
 
 urlpatterns = [
     path("incidents/<str:reference>/obligations/<str:rule_id>/settle/", views.settle, name="obligation-settle"),
+    path("law-change/", views.law_change, name="law-change"),
+    path("law-change/apply/", views.law_change_apply, name="law-change-apply"),
 ]

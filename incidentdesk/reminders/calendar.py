@@ -61,7 +61,7 @@ def feed(user: Any) -> bytes:
     calendar.add("x-wr-calname", "IncidentDesk clocks")
     clocks = (Obligation.objects.visible_to(user).filter(due_at__isnull=False,
                                         status__in=[ObligationStatus.PENDING, ObligationStatus.MAY_APPLY])
-              .select_related("incident").order_by("due_at")[:2000])
+              .select_related("incident", "snapshot").order_by("due_at")[:2000])
     for o in clocks:
         event = Event()
         event.add("uid", f"{o.incident.reference}-{o.rule_id}@incidentdesk")
@@ -69,7 +69,8 @@ def feed(user: Any) -> bytes:
                                                                        else ""))
         event.add("dtstart", o.due_at)
         event.add("dtend", o.due_at)
-        event.add("description", f"{o.citation}\n{settings.BASE_URL}/incidents/{o.incident.reference}/")
+        reading = f"\nOur reading: {o.our_reading}" if o.our_reading else ""
+        event.add("description", f"{o.citation}{reading}\n{settings.BASE_URL}/incidents/{o.incident.reference}/")
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", o.action)

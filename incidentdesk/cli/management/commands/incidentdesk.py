@@ -30,7 +30,7 @@ from incidentdesk.audit import services as audit
 from incidentdesk.audit.keys import KeyProblem
 from incidentdesk.breaches import services as breaches
 from incidentdesk.cli import demo as demo_data
-from incidentdesk.cli.output import LEVEL_NAMES, countdown, incident_detail, incident_summary, local
+from incidentdesk.cli.output import LEVEL_NAMES, countdown, incident_detail, incident_summary, law_change_text, local
 from incidentdesk.cli.parsing import parse_assignments, parse_time, tri
 from incidentdesk.containment.services import contain
 from incidentdesk.documents.services import FORMATS, incident_report
@@ -41,6 +41,7 @@ from incidentdesk.incidents.facts import explain
 from incidentdesk.incidents.models import Incident
 from incidentdesk.incidents.register import filter_register, next_deadlines
 from incidentdesk.notifications import services as notifications
+from incidentdesk.obligations import lawchange as law_change
 from incidentdesk.obligations import services as obligations
 from incidentdesk.obligations.store import open_clocks
 from incidentdesk.organisation import services as organisation
@@ -403,12 +404,39 @@ class Command(TyperCommand):
         self.stderr.write(f"Wrote {output}.")
 
     @command()
-    def reevaluate(self, reference: str):
-        """Re-evaluate an incident against the current rule files (explicit and logged)."""
+    def reevaluate(
+        self,
+        references: Annotated[list[str] | None, typer.Argument(
+            help="Incidents to re-evaluate (with --preview: only these are shown)")] = None,
+        preview: Annotated[bool, typer.Option(
+            "--preview", help="Show which open incidents' clocks the current rule files would change; store nothing")
+        ] = False,
+        apply: Annotated[bool, typer.Option(
+            "--apply", help="Apply the current rule files to the incidents named, or to every pending one")] = False,
+        as_json: Json = False,
+    ):
+        """A law change: preview what the edited rule files would change (--preview), then apply it (--apply)."""
+        if preview and apply:
+            raise CommandError("Choose --preview (look first) or --apply (change), not both")
+        if preview:
+            person = operator(Capability.CLASSIFY) if reader() is not None else None
+            shown = law_change.preview(person)
+            if references:
+                wanted = {r.strip().upper() for r in references}
+                shown.incidents = [i for i in shown.incidents if i.reference in wanted]
+            self.emit(shown.as_dict(), as_json, law_change_text(shown))
+            return
+        if not (apply or references):
+            raise CommandError("Name the incidents to re-evaluate, or use --preview to see what the current rule "
+                               "files would change and --apply to apply them to every pending incident")
         by = operator(Capability.CLASSIFY)
-        incident = self._get(reference, by)
-        incidents.reassess(incident=incident, by=by, reevaluate=True)
-        self.stdout.write(f"{incident.reference} re-evaluated with rules {default_rulebook().versions()}.")
+        done = law_change.apply(by=by, references=references or None)
+        if not done:
+            self.stdout.write("No open incident is pending a law change; nothing was changed.")
+            return
+        self.emit({"reevaluated": done, "rule_versions": default_rulebook().versions()}, as_json,
+                  f"Re-evaluated {', '.join(done)} with the current rule files (each change is in the audit log). "
+                  "Where a rule file changed, the procedure's legal sections are to be reviewed: see the change log.")
 
     @command()
     def clocks(
