@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,11 +28,68 @@ class FactsRefused(Refused):
     """The facts do not validate; the message says which field and why."""
 
 
-def explain(error: ValidationError) -> str:
+#: pydantic's messages for a wrong answer, in plain words ("{...}" filled from the error's context).
+PLAIN_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "is not a fact IncidentDesk knows",
+    "bool_type": "answer yes, no or unknown", "bool_parsing": "answer yes, no or unknown",
+    "int_type": "must be a whole number", "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number", "float_parsing": "must be a number",
+    "greater_than_equal": "must be {ge} or more", "less_than_equal": "must be {le} or less",
+    "string_too_short": "must not be empty",
+    "datetime_type": "must be a date and time", "datetime_parsing": "must be a date and time",
+    "datetime_from_date_parsing": "must be a date and time",
+    "list_type": "must be a list", "string_type": "must be text",
+}
+
+
+def fact_path(loc: tuple) -> str:
+    """A pydantic error location as a fact path: ("tools", 0, "high_risk") → "tools[0].high_risk"."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _message(item: dict[str, Any], path: str) -> str:
+    from incidentdesk.assessment import vocabulary
+
+    kind = item.get("type", "")
+    if kind in ("literal_error", "enum"):
+        base = re.sub(r"\[\d+\]$", "", path)
+        answers = [f"{label} ({value})" for value, label in vocabulary.choices(base)]
+        if answers:  # the label for the person, the value for the API or file that sent it
+            return f"choose one of: {', '.join(answers)}"
+    if kind in PLAIN_MESSAGES:
+        return PLAIN_MESSAGES[kind].format(**(item.get("ctx") or {}))
+    return item["msg"].removeprefix("Value error, ")
+
+
+def explain(error: ValidationError, payload: dict[str, Any] | None = None) -> str:
+    """The errors as a person reads them: each fact by its label, never its field name.
+
+    "detected_at: Input should be a valid datetime" becomes "Detection time: must be a date and time"; a
+    tool's fact names the tool ("Is the tool in the AI tool inventory? (tool: HR screener)").
+    """
+    from incidentdesk.assessment import vocabulary
+
+    tools = [t.get("name", "") for t in (payload or {}).get("tools") or [] if isinstance(t, dict)]
     parts = []
     for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "facts"
-        message = item["msg"].removeprefix("Value error, ")
+        path = fact_path(tuple(item["loc"]))
+        message = _message(item, path)
+        if not path:
+            parts.append(message)
+            continue
+        if item.get("type") == "extra_forbidden":  # the sender's own key: quoted, so they can find it
+            parts.append(f"{path!r} {message}")
+            continue
+        where = vocabulary.describe(re.sub(r"^(categories|personal_data\.[a-z_]+|tools\[\d+\]\.[a-z_]+)\[\d+\]$",
+                                           r"\1", path), tools)
         parts.append(f"{where}: {message}")
     return "; ".join(parts)
 
@@ -40,7 +98,7 @@ def build(payload: dict[str, Any]) -> IncidentFacts:
     try:
         return IncidentFacts.model_validate(payload)
     except ValidationError as exc:
-        raise FactsRefused(explain(exc)) from exc
+        raise FactsRefused(explain(exc, payload)) from exc
 
 
 def payload_for(*, columns: dict[str, Any], stored: dict[str, Any], tools: list[dict[str, Any]],

@@ -127,7 +127,7 @@ def test_assess_prints_the_documented_json_and_stores_nothing(db, tmp_path):
 
 @pytest.mark.parametrize(("facts", "message"), [
     ({"detected_at": "2026-11-20T09:00:00"}, "UTC offset"),
-    ({**FACTS, "occurred_at": "2026-11-21T09:00:00+01:00"}, "occurred_at is after detected_at"),
+    ({**FACTS, "occurred_at": "2026-11-21T09:00:00+01:00"}, "The time it happened is after the detection time"),
     ({**FACTS, "harm": {"deth": True}}, "harm.deth"),
     ({**FACTS, "detected_at": FUTURE + ":00Z"}, "future"),
 ])
