@@ -141,3 +141,27 @@ def facts_for(incident) -> IncidentFacts:
                              tools=tool_facts(incident.tools.select_related("tool")),
                              organisation=Organisation.current().as_facts(), completed=completed,
                              decision=decision, level_override=incident.level_override))
+
+
+def known_rows(stored: dict[str, Any]) -> list[tuple[str, str]]:
+    """The stored facts that are known, as (label, answer) rows in the vocabulary's words, schema order."""
+    from incidentdesk.assessment import vocabulary
+
+    rows = [(vocabulary.label(name), vocabulary.show(name, stored[name]))
+            for name in FLAGS if stored.get(name) is not None]
+    for group in ("personal_data", "harm"):
+        values = stored.get(group) or {}
+        for path in vocabulary.schema_paths():
+            head, _, name = path.partition(".")
+            if head == group and name and values.get(name) not in (None, []):
+                rows.append((vocabulary.label(path), vocabulary.show(path, values[name])))
+    return rows
+
+
+def still_unknown(incident) -> list[str]:
+    """The facts of an incident still unknown, in words, each tool's named ("… (tool: HR screener)")."""
+    from incidentdesk.assessment import vocabulary
+    from incidentdesk.assessment.facts import unknown_facts
+
+    facts = facts_for(incident)
+    return vocabulary.describe_all(unknown_facts(facts), [tool.name for tool in facts.tools])

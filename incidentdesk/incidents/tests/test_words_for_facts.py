@@ -1,0 +1,61 @@
+"""Facts read in the vocabulary's words everywhere a person meets them: forms, preview, workspace, errors."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from conftest import NOW, table_counts
+from incidentdesk.incidents.services import IncidentRefused
+
+GOOD = {"title": "HR screener rejected older applicants", "description": "", "detected_at": "2026-11-20T09:00",
+        "tool": "HR screener", "personal_data": "yes", "published_externally": "no"}
+
+
+def test_a_future_detection_time_is_named_and_shown_in_the_organisation_time(record):
+    before = table_counts()
+    with pytest.raises(IncidentRefused) as refused:
+        record(detected_at=datetime(2027, 6, 1, 8, 0, tzinfo=UTC))
+    assert str(refused.value) == "The detection time (1 June 2027 10:00 CEST) lies in the future"
+    assert table_counts() == before
+
+
+def test_a_wrong_number_is_refused_with_the_fact_label(record):
+    before = table_counts()
+    with pytest.raises(IncidentRefused, match=r"^Number of people affected: must be 0 or more$"):
+        record(facts={"personal_data": {"involved": True, "data_subjects": -1}})
+    assert table_counts() == before
+
+
+def test_the_preview_lists_what_is_unknown_in_words_with_the_tool_named(as_person):
+    with time_machine.travel(NOW, tick=False):
+        page = as_person("responder").post("/incidents/record/preview/", GOOD).content.decode()
+    assert "Is the tool a high-risk AI system? (tool: HR screener)" in page
+    assert "Was the encryption key compromised?" in page
+    assert "tools[0]" not in page
+    assert "personal_data." not in page
+
+
+def test_the_edit_form_asks_each_fact_in_words_with_why(record, as_person):
+    incident = record()
+    page = as_person("manager").get(f"/incidents/{incident.reference}/edit/").content.decode()
+    assert "Was the encryption key compromised?" in page
+    assert "Why we ask: GDPR Art 33(3)(a): the approximate number of data subjects concerned." in page
+    assert "Bias or discrimination" in page
+    assert "Confidentiality (disclosed or accessed)" in page
+    for auto_label in ("Key compromised", "Bias discrimination", "Ip copyright"):
+        assert auto_label not in page
+
+
+def test_the_workspace_shows_facts_and_reasons_in_words(record, as_person):
+    incident = record(categories=["bias_discrimination"],
+                      facts={"published_externally": True, "personal_data": {"involved": True, "lost": ["integrity"]},
+                             "harm": {"death": False}})
+    page = as_person("administrator").get(f"/incidents/{incident.reference}/").content.decode()
+    assert "<th scope=\"row\">Was the output published outside the organisation?</th><td>Yes</td>" in page
+    assert "<th scope=\"row\">What was lost</th><td>Integrity (altered)</td>" in page
+    assert "<th scope=\"row\">Did it lead to a person&#x27;s death?</th><td>No</td>" in page
+    assert "Bias or discrimination" in page
+    assert "Was the encryption key compromised?" in page  # still unknown
+    assert "published_externally" not in page
+    assert "Is personal data involved? Yes" in page  # the severity reason
