@@ -42,11 +42,22 @@ def workspace_of(request: HttpRequest, reference: str) -> Incident:
 
 
 def refuse_on_form(form: Any, exc: Exception) -> None:
-    """Put a service's refusal ("field: message") next to its field; otherwise at the top of the form."""
+    """Put a service's refusal next to its field; otherwise at the top of the form.
+
+    The field is the one the refusal names (``exc.field``), or the text before ": " when it is a field's name or
+    its label (the facts' errors name a fact by its vocabulary label, as the form's label does).
+    """
+    named = str(getattr(exc, "field", "") or "").replace(".", "__")
+    if named in form.fields:
+        form.add_error(named, str(exc))
+        return
     field, sep, message = str(exc).partition(": ")
+    by_label = {str(f.label): name for name, f in form.fields.items() if f.label}
     field = field.replace(".", "__")
     if sep and field in form.fields:
         form.add_error(field, message)
+    elif sep and field in by_label:
+        form.add_error(by_label[field], message)
     else:
         form.add_error(None, str(exc))
 

@@ -73,6 +73,14 @@ def local_time(value: datetime, zone: str) -> str:
     return f"{_day(local)} {local:%H:%M} {local.tzname()}"
 
 
+class FutureTime(ValueError):
+    """A timestamp in the future; ``field`` names the fact, so a form can show the message beside it."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -239,7 +247,7 @@ class IncidentFacts(Strict):
             stamp = getattr(self, name)
             if stamp is not None and stamp > limit:
                 shown = local_time(stamp, self.organisation.time_zone)
-                raise ValueError(f"The {_lower(name)} ({shown}) lies in the future")
+                raise FutureTime(f"The {_lower(name)} ({shown}) lies in the future", name)
 
     @property
     def awareness(self) -> datetime:

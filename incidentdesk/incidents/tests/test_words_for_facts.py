@@ -59,3 +59,23 @@ def test_the_workspace_shows_facts_and_reasons_in_words(record, as_person):
     assert "Was the encryption key compromised?" in page  # still unknown
     assert "published_externally" not in page
     assert "Is personal data involved? Yes" in page  # the severity reason
+
+
+def test_a_future_detection_time_is_shown_beside_its_field(as_person):
+    with time_machine.travel(NOW, tick=False):
+        response = as_person("responder").post("/incidents/record/", GOOD | {"detected_at": "2027-06-01T10:00"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    beside = page.split('id="id_detected_at_help"')[1][:400]
+    assert "The detection time (1 June 2027 10:00 CEST) lies in the future" in beside
+
+
+def test_a_refused_fact_lands_beside_the_field_with_that_label(record, as_person):
+    incident = record()
+    response = as_person("manager").post(f"/incidents/{incident.reference}/edit/", {
+        "title": incident.title, "description": incident.description, "detection_source": "own_observation",
+        "detected_at": "2026-11-20T09:00", "personal_data__involved": "yes", "personal_data__data_categories": "aliens"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    beside = page.split('id="id_personal_data__data_categories_help"')[1][:300]
+    assert "unknown data category &#x27;aliens&#x27;" in beside
