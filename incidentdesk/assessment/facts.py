@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from .categories import accepted_categories, refusal, unknown_categories
-from .vocabulary import json_schema_descriptions, label
+from .vocabulary import json_schema_descriptions, label, paths_of
 
 #: How far into the future a timestamp may lie before we call it impossible (clock skew).
 FUTURE_SKEW = timedelta(minutes=5)
@@ -253,6 +253,11 @@ class IncidentFacts(Strict):
     def awareness(self) -> datetime:
         """When the organisation became aware; detection is the earliest it can be."""
         return self.aware_at or self.detected_at
+
+
+def fact_paths() -> list[str]:
+    """Every fact path of the schema, as the vocabulary names them ("harm.death", "tools[].high_risk")."""
+    return paths_of(IncidentFacts)
 
 
 def _lower(path: str) -> str:

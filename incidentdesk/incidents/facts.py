@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from incidentdesk.assessment.facts import IncidentFacts
+from incidentdesk.assessment.facts import IncidentFacts, fact_paths
 from incidentdesk.obligations.acts import completed_by_acts
 from incidentdesk.refusals import Refused
 
@@ -151,7 +151,7 @@ def known_rows(stored: dict[str, Any]) -> list[tuple[str, str]]:
             for name in FLAGS if stored.get(name) is not None]
     for group in ("personal_data", "harm"):
         values = stored.get(group) or {}
-        for path in vocabulary.schema_paths():
+        for path in fact_paths():
             head, _, name = path.partition(".")
             if head == group and name and values.get(name) not in (None, []):
                 rows.append((vocabulary.label(path), vocabulary.show(path, values[name])))

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from incidentdesk.assessment import vocabulary
 from incidentdesk.assessment.facts import HarmFacts, PersonalDataFacts
+from incidentdesk.procedure.references import readable
 
 from . import facts as incident_facts
 from .models import DetectionSource, Status
@@ -177,7 +178,7 @@ class ClassifyForm(forms.Form):
     prefix = "classify"
     level = forms.TypedChoiceField(label="Definitive level", choices=LEVELS, coerce=int)
     reasoning = forms.CharField(label="Reasoning", widget=forms.Textarea(attrs={"rows": 3}),
-                                help_text="Why this level: the facts that decide it (seed §6 step 3)")
+                                help_text=readable("Why this level: the facts that decide it (seed §6 step 3)"))
 
 
 class DecisionForm(forms.Form):

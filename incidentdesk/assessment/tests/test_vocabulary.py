@@ -5,23 +5,23 @@ from __future__ import annotations
 import pytest
 
 from incidentdesk.assessment import vocabulary
-from incidentdesk.assessment.facts import IncidentFacts
+from incidentdesk.assessment.facts import IncidentFacts, fact_paths
 
 
 def test_every_fact_in_the_schema_has_a_label_help_and_why():
-    missing = [path for path in vocabulary.schema_paths() if path not in vocabulary.terms()]
+    missing = [path for path in fact_paths() if path not in vocabulary.terms()]
     assert not missing, f"facts without a vocabulary entry: {missing}"
 
 
 def test_every_vocabulary_entry_names_a_fact_of_the_schema():
-    paths = set(vocabulary.schema_paths())
+    paths = set(fact_paths())
     stray = [f"{t.source}: {t.path}" for t in vocabulary.terms().values() if t.path not in paths]
     assert not stray, f"vocabulary entries for no fact: {stray}"
 
 
 def test_every_choice_value_has_a_label_and_every_label_a_value():
-    for path in vocabulary.schema_paths():
-        accepted = vocabulary.schema_choices(path)
+    for path in fact_paths():
+        accepted = vocabulary.choices_of(IncidentFacts, path)
         labelled = list(vocabulary.terms()[path].choices)
         assert sorted(labelled) == sorted(accepted), path
 

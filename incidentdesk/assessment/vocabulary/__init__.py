@@ -176,19 +176,18 @@ def _walk(model: type, prefix: str) -> list[str]:
     return paths
 
 
-def schema_paths() -> list[str]:
-    """Every fact path of the facts schema, groups included ("personal_data", "tools[]", "tools[].name")."""
-    from incidentdesk.assessment.facts import IncidentFacts
+def paths_of(model: type) -> list[str]:
+    """Every fact path of a facts model, groups included ("personal_data", "tools[]", "tools[].name").
 
-    return _walk(IncidentFacts, "")
+    The facts model passes itself (``facts.fact_paths()``): the vocabulary does not import the facts, which read
+    their words from here.
+    """
+    return _walk(model, "")
 
 
-def schema_choices(path: str) -> list[str]:
-    """The values the schema accepts for a choice fact (Literal, enum, or the ENISA categories); [] otherwise."""
-    from incidentdesk.assessment.facts import IncidentFacts
-
+def choices_of(model: Any, path: str) -> list[str]:
+    """The values a facts model accepts for a choice fact (Literal, enum, or the ENISA categories); [] otherwise."""
     annotation: Any = None
-    model: Any = IncidentFacts
     for part in path.replace("[]", "").split("."):
         info = model.model_fields[part]
         annotation = info.annotation
