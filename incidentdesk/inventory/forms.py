@@ -9,6 +9,10 @@ class ToolForm(forms.ModelForm):
 
     class Meta:
         model = AITool
+        labels = {"name": "Tool name", "provider": "Provider", "version": "Version", "purpose": "What it is used for",
+                  "approved": "Approved for operational use", "risk_class": "AI Act risk class",
+                  "owner": "Owner (who answers for it)", "provider_incident_contact": "Provider's incident contact",
+                  "rollback_procedure": "Rollback or fallback procedure"}
         fields = ["name", "provider", "version", "purpose", "approved", "risk_class", "data_classes_allowed", "owner",
                   "provider_incident_contact", "rollback_procedure"]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3}),
