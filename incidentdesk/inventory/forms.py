@@ -9,9 +9,8 @@ class ToolForm(forms.ModelForm):
 
     class Meta:
         model = AITool
-        labels = {"name": "Tool name", "provider": "Provider", "version": "Version", "purpose": "What it is used for",
-                  "approved": "Approved for operational use", "risk_class": "AI Act risk class",
-                  "owner": "Owner (who answers for it)", "provider_incident_contact": "Provider's incident contact",
+        labels = {"approved": "Approved for operational use", "risk_class": "AI Act risk class",
+                  "provider_incident_contact": "Provider's incident contact",
                   "rollback_procedure": "Rollback or fallback procedure"}
         fields = ["name", "provider", "version", "purpose", "approved", "risk_class", "data_classes_allowed", "owner",
                   "provider_incident_contact", "rollback_procedure"]
