@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from .categories import accepted_categories, refusal, unknown_categories
-from .vocabulary import json_schema_descriptions, label, paths_of
+from .vocabulary import choice_label, json_schema_descriptions, label, paths_of
 
 #: How far into the future a timestamp may lie before we call it impossible (clock skew).
 FUTURE_SKEW = timedelta(minutes=5)
@@ -39,6 +39,11 @@ class Category(StrEnum):
     SAFETY = "safety"
     SECURITY = "security"
     OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """What a person reads: "Bias or discrimination" (from the vocabulary, the one place the words are)."""
+        return choice_label("categories", self.value)
 
 
 def _utc_in_range(value: datetime, name: str = "") -> datetime:
