@@ -30,3 +30,10 @@ def regime_label(value) -> str:
 def fact_value(value, path: str) -> str:
     """A fact's value in words: ``{{ value|fact_value:"personal_data.recipient" }}``."""
     return vocabulary.show(path, value)
+
+
+@register.filter
+def fact_label(path: str) -> str:
+    """A fact's label in a sentence: ``clock starts at the {{ o.clock_start_event|fact_label }}``."""
+    text = vocabulary.label(path)
+    return text[:1].lower() + text[1:]
