@@ -79,3 +79,18 @@ def test_a_refused_fact_lands_beside_the_field_with_that_label(record, as_person
     assert response.status_code == 400
     beside = page.split('id="id_personal_data__data_categories_help"')[1][:300]
     assert "unknown data category &#x27;aliens&#x27;" in beside
+
+
+def test_the_facts_errors_name_each_fact_in_words():
+    from incidentdesk.incidents.facts import FactsRefused, build
+
+    payload = {"detected_at": "2026-11-20T09:00:00+01:00",
+               "tools": [{"name": "HR screener", "high_risk": "maybe"}],
+               "personal_data": {"recipient": "neighbour"}, "harm": {"deth": True}}
+    with pytest.raises(FactsRefused) as refused:
+        build(payload)
+    message = str(refused.value)
+    assert "Is the tool a high-risk AI system? (tool: HR screener): answer yes, no or unknown" in message
+    assert "Who received the data: choose one of: A trusted recipient (trusted), " in message
+    assert "'harm.deth' is not a fact IncidentDesk knows" in message
+    assert "tools[0]" not in message
