@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("incidentdesk.inventory.urls")),
     path("", include("incidentdesk.organisation.urls")),
     path("", include("incidentdesk.audit.urls")),
+    path("", include("incidentdesk.procedure.urls")),
     path("admin/", admin.site.urls),
 ]

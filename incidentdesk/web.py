@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.incidents.models import Incident
+from incidentdesk.procedure.references import readable
 from incidentdesk.refusals import Refused
 
 
@@ -42,13 +43,25 @@ def workspace_of(request: HttpRequest, reference: str) -> Incident:
 
 
 def refuse_on_form(form: Any, exc: Exception) -> None:
-    """Put a service's refusal ("field: message") next to its field; otherwise at the top of the form."""
-    field, sep, message = str(exc).partition(": ")
+    """Put a service's refusal next to its field; otherwise at the top of the form.
+
+    The field is the one the refusal names (``exc.field``), or the text before ": " when it is a field's name or
+    its label (the facts' errors name a fact by its vocabulary label, as the form's label does).
+    """
+    text = readable(str(exc))  # "seed §6 step 3" in words
+    named = str(getattr(exc, "field", "") or "").replace(".", "__")
+    if named in form.fields:
+        form.add_error(named, text)
+        return
+    field, sep, message = text.partition(": ")
+    by_label = {str(f.label): name for name, f in form.fields.items() if f.label}
     field = field.replace(".", "__")
     if sep and field in form.fields:
         form.add_error(field, message)
+    elif sep and field in by_label:
+        form.add_error(by_label[field], message)
     else:
-        form.add_error(None, str(exc))
+        form.add_error(None, text)
 
 
 def form_problems(form: Any) -> str:
@@ -76,7 +89,7 @@ def _post_action(request: HttpRequest, reference: str, capability: Capability, f
         try:
             act(incident, form.cleaned_data)
         except Refused as exc:
-            text = str(exc)
+            text = readable(str(exc))
             messages.error(request, f"Nothing was saved. {text[:1].upper()}{text[1:]}")
         else:
             messages.success(request, done)

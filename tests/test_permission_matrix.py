@@ -61,6 +61,7 @@ WEB: dict[str, Row] = {
     "account": row("get", SIGNED_IN),
     "token-revoke": row("post", SIGNED_IN),
     "register": row("get", SIGNED_IN),
+    "procedure": row("get", SIGNED_IN),
     "register-export": row("get", READERS),
     "incident-record": row("get", "ok ok ok 403 403 ok login"),
     "incident-record-preview": row("post", "ok ok ok 403 403 ok login"),

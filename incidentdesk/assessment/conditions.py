@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import vocabulary
 from .facts import IncidentFacts, fact_value
 
 OPERATORS = {"is", "in", "gte", "nonempty", "contains", "unless"}
@@ -72,15 +73,30 @@ def _fact(node: dict[str, Any], facts: IncidentFacts, extra: dict[str, Any]) -> 
         raise ConditionError(f"unknown fact {path!r}") from exc
     if path.startswith("tools[]."):
         results = [_test(node, item) for item in value]
-        shown = ", ".join(f"{tool.name}: {_show(item)}" for tool, item in zip(facts.tools, value, strict=True))
+        shown = ", ".join(f"{tool.name}: {vocabulary.show(path, item)}"
+                          for tool, item in zip(facts.tools, value, strict=True))
         if any(r is True for r in results) or (results and all(r is False for r in results)):
-            return Outcome(any(r is True for r in results), [f"{path} = {shown}"])
-        return Outcome(None, unknown=[path])
+            return Outcome(any(r is True for r in results), [_because(path, shown)])
+        return Outcome(None, unknown=[fact_label(path)])
     result = _test(node, value)
-    shown = ", ".join(_show(v) for v in value) if isinstance(value, list) else _show(value)
     if result is None:
-        return Outcome(None, unknown=[path])
-    return Outcome(result, [f"{path} = {shown or 'none'}"])
+        return Outcome(None, unknown=[fact_label(path)])
+    return Outcome(result, [_because(path, vocabulary.show(path, value))])
+
+
+#: Facts the rules read that the assessment derives (not in the facts schema, so not in the vocabulary).
+DERIVED_LABELS = {"severity.level": "Severity level"}
+
+
+def fact_label(path: str) -> str:
+    """A fact a rule reads, in the vocabulary's words (a reason shows it to people, never its field name)."""
+    return DERIVED_LABELS.get(path) or vocabulary.label(path)
+
+
+def _because(path: str, shown: str) -> str:
+    """A reason line: "Was the output published outside the organisation? Yes", "Severity level: 3"."""
+    name = fact_label(path)
+    return f"{name} {shown}" if name.endswith("?") else f"{name}: {shown}"
 
 
 def evaluate(node: dict[str, Any], facts: IncidentFacts, extra: dict[str, Any] | None = None) -> Outcome:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from .categories import accepted_categories, refusal, unknown_categories
+from .vocabulary import choice_label, json_schema_descriptions, label, paths_of
 
 #: How far into the future a timestamp may lie before we call it impossible (clock skew).
 FUTURE_SKEW = timedelta(minutes=5)
@@ -39,29 +40,55 @@ class Category(StrEnum):
     SECURITY = "security"
     OTHER = "other"
 
+    @property
+    def label(self) -> str:
+        """What a person reads: "Bias or discrimination" (from the vocabulary, the one place the words are)."""
+        return choice_label("categories", self.value)
 
-def _utc_in_range(value: datetime, name: str) -> datetime:
+
+def _utc_in_range(value: datetime, name: str = "") -> datetime:
     """A timestamp with an offset, in UTC, between 2000 and 2099.
 
     Outside that range a date is a typing error, and deadlines computed from it would run off the
-    calendar (year 9999 + 15 days) and crash the assessment instead of refusing the input.
+    calendar (year 9999 + 15 days) and crash the assessment instead of refusing the input. The message does
+    not name the fact: the caller's error names it, in the vocabulary's words; ``name`` adds what it belongs to.
     """
+    about = f" ({name})" if name else ""
     if value.tzinfo is None:
-        raise ValueError(f"{name} needs a UTC offset, e.g. 2026-03-02T09:15:00+01:00")
+        raise ValueError(f"give the time with its UTC offset{about}, e.g. 2026-03-02T09:15:00+01:00")
     try:
         value = value.astimezone(UTC)
     except OverflowError as exc:
-        raise ValueError(f"{name} is out of range: check the year") from exc
+        raise ValueError(f"the date{about} is out of range: check the year") from exc
     if value < EARLIEST:
-        raise ValueError(f"{value:%Y-%m-%d} is before {EARLIEST:%Y}: check the year")
+        raise ValueError(f"{_day(value)}{about} is before {EARLIEST:%Y}: check the year")
     if value >= LATEST:
-        raise ValueError(f"{value:%Y-%m-%d} is after {LATEST.year - 1}: check the year")
+        raise ValueError(f"{_day(value)}{about} is after {LATEST.year - 1}: check the year")
     return value
 
 
 #: Every timestamp of an incident's facts (each refused when in the future or outside 2000-2099).
 TIMESTAMP_FIELDS = ("detected_at", "occurred_at", "aware_at", "causal_link_suspected_at",
                     "causal_link_established_at", "classified_at", "provider_acknowledged_at")
+
+
+def _day(value: datetime) -> str:
+    """A date as a person writes it: 1 June 2027."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def local_time(value: datetime, zone: str) -> str:
+    """A time in the organisation's time zone, as a person reads it: 1 June 2027 10:00 CEST."""
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{_day(local)} {local:%H:%M} {local.tzname()}"
+
+
+class FutureTime(ValueError):
+    """A timestamp in the future; ``field`` names the fact, so a form can show the message beside it."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class Strict(BaseModel):
@@ -77,9 +104,10 @@ DataCategory = Annotated[str, WithJsonSchema({"type": "string", "enum": list(acc
 class OrganisationFacts(Strict):
     """The organisation profile: these facts decide which regimes apply."""
 
+    model_config = ConfigDict(json_schema_extra=json_schema_descriptions("organisation."))
+
     name: str | None = None
-    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code, e.g. BE",
-                                json_schema_extra={"pattern": "^[A-Za-z]{2}$"})
+    country: str | None = Field(None, json_schema_extra={"pattern": "^[A-Za-z]{2}$"})
     time_zone: str = "UTC"
     supervisory_authority: str | None = None
     ai_act_role: Literal["provider", "deployer", "both", "none"] | None = None
@@ -87,9 +115,7 @@ class OrganisationFacts(Strict):
     nis2_entity: Tri = None
     nis2_trust_service_provider: bool = False
     dora_financial_entity: Tri = None
-    dora_weekend_relief: bool = Field(
-        True, description="False for entities RTS 2025/301 Art 5(5) excludes from the relief"
-    )
+    dora_weekend_relief: bool = True  # False for entities RTS 2025/301 Art 5(5) excludes from the relief
     sb53_frontier_developer: Tri = None
     raise_frontier_developer: Tri = None
     gpai_systemic_risk_provider: Tri = None
@@ -113,7 +139,7 @@ class OrganisationFacts(Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Brussels)") from exc
+            raise ValueError(f"{value!r} is not a time zone we know: use a name such as Europe/Brussels") from exc
         return value
 
     @field_validator("country")
@@ -122,7 +148,7 @@ class OrganisationFacts(Strict):
         if value is None:
             return None
         if len(value) != 2 or not value.isalpha():
-            raise ValueError("country must be a two-letter ISO code such as BE")
+            raise ValueError("use the two-letter country code, such as BE")
         return value.upper()
 
 
@@ -135,6 +161,8 @@ AiActRole = Literal["provider", "deployer", "both", "none"]
 class ToolFacts(Strict):
     """One AI tool involved. ``high_risk`` follows from ``annex`` when the annex is known (one truth): it may be
     given on its own only while the annex is not known, and a contradiction is refused."""
+
+    model_config = ConfigDict(json_schema_extra=json_schema_descriptions("tools[]."))
 
     name: str = Field(min_length=1)
     in_inventory: Tri = None
@@ -198,10 +226,11 @@ class ToolFacts(Strict):
 class PersonalDataFacts(Strict):
     """Facts of item 7 of the foundation issue: the input of the ENISA score (docs/facts.md)."""
 
+    model_config = ConfigDict(json_schema_extra=json_schema_descriptions("personal_data."))
+
     involved: Tri = None
     lost: list[Literal["confidentiality", "integrity", "availability"]] | None = None
-    data_categories: list[DataCategory] | None = Field(
-        None, description="Categories of personal data, from the ENISA table in gdpr.toml, e.g. contact, health")
+    data_categories: list[DataCategory] | None = None
     data_subjects: int | None = Field(None, ge=0)
     records: int | None = Field(None, ge=0)
     encrypted: Tri = None
@@ -238,6 +267,8 @@ class PersonalDataFacts(Strict):
 
 
 class HarmFacts(Strict):
+    model_config = ConfigDict(json_schema_extra=json_schema_descriptions("harm."))
+
     death: Tri = None
     serious_health_harm: Tri = None
     critical_infrastructure_disruption: Tri = None
@@ -246,11 +277,13 @@ class HarmFacts(Strict):
     widespread_infringement: Tri = None
     imminent_risk_of_death_or_injury: Tri = None
     algorithmic_discrimination: Tri = None
-    critical_safety_incident: Tri = Field(None, description="California SB 53 / New York RAISE definition")
+    critical_safety_incident: Tri = None
 
 
 class GdprDecision(Strict):
     """A person's decision on Art 33/34. It always wins over the recommendation."""
+
+    model_config = ConfigDict(json_schema_extra=json_schema_descriptions("gdpr_decision."))
 
     notify_supervisory_authority: Tri = None
     communicate_to_data_subjects: Tri = None
@@ -258,6 +291,10 @@ class GdprDecision(Strict):
 
 
 class IncidentFacts(Strict):
+    """Every fact the assessment reads; the labels, help and reasons are in the vocabulary (``vocabulary/``)."""
+
+    model_config = ConfigDict(json_schema_extra=json_schema_descriptions(""))
+
     detected_at: datetime
     occurred_at: datetime | None = None
     aware_at: datetime | None = None
@@ -274,18 +311,14 @@ class IncidentFacts(Strict):
     caught_in_review: Tri = None
     client_data_affected: Tri = None
     automated_decision_without_human_review: Tri = None
-    significant_incident: Tri = Field(None, description="NIS2 Art 23(3)")
-    major_ict_incident: Tri = Field(None, description="DORA Art 19(1), RTS 2024/1772")
-    clients_financial_interests_affected: Tri = Field(None, description="DORA Art 19(3)")
+    significant_incident: Tri = None
+    major_ict_incident: Tri = None
+    clients_financial_interests_affected: Tri = None
     personal_data: PersonalDataFacts = Field(default_factory=PersonalDataFacts)
     harm: HarmFacts = Field(default_factory=HarmFacts)
     gdpr_decision: GdprDecision = Field(default_factory=GdprDecision)
-    level_override: int | None = Field(
-        None, ge=1, le=4, description="A person's definitive level; escalation or a reasoned downgrade"
-    )
-    completed: dict[str, datetime] = Field(
-        default_factory=dict, description="Obligation rule id -> when it was done"
-    )
+    level_override: int | None = Field(None, ge=1, le=4)
+    completed: dict[str, datetime] = Field(default_factory=dict)  # obligation rule id -> when it was done
 
     @model_validator(mode="before")
     @classmethod
@@ -303,19 +336,21 @@ class IncidentFacts(Strict):
     @field_validator(*TIMESTAMP_FIELDS)
     @classmethod
     def _aware_datetime(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _utc_in_range(value, "timestamp")
+        return None if value is None else _utc_in_range(value)
 
     @field_validator("completed")
     @classmethod
     def _aware_completed(cls, value: dict[str, datetime]) -> dict[str, datetime]:
-        return {key: _utc_in_range(stamp, f"completed[{key}]") for key, stamp in value.items()}
+        return {key: _utc_in_range(stamp, f"obligation {key}") for key, stamp in value.items()}
 
     @model_validator(mode="after")
     def _possible_order(self) -> IncidentFacts:
         if self.occurred_at and self.occurred_at > self.detected_at:
-            raise ValueError("occurred_at is after detected_at: an incident cannot be detected before it happens")
+            raise ValueError(f"The {_lower('occurred_at')} is after the {_lower('detected_at')}: an incident "
+                             "cannot be detected before it happens")
         if self.aware_at and self.occurred_at and self.aware_at < self.occurred_at:
-            raise ValueError("aware_at is before occurred_at")
+            raise ValueError(f"The {_lower('aware_at')} is before the {_lower('occurred_at')}: nobody can be "
+                             "aware of an incident before it happens")
         return self
 
     def check_not_future(self, now: datetime) -> None:
@@ -324,7 +359,8 @@ class IncidentFacts(Strict):
         for name in TIMESTAMP_FIELDS:
             stamp = getattr(self, name)
             if stamp is not None and stamp > limit:
-                raise ValueError(f"{name} ({stamp.isoformat()}) lies in the future")
+                shown = local_time(stamp, self.organisation.time_zone)
+                raise FutureTime(f"The {_lower(name)} ({shown}) lies in the future", name)
 
     def _ai_act_role(self, roles: set[str]) -> bool | None:
         """Whether we hold one of ``roles`` for an AI system involved: each tool's role, else the profile's."""
@@ -347,6 +383,17 @@ class IncidentFacts(Strict):
     def awareness(self) -> datetime:
         """When the organisation became aware; detection is the earliest it can be."""
         return self.aware_at or self.detected_at
+
+
+def fact_paths() -> list[str]:
+    """Every fact path of the schema, as the vocabulary names them ("harm.death", "tools[].high_risk")."""
+    return paths_of(IncidentFacts)
+
+
+def _lower(path: str) -> str:
+    """A label inside a sentence: "Detection time" → "detection time"."""
+    text = label(path)
+    return text[:1].lower() + text[1:]
 
 
 def unknown_facts(facts: IncidentFacts) -> list[str]:

@@ -152,8 +152,8 @@ def _applicability(rule: ObligationRule, facts: IncidentFacts, severity: Severit
         reasons.append("Does not apply: " + "; ".join(outcome.because))
         return False
     if outcome.value is None:
-        reasons.append("May apply: establish " + ", ".join(dict.fromkeys(outcome.unknown))
-                       + "; the deadline below applies if they turn out true")
+        reasons.append("May apply, depending on what is still unknown: " + "; ".join(dict.fromkeys(outcome.unknown))
+                       + " (the deadline below applies if the answer makes it apply)")
     else:
         reasons.append("Applies: " + "; ".join(outcome.because))
     if rule.decided_by:

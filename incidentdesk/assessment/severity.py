@@ -51,7 +51,7 @@ def classify(facts: IncidentFacts, rulebook: Rulebook) -> Severity:
         elif outcome.value is None and rule.in_doubt and rule.level > level:
             doubt = True
             reasons.append(f"Level {rule.level} in doubt ({rule.id}, {rule.citation}; seed §6 step 3 'in case "
-                           f"of doubt the higher level'): {rule.summary}? Unknown: {', '.join(outcome.unknown)}")
+                           f"of doubt the higher level'): {rule.summary}? Still unknown: {'; '.join(outcome.unknown)}")
         else:
             continue
         rule_ids.append(rule.id)

@@ -11,6 +11,8 @@ import re
 import pygal
 from pygal.style import Style
 
+from incidentdesk.assessment import vocabulary
+
 STYLE = Style(background="white", plot_background="white", font_family="DejaVu Sans, sans-serif",
               colors=("#1d4ed8", "#c2410c", "#166534", "#a16207", "#7c3aed", "#b91c1c", "#0e7490", "#4b5563",
                       "#db2777", "#65a30d", "#9ca3af", "#78350f"))
@@ -30,7 +32,7 @@ def per_month(data: dict[str, dict[str, int]]) -> str:
     chart.x_labels = list(data)
     categories = sorted({c for counter in data.values() for c in counter})
     for category in categories:
-        chart.add(category.replace("_", " "), [data[m].get(category, 0) for m in data])
+        chart.add(vocabulary.choice_label("categories", category), [data[m].get(category, 0) for m in data])
     return _svg(chart)
 
 

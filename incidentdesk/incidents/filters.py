@@ -10,13 +10,13 @@ from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from incidentdesk.assessment.facts import Category
+from incidentdesk.assessment import vocabulary
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 
 from .models import Incident, Status
 from .search import search_incidents
 
-CATEGORY_CHOICES = [(c.value, c.value.replace("_", " ").capitalize()) for c in Category]
+CATEGORY_CHOICES = vocabulary.choices("categories")
 LEVEL_CHOICES = [(1, "1 Minor"), (2, "2 Moderate"), (3, "3 Major"), (4, "4 Serious")]
 STATUS_CHOICES = [("open", "Open (not closed)"), *Status.choices]
 REGIME_CHOICES = [("internal", "Internal procedure"), ("gdpr", "GDPR"), ("ai_act", "EU AI Act"), ("nis2", "NIS2"),

@@ -1,7 +1,8 @@
 """Forms for recording and editing incidents. They only parse input; the services validate and store.
 
 The fact fields are generated from the assessment core's pydantic models, so a fact added there
-appears here without a second list to keep in step.
+appears here without a second list to keep in step; their labels, help and "why we ask" come from the one
+vocabulary (``assessment/vocabulary``), never from the field names.
 """
 
 from __future__ import annotations
@@ -13,29 +14,31 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from incidentdesk.assessment import vocabulary
 from incidentdesk.assessment.categories import category_labels
-from incidentdesk.assessment.facts import Category, HarmFacts, PersonalDataFacts
+from incidentdesk.assessment.facts import HarmFacts, PersonalDataFacts
+from incidentdesk.procedure.references import readable
 
 from . import facts as incident_facts
 from .models import DetectionSource, Status
 
-TRI = [("", "Unknown"), ("yes", "Yes"), ("no", "No")]
+TRI = [("", vocabulary.YES_NO[None]), ("yes", vocabulary.YES_NO[True]), ("no", vocabulary.YES_NO[False])]
 TRI_VALUES = {"": None, "yes": True, "no": False}
 LEVELS = [(1, "1 · Minor"), (2, "2 · Moderate"), (3, "3 · Major"), (4, "4 · Serious")]
-FLAG_LABELS = {
-    "published_externally": "Published externally",
-    "caught_in_review": "Caught in review before use",
-    "client_data_affected": "Client data affected",
-    "automated_decision_without_human_review": "Automated decision without human review",
-    "significant_incident": "NIS2 significant incident",
-    "major_ict_incident": "DORA major ICT-related incident",
-    "clients_financial_interests_affected": "Clients' financial interests affected (DORA)",
-}
 
 
-def tri_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(label=label, choices=TRI, required=False, help_text=help_text,
-                                  coerce=lambda v: TRI_VALUES[v], empty_value=None, widget=forms.RadioSelect)
+def with_words(field: forms.Field, path: str) -> forms.Field:
+    """Give a form field the fact's label, help text and "why we ask" from the vocabulary."""
+    field.label = vocabulary.label(path)
+    field.help_text = vocabulary.help(path)
+    field.why = vocabulary.why(path)  # shown under the help by _field.html
+    return field
+
+
+def tri_field(label: str = "", help_text: str = "", path: str = "") -> forms.TypedChoiceField:
+    field = forms.TypedChoiceField(label=label, choices=TRI, required=False, help_text=help_text,
+                                   coerce=lambda v: TRI_VALUES[v], empty_value=None, widget=forms.RadioSelect)
+    return with_words(field, path) if path else field
 
 
 def tri_initial(value: bool | None) -> str:
@@ -57,18 +60,22 @@ def datetime_field(label: str, required: bool = False, help_text: str = "") -> f
                                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
 
 
+def fact_datetime_field(path: str, required: bool = False) -> forms.DateTimeField:
+    """A date-and-time fact, with the vocabulary's words."""
+    return with_words(datetime_field("", required=required), path)
+
+
 class QuickRecordForm(forms.Form):
     """The under-a-minute form: what, when, which tool, personal data, published."""
 
     title = forms.CharField(label="What happened", max_length=200,
                             help_text="One line, e.g. “Chatbot told a client a refund policy we do not have”")
     description = forms.CharField(label="Details (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    detected_at = datetime_field("When was it detected", required=True, help_text="In the organisation's time zone")
-    tool = forms.CharField(label="Which AI tool", max_length=200, required=False,
-                           widget=forms.TextInput(attrs={"list": "inventory-tools", "autocomplete": "off"}),
-                           help_text="Pick from the inventory or type a name; an unknown name is flagged")
-    personal_data = tri_field("Personal data involved")
-    published_externally = tri_field("Published externally")
+    detected_at = fact_datetime_field("detected_at", required=True)
+    tool = with_words(forms.CharField(max_length=200, required=False, widget=forms.TextInput(
+        attrs={"list": "inventory-tools", "autocomplete": "off"})), "tools[].name")
+    personal_data = tri_field(path="personal_data.involved")
+    published_externally = tri_field(path="published_externally")
 
     def facts(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -80,63 +87,62 @@ class QuickRecordForm(forms.Form):
         return [name] if name else []
 
 
-def _annotation_field(name: str, annotation: Any, label: str) -> forms.Field:
+def _annotation_field(path: str, annotation: Any) -> forms.Field:
     """A form field for one pydantic fact: tri-state, number, choice or comma-separated list."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if name == "data_categories":
-        return forms.MultipleChoiceField(label=label, required=False, widget=forms.CheckboxSelectMultiple,
-                                         choices=list(category_labels().items()),
-                                         help_text="Tick every kind of personal data concerned")
+    if path == "personal_data.data_categories":
+        return with_words(forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                                    choices=list(category_labels().items())), path)
     if typing.get_origin(annotation) is list:  # a list that is never unknown: empty means none
-        return forms.CharField(label=label, required=False, help_text="Comma-separated")
+        field = with_words(forms.CharField(required=False), path)
+        field.help_text = f"{field.help_text} Separate several with commas.".strip()
+        return field
     if annotation == bool | None:
-        return tri_field(label)
+        return tri_field(path=path)
     if args and args[0] in (int, float):
         field_class = forms.IntegerField if args[0] is int else forms.FloatField
-        return field_class(label=label, required=False, min_value=0)
+        return with_words(field_class(required=False, min_value=0), path)
     if args and typing.get_origin(args[0]) is typing.Literal:
-        choices = [("", "Unknown")] + [(v, v.capitalize()) for v in typing.get_args(args[0])]
-        return forms.ChoiceField(label=label, choices=choices, required=False)
+        choices = [("", vocabulary.YES_NO[None])] + vocabulary.choices(path)
+        return with_words(forms.ChoiceField(choices=choices, required=False), path)
     if args and typing.get_origin(args[0]) is list:
         inner = typing.get_args(args[0])[0]
         if typing.get_origin(inner) is typing.Literal:
-            return forms.MultipleChoiceField(label=label, required=False, widget=forms.CheckboxSelectMultiple,
-                                             choices=[(v, v.capitalize()) for v in typing.get_args(inner)])
-        return forms.CharField(label=label, required=False, help_text="Comma-separated")
-    raise TypeError(f"no form field for fact {name}")
-
-
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+            return with_words(forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                                        choices=vocabulary.choices(path)), path)
+        field = with_words(forms.CharField(required=False), path)
+        field.help_text = f"{field.help_text} Separate several with commas.".strip()
+        return field
+    raise TypeError(f"no form field for fact {path}")
 
 
 class IncidentForm(forms.Form):
     """The full form: every register field (seed §8) and every fact the assessment reads."""
 
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea)
-    detection_source = forms.ChoiceField(choices=DetectionSource.choices)
-    detected_at = datetime_field("Detected at", required=True)
-    occurred_at = datetime_field("Occurred at")
-    aware_at = datetime_field("Aware at", help_text="GDPR/AI Act awareness, if later than detection")
-    causal_link_suspected_at = datetime_field(
-        "Causal link with a death first suspected at",
-        help_text="AI Act Art 73(4): the duty to report a death starts as soon as a link is suspected")
-    causal_link_established_at = datetime_field("Causal link established at")
-    tools = forms.CharField(label="AI tools involved", required=False, help_text="Comma-separated names")
-    categories = forms.MultipleChoiceField(choices=[(c.value, _label(c.value)) for c in Category], required=False,
-                                           widget=forms.CheckboxSelectMultiple)
-    affected_parties = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(label="Title", max_length=200)
+    description = forms.CharField(label="Description", widget=forms.Textarea)
+    detection_source = forms.ChoiceField(label="How it was detected", choices=DetectionSource.choices)
+    detected_at = fact_datetime_field("detected_at", required=True)
+    occurred_at = fact_datetime_field("occurred_at")
+    aware_at = fact_datetime_field("aware_at")
+    causal_link_suspected_at = fact_datetime_field("causal_link_suspected_at")
+    causal_link_established_at = fact_datetime_field("causal_link_established_at")
+    tools = with_words(forms.CharField(required=False), "tools[]")
+    tools.help_text += " Separate several with commas."
+    categories = with_words(forms.MultipleChoiceField(choices=vocabulary.choices("categories"), required=False,
+                                                      widget=forms.CheckboxSelectMultiple), "categories")
+    affected_parties = forms.CharField(label="Affected parties", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
 
     LISTS = ("tools",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for flag in incident_facts.FLAGS:
-            self.fields[flag] = tri_field(FLAG_LABELS[flag])
+            self.fields[flag] = tri_field(path=flag)
         for group, model in (("personal_data", PersonalDataFacts), ("harm", HarmFacts)):
             for name, info in model.model_fields.items():
-                self.fields[f"{group}__{name}"] = _annotation_field(name, info.annotation, _label(name))
+                self.fields[f"{group}__{name}"] = _annotation_field(f"{group}.{name}", info.annotation)
 
     @classmethod
     def initial_for(cls, incident) -> dict[str, Any]:
@@ -175,7 +181,7 @@ class ClassifyForm(forms.Form):
     prefix = "classify"
     level = forms.TypedChoiceField(label="Definitive level", choices=LEVELS, coerce=int)
     reasoning = forms.CharField(label="Reasoning", widget=forms.Textarea(attrs={"rows": 3}),
-                                help_text="Why this level: the facts that decide it (seed §6 step 3)")
+                                help_text=readable("Why this level: the facts that decide it (seed §6 step 3)"))
 
 
 class DecisionForm(forms.Form):

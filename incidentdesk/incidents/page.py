@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from incidentdesk.accounts.permissions import Capability, can, capabilities
+from incidentdesk.assessment import vocabulary
 from incidentdesk.audit.models import AuditEvent
 
 from . import lifecycle, progress, section8, workflow
-from .forms import FLAG_LABELS, ClassifyForm, DecisionForm, RestrictForm
+from .facts import known_rows, still_unknown
+from .forms import ClassifyForm, DecisionForm, RestrictForm
 from .models import Incident, Status
 
 
@@ -51,11 +53,6 @@ def locked_capabilities(user, incident: Incident) -> dict[str, bool]:
     return may
 
 
-def _readable(key: str) -> str:
-    """A stored key as a person reads it: "use_outside_inventory" → "Use outside inventory"."""
-    return key.replace("_", " ").capitalize()
-
-
 def render_workspace(request, incident: Incident, forms: dict | None = None, status: int = 200):
     """The workspace page; ``forms`` replaces panel forms (a refused form shown again with what was typed)."""
     now = timezone.now()
@@ -76,9 +73,11 @@ def render_workspace(request, incident: Incident, forms: dict | None = None, sta
         "steps": workflow.steps(incident, now, context["conditions"]),
         "minimum_response": workflow.minimum_response(incident.severity_level),
         "tools": incident.tools.select_related("tool"), "section8": section8.texts(incident),
-        "fact_rows": [(FLAG_LABELS.get(key, _readable(key)), value) for key, value in incident.facts.items()
-                      if value is not None and key not in ("personal_data", "harm")],
-        "category_names": [_readable(c) for c in incident.categories],
+        "fact_rows": known_rows(incident.facts), "still_unknown": still_unknown(incident),
+        "labels": {name: vocabulary.label(path) for name, path in (
+            ("detected_at", "detected_at"), ("occurred_at", "occurred_at"), ("aware_at", "aware_at"),
+            ("tools", "tools[]"), ("categories", "categories"))},
+        "category_names": [vocabulary.choice_label("categories", c) for c in incident.categories],
         "history": incident.classifications.all(),
         "breach": getattr(incident, "breach_assessment", None), "events": events,
         "classify_form": ClassifyForm(initial={"level": incident.severity_level}),

@@ -94,7 +94,9 @@ def _validate(*, columns: dict[str, Any], stored: dict[str, Any], tool_names: li
         facts = incident_facts.build(payload)
         facts.check_not_future(now)
     except (incident_facts.FactsRefused, ValueError) as exc:
-        raise IncidentRefused(str(exc)) from exc
+        refused = IncidentRefused(str(exc))
+        refused.field = getattr(exc, "field", None)  # a time in the future: shown beside its field
+        raise refused from exc
     return facts
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability, can
+from incidentdesk.assessment import vocabulary
 from incidentdesk.breaches import services as breaches
 from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.inventory.models import AITool
@@ -89,18 +90,19 @@ def record_preview(request):
     """htmx: the provisional severity and clocks these facts would give, live as the form is filled in."""
     require(request, Capability.RECORD)
     form = QuickRecordForm(request.POST)
-    assessment, problem = None, ""
+    assessment, problem, unknown = None, "", []
     if form.is_valid():
         try:
             data = form.cleaned_data
             assessment = incidents.preview(title=data["title"], detected_at=data["detected_at"], tools=form.tools(),
                                            facts=form.facts())
+            unknown = vocabulary.describe_all(assessment.unknown, form.tools())
         except Refused as exc:
             problem = str(exc)
     else:
         problem = "Fill in what happened and when it was detected to see the provisional severity."
     return render(request, "incidents/_preview.html", {"assessment": assessment, "problem": problem,
-                                                       "now": timezone.now()})
+                                                       "unknown": unknown, "now": timezone.now()})
 
 
 @login_required

@@ -9,6 +9,9 @@ class ToolForm(forms.ModelForm):
 
     class Meta:
         model = AITool
+        labels = {"approved": "Approved for operational use", "risk_class": "AI Act risk class",
+                  "provider_incident_contact": "Provider's incident contact",
+                  "rollback_procedure": "Rollback or fallback procedure"}
         fields = ["name", "provider", "version", "purpose", "approved", "risk_class", "ai_act_role", "medical_device",
                   "equivalent_reporting", "data_classes_allowed", "owner",
                   "provider_incident_contact", "rollback_procedure"]

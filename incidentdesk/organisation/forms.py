@@ -1,9 +1,27 @@
 from django import forms
 
-from .models import Organisation
+from incidentdesk.assessment import vocabulary
+from incidentdesk.assessment.facts import OrganisationFacts
+from incidentdesk.procedure.references import readable
+
+from .models import RETENTION_FLOOR_YEARS, Organisation
+
+#: Labels of the profile fields that are not facts of the assessment (the facts' words are in the vocabulary).
+OTHER_LABELS = {
+    "contact_point": ("DPO or other contact point", "Name and contact details given to authorities and the people "
+                      "concerned (GDPR Art 33(3)(b), 34(2))."),
+    "ai_act_authority": ("AI Act authority", "The AI Act market surveillance authority, e.g. BIPT (presumed)."),
+    "retention_reason": ("Reason for a shorter retention",
+                         f"Why the register is kept less than {RETENTION_FLOOR_YEARS} years (required then)."),
+    "procedure_reviewed_on": ("Procedure last reviewed on",
+                              readable("The last annual review of the incident procedure (seed §9).")),
+    "tabletop_done_on": ("Last tabletop exercise on", readable("The last yearly tabletop exercise (seed §9).")),
+}
 
 
 class ProfileForm(forms.ModelForm):
+    """The organisation profile. A field that is a fact reads its label, help and "why" from the vocabulary."""
+
     class Meta:
         model = Organisation
         fields = ["name", "country", "time_zone", "supervisory_authority", "contact_point", "ai_act_authority",
@@ -23,6 +41,15 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in self.KEPT_WHEN_BLANK:
             self.fields[name].required = False
+        for name, field in self.fields.items():
+            if name in OrganisationFacts.model_fields:
+                path = f"organisation.{name}"
+                field.label, field.help_text, field.why = vocabulary.label(path), vocabulary.help(path), \
+                    vocabulary.why(path)
+                if vocabulary.choices(path) and hasattr(field, "choices"):
+                    field.choices = vocabulary.choices(path)
+            elif name in OTHER_LABELS:
+                field.label, field.help_text = OTHER_LABELS[name]
 
     def _kept(self, name: str):
         value = self.cleaned_data.get(name)
@@ -36,3 +63,15 @@ class ProfileForm(forms.ModelForm):
 
     def clean_art73_reading(self):
         return self._kept("art73_reading")
+
+    def shown(self) -> list[tuple[str, str]]:
+        """The saved profile as (label, value) rows a person reads: Yes/No, choice labels, dates; never True/False."""
+        rows = []
+        for name, field in self.fields.items():
+            value = getattr(self.instance, name)
+            if name in OrganisationFacts.model_fields:
+                text = vocabulary.show(f"organisation.{name}", value) if value not in ("", None) else "—"
+            else:
+                text = "—" if value in ("", None) else str(value)
+            rows.append((str(field.label), text))
+        return rows

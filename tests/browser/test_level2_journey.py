@@ -53,8 +53,8 @@ def test_a_level_2_published_hallucination_from_recording_to_closure(page: Page,
     page.get_by_label("Details (optional)").fill("A FAQ answer drafted with Copy.ai promised a 90-day refund "
                                                    "we do not offer; it was live on the website for two days.")
     page.get_by_label("Which AI tool").fill(TOOL)
-    page.get_by_role("group", name="Personal data involved").get_by_label("No", exact=True).check()
-    page.get_by_role("group", name="Published externally").get_by_label("Yes", exact=True).check()
+    page.get_by_role("group", name="Is personal data involved?").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Was the output published outside the organisation?").get_by_label("Yes", exact=True).check()
     expect(page.locator("#preview-level")).to_have_text("2")
     page.get_by_role("button", name="Record incident").click()
     expect(page.locator(".messages")).to_contain_text("Recorded")

@@ -5,11 +5,11 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from incidentdesk.assessment import vocabulary
+from incidentdesk.assessment.facts import HarmFacts
 from incidentdesk.cli.demo import PASSWORD
 
-HARM = ["Death", "Serious health harm", "Critical infrastructure disruption", "Fundamental rights breach",
-        "Serious property or environment harm", "Widespread infringement", "Imminent risk of death or injury",
-        "Algorithmic discrimination", "Critical safety incident"]
+HARM = [vocabulary.label(f"harm.{name}") for name in HarmFacts.model_fields]  # the form's labels
 
 
 @pytest.fixture
@@ -32,8 +32,8 @@ def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, 
     page.goto(f"{app}/incidents/record/")
     page.get_by_label("What happened").fill("Learner's health data pasted into ChatGPT")
     page.get_by_label("Which AI tool").fill("ChatGPT Team")
-    page.get_by_role("group", name="Personal data involved").get_by_label("Yes", exact=True).check()
-    page.get_by_role("group", name="Published externally").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Is personal data involved?").get_by_label("Yes", exact=True).check()
+    page.get_by_role("group", name="Was the output published outside the organisation?").get_by_label("No", exact=True).check()
     expect(page.locator("#preview-level")).to_have_text("3")
     page.get_by_role("button", name="Record incident").click()
     reference = page.locator("h1").inner_text().split(" ")[0]
@@ -49,12 +49,12 @@ def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, 
 
     # Establish the facts that decide which clocks apply.
     page.get_by_role("link", name="Edit facts").click()
-    page.get_by_role("group", name="Client data affected").get_by_label("No", exact=True).check()
+    page.get_by_role("group", name="Is a client's data affected?").get_by_label("No", exact=True).check()
     for harm in HARM:
         page.get_by_role("group", name=harm, exact=True).get_by_label("No", exact=True).check()
-    page.get_by_role("group", name="Lost").get_by_label("Confidentiality").check()
-    page.get_by_label("Data categories").fill("health")
-    page.get_by_label("Data subjects").fill("1")
+    page.get_by_role("group", name="What was lost").get_by_label("Confidentiality").check()
+    page.get_by_label("Categories of personal data").fill("health")
+    page.get_by_label("Number of people affected").fill("1")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".messages")).to_contain_text("recomputed")
 

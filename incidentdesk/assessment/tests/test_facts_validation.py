@@ -14,7 +14,7 @@ from .facts import NOW, make
 
 
 def test_occurred_after_detected_is_refused():
-    with pytest.raises(ValidationError, match="occurred_at is after detected_at"):
+    with pytest.raises(ValidationError, match="The time it happened is after the detection time"):
         make(occurred_at="2026-11-21T09:00:00+01:00")
 
 

@@ -69,13 +69,13 @@ def test_sending_it_completes_it():
 def test_no_personal_data_means_not_required_with_the_reason():
     art33 = by_id(assess(make(personal_data={"involved": False}), now=NOW), "GDPR-33-1-SA")
     assert art33.status == "not_required"
-    assert "personal_data.involved = no" in art33.reasons[-1]
+    assert "Is personal data involved? No" in art33.reasons[-1]
 
 
 def test_unknown_personal_data_may_apply_and_names_the_fact():
     art33 = by_id(assess(make(), now=NOW), "GDPR-33-1-SA")
     assert art33.status == "may_apply"
-    assert "personal_data.involved" in art33.reasons[0]
+    assert "Is personal data involved?" in art33.reasons[0]
 
 
 def test_a_processor_tells_the_controller_instead():

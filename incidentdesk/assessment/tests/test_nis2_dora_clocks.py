@@ -47,7 +47,7 @@ def test_nis2_trust_service_providers_notify_within_24h():
 def test_not_a_nis2_entity_means_not_required():
     early = by_id(assess(make(significant_incident=True), now=utc(2026, 11, 20, 12)), "NIS2-23-4-A-EARLY-WARNING")
     assert early.status == "not_required"
-    assert "nis2_entity = no" in early.reasons[-1]
+    assert "Is the organisation an essential or important entity under NIS2? No" in early.reasons[-1]
 
 
 def test_dora_initial_four_hours_after_classification():
@@ -117,6 +117,6 @@ def test_dora_clients_are_informed_only_of_a_major_incident():
     minor = make(organisation=DORA, major_ict_incident=False, clients_financial_interests_affected=True)
     clients = by_id(assess(minor, now=utc(2026, 11, 20, 12)), "DORA-19-3-CLIENTS")
     assert clients.status == "not_required"
-    assert "major_ict_incident = no" in clients.reasons[-1]
+    assert "Is it a major ICT-related incident under DORA? No" in clients.reasons[-1]
     major = make(organisation=DORA, major_ict_incident=True, clients_financial_interests_affected=True)
     assert by_id(assess(major, now=utc(2026, 11, 20, 12)), "DORA-19-3-CLIENTS").status == "pending"

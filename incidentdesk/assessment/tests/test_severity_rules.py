@@ -43,7 +43,7 @@ def test_in_doubt_the_higher_level_and_it_says_so():
     assert severity.level == 3
     assert severity.in_doubt
     assert "in doubt" in severity.reasons[-1]
-    assert "personal_data.involved" in severity.reasons[-1]
+    assert "Still unknown: Is personal data involved?" in severity.reasons[-1]
 
 
 def test_unknown_harm_does_not_raise_to_level_four():

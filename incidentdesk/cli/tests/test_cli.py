@@ -127,7 +127,7 @@ def test_assess_prints_the_documented_json_and_stores_nothing(db, tmp_path):
 
 @pytest.mark.parametrize(("facts", "message"), [
     ({"detected_at": "2026-11-20T09:00:00"}, "UTC offset"),
-    ({**FACTS, "occurred_at": "2026-11-21T09:00:00+01:00"}, "occurred_at is after detected_at"),
+    ({**FACTS, "occurred_at": "2026-11-21T09:00:00+01:00"}, "The time it happened is after the detection time"),
     ({**FACTS, "harm": {"deth": True}}, "harm.deth"),
     ({**FACTS, "detected_at": FUTURE + ":00Z"}, "future"),
 ])
@@ -302,3 +302,14 @@ def test_reads_as_a_named_person_follow_the_access_policy(ops, people, monkeypat
         run("--as", "p-viewer", "show", secret.reference)
     monkeypatch.delenv("INCIDENTDESK_USER")
     assert secret.reference in run("list")  # no one named: the server's operator reads the whole register
+
+
+def test_assess_says_what_is_unknown_in_words_and_cites_the_procedure_readably(db, tmp_path):
+    path = tmp_path / "facts.json"
+    path.write_text(json.dumps({**FACTS, "tools": [{"name": "Triage", "in_inventory": True}]}))
+    text = run("assess", str(path), "--now", "2026-11-21T12:00Z")
+    assert "Is the tool a high-risk AI system? (tool: Triage)" in text
+    assert "Did it lead to a person's death?" in text
+    assert "harm.death" not in text
+    assert "our incident procedure, section 6 'Response workflow', step 3 'Classify'" in text.replace("Our", "our")
+    assert "Seed procedure" not in text

@@ -52,9 +52,9 @@ BAD = [
     ({"title": ""}, "title"),
     ({"description": "  "}, "description"),
     ({"detection_source": "rumour"}, "detection_source"),
-    ({"occurred_at": datetime(2026, 11, 21, tzinfo=UTC)}, "occurred_at is after detected_at"),
+    ({"occurred_at": datetime(2026, 11, 21, tzinfo=UTC)}, "The time it happened is after the detection time"),
     ({"detected_at": datetime(2026, 12, 25, tzinfo=UTC)}, "future"),
-    ({"categories": ["aliens"]}, "categories"),
+    ({"categories": ["aliens"]}, "Categories: choose one of: Model failure"),
     ({"facts": {"harm": {"deth": True}}}, "deth"),
     ({"facts": {"surprise": True}}, "surprise"),
 ]

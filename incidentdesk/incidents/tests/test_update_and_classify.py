@@ -83,7 +83,7 @@ def test_an_unknown_change_is_refused(record, manager):
     before = table_counts()
     with pytest.raises(IncidentRefused, match="nonsense"):
         update_incident(incident=incident, by=manager, now=NOW, changes={"nonsense": 1})
-    with pytest.raises(IncidentRefused, match="occurred_at"):
+    with pytest.raises(IncidentRefused, match="The time it happened is after the detection time"):
         update_incident(incident=incident, by=manager, now=NOW,
                         changes={"occurred_at": datetime(2026, 11, 21, tzinfo=UTC)})
     assert table_counts() == before

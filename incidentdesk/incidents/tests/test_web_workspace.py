@@ -56,7 +56,7 @@ def test_the_workspace_shows_the_clocks_checklist_and_activity(as_person, record
     incident = record()
     page = as_person("viewer").get(f"/incidents/{incident.reference}/").content.decode()
     assert 'id="clocks"' in page
-    assert "Seed procedure §6 step 3" in page
+    assert "section 6 &#x27;Response workflow&#x27;, step 3 &#x27;Classify&#x27;" in page
     assert "Detect and record" in page
     assert "Learn and adapt" in page
     assert "incident.created" in page

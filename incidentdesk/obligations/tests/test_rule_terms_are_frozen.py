@@ -48,7 +48,7 @@ def test_not_required_outcomes_are_stored_with_their_reason(record):
     incident = record()
     row = incident.obligations.get(rule_id="NIS2-23-4-A-EARLY-WARNING")
     assert row.status == "not_required"
-    assert "nis2_entity = no" in row.reasons[-1]
+    assert "Is the organisation an essential or important entity under NIS2? No" in row.reasons[-1]
 
 
 def test_incidents_share_one_snapshot_per_rule_version(record):

@@ -23,6 +23,7 @@ from incidentdesk.accounts import tokens
 from incidentdesk.accounts.models import Role
 from incidentdesk.accounts.permissions import Capability, can, role_of
 from incidentdesk.assessment import assess as assess_facts
+from incidentdesk.assessment import vocabulary
 from incidentdesk.assessment.facts import IncidentFacts
 from incidentdesk.assessment.rulebook import RuleFileError, default_rulebook
 from incidentdesk.audit import checkpoints as audit_checkpoints
@@ -46,6 +47,7 @@ from incidentdesk.obligations import services as obligations
 from incidentdesk.obligations.store import open_clocks
 from incidentdesk.organisation import services as organisation
 from incidentdesk.organisation.models import Organisation
+from incidentdesk.procedure.references import readable
 from incidentdesk.refusals import Forbidden, Refused
 
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
@@ -187,9 +189,11 @@ class Command(TyperCommand):
         if description is None:
             description = typer.prompt("Describe it", default=title) if interactive else title
         if personal_data is None and interactive:
-            personal_data = typer.prompt("Personal data involved? (yes/no/unknown)", default="unknown")
+            personal_data = typer.prompt(f"{vocabulary.label('personal_data.involved')} (yes/no/unknown)",
+                                         default="unknown")
         if published is None and interactive:
-            published = typer.prompt("Published externally? (yes/no/unknown)", default="unknown")
+            published = typer.prompt(f"{vocabulary.label('published_externally')} (yes/no/unknown)",
+                                     default="unknown")
         facts = json.loads(facts_file.read_text()) if facts_file else {}
         facts.setdefault("personal_data", {})
         if personal_data is not None:
@@ -481,10 +485,10 @@ class Command(TyperCommand):
         except RuleFileError as exc:
             raise CommandError(str(exc)) from exc
         s = result.severity
-        lines = [f"Severity: level {s.level} ({s.name})"] + [f"  - {r}" for r in s.reasons]
+        lines = [f"Severity: level {s.level} ({s.name})"] + [f"  - {readable(r)}" for r in s.reasons]
         lines.append("Obligations:")
         for o in result.obligations:
-            lines.append(f"  [{o.status}] {o.rule_id}: {o.action} — {o.citation}"
+            lines.append(f"  [{o.status}] {o.rule_id}: {o.action} — {readable(o.citation)}"
                          + (f" — due {o.due_at:%Y-%m-%d %H:%M} UTC" if o.due_at else "")
                          + (" (our internal target, not the law)" if o.target_is_internal else "")
                          + (f"; legal latest {o.legal_latest:%Y-%m-%d %H:%M} UTC"
@@ -495,7 +499,8 @@ class Command(TyperCommand):
         lines += [f"  - {r}" for r in g.reasons[1:]]
         if g.score is not None:
             lines.append(f"  ENISA score (an input, not the decision): {g.score} ({g.band})")
-        lines.append(f"Unknown facts: {', '.join(result.unknown) or 'none'}")
+        unknown = vocabulary.describe_all(result.unknown, [tool.name for tool in facts.tools])
+        lines.append("Still unknown: " + ("; ".join(unknown) if unknown else "nothing"))
         self.emit(result.as_dict(), as_json, "\n".join(lines))
 
     @command()

@@ -1,0 +1,78 @@
+"""The vocabulary covers the facts schema exactly: every fact has words, every entry names a fact."""
+
+from __future__ import annotations
+
+import pytest
+
+from incidentdesk.assessment import vocabulary
+from incidentdesk.assessment.facts import IncidentFacts, fact_paths
+
+
+def test_every_fact_in_the_schema_has_a_label_help_and_why():
+    missing = [path for path in fact_paths() if path not in vocabulary.terms()]
+    assert not missing, f"facts without a vocabulary entry: {missing}"
+
+
+def test_every_vocabulary_entry_names_a_fact_of_the_schema():
+    paths = set(fact_paths())
+    stray = [f"{t.source}: {t.path}" for t in vocabulary.terms().values() if t.path not in paths]
+    assert not stray, f"vocabulary entries for no fact: {stray}"
+
+
+def test_every_choice_value_has_a_label_and_every_label_a_value():
+    for path in fact_paths():
+        accepted = vocabulary.choices_of(IncidentFacts, path)
+        labelled = list(vocabulary.terms()[path].choices)
+        assert sorted(labelled) == sorted(accepted), path
+
+
+def test_labels_are_words_not_field_names():
+    for term in vocabulary.terms().values():
+        for text in (term.label, term.help, term.why, *term.choices.values()):
+            assert "_" not in text, (term.path, text)
+            assert text[:1].isupper(), (term.path, text)
+
+
+def test_a_path_defined_in_two_files_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "a.toml").write_text('[harm]\nlabel = "A"\nhelp = "B"\nwhy = "C"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('[harm]\nlabel = "A"\nhelp = "B"\nwhy = "C"\n', encoding="utf-8")
+    monkeypatch.setattr(vocabulary, "FOLDER", tmp_path)
+    vocabulary.terms.cache_clear()
+    try:
+        with pytest.raises(vocabulary.VocabularyError, match="already defined in a.toml"):
+            vocabulary.terms()
+    finally:
+        vocabulary.terms.cache_clear()
+
+
+def test_an_entry_without_why_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "a.toml").write_text('[harm]\nlabel = "A"\nhelp = "B"\n', encoding="utf-8")
+    monkeypatch.setattr(vocabulary, "FOLDER", tmp_path)
+    vocabulary.terms.cache_clear()
+    try:
+        with pytest.raises(vocabulary.VocabularyError, match="needs why"):
+            vocabulary.terms()
+    finally:
+        vocabulary.terms.cache_clear()
+
+
+def test_the_functions_offered_to_others():
+    assert vocabulary.label("personal_data.key_compromised") == "Was the encryption key compromised?"
+    assert vocabulary.label("personal_data__key_compromised") == "Was the encryption key compromised?"
+    assert "GDPR Art 33(3)(a)" in vocabulary.why("personal_data.data_subjects")
+    assert vocabulary.help("tools[0].high_risk").startswith("Yes if the inventory")
+    assert vocabulary.choice_label("categories", "bias_discrimination") == "Bias or discrimination"
+    assert vocabulary.choice_label("personal_data.recipient", "public") == "The public"
+    assert vocabulary.choice_label("harm.death", None) == "Unknown"
+    assert vocabulary.show("personal_data.lost", ["confidentiality"]) == "Confidentiality (disclosed or accessed)"
+    assert vocabulary.describe("tools[1].high_risk", ["Chatbot", "HR screener"]) == (
+        "Is the tool a high-risk AI system? (tool: HR screener)")
+
+
+def test_the_api_schema_describes_facts_in_the_vocabulary_words():
+    schema = IncidentFacts.model_json_schema()
+    data = schema["$defs"]["PersonalDataFacts"]["properties"]["key_compromised"]
+    assert data["title"] == "Was the encryption key compromised?"
+    assert "Why: Encryption only protects" in data["description"]
+    assert schema["properties"]["published_externally"]["title"] == (
+        "Was the output published outside the organisation?")
