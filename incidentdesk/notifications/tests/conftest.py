@@ -15,8 +15,8 @@ from .drafts_cases import CONTACT, HR_DESCRIPTION, HR_PARTIES
 @pytest.fixture
 def frozen_now():
     """Drafts are dated, and judged late, from the clock: write them at the test's NOW, never today."""
-    with time_machine.travel(NOW, tick=False):
-        yield
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
