@@ -20,17 +20,22 @@ from . import drafts
 from .models import Channel, Notification, NotificationDraft
 
 
-def record_notification(*, incident: Incident, recipient: str, sent_at: datetime, by: Any,
-                        channel: str = Channel.EMAIL, rule_id: str | None = None, reference: str = "",
-                        summary: str = "", now: datetime | None = None) -> Notification:
-    ensure_open(incident)
-    now = now or timezone.now()
+def _check_sending(*, recipient: str, channel: str, sent_at: datetime, now: datetime) -> None:
+    """What a person typed about the sending, checked before anything else is looked at."""
     if not recipient.strip():
         raise incidents.IncidentRefused("recipient: say to whom the notification was sent")
     if channel not in Channel.values:
         raise incidents.IncidentRefused(f"channel: choose one of {', '.join(Channel.values)}")
     if sent_at > now + FUTURE_SKEW:
         raise incidents.IncidentRefused("sent_at lies in the future")
+
+
+def record_notification(*, incident: Incident, recipient: str, sent_at: datetime, by: Any,
+                        channel: str = Channel.EMAIL, rule_id: str | None = None, reference: str = "",
+                        summary: str = "", now: datetime | None = None) -> Notification:
+    ensure_open(incident)
+    now = now or timezone.now()
+    _check_sending(recipient=recipient, channel=channel, sent_at=sent_at, now=now)
     obligation = None
     if rule_id:
         obligation = incident.obligations.filter(rule_id=rule_id).first()
@@ -112,9 +117,10 @@ def send_draft(*, draft: NotificationDraft, recipient: str, channel: str, sent_a
         raise DraftRefused(f"version {draft.version} is not the latest (v{latest.version}); send the latest")
     if draft.notification_id:
         raise DraftRefused("this draft was already sent")
+    _check_sending(recipient=recipient, channel=channel, sent_at=sent_at, now=now or timezone.now())
     markers = drafts.fill_markers(draft.body)
     if markers:
-        raise DraftRefused("this draft still has parts only you can write: replace "
+        raise DraftRefused("This draft still has parts only you can write: replace "
                            + " and ".join(f"“{m}”" for m in markers) + ", save, then record it as sent")
     with transaction.atomic():
         notification = record_notification(incident=draft.incident, recipient=recipient, sent_at=sent_at, by=by,
