@@ -296,10 +296,12 @@ def _cause(incident: Incident) -> str:
 
 # One function per kind of draft.
 
-def _gdpr_33_elements(letter: _Letter, incident: Incident, org: Organisation) -> None:
-    """The Art 33(3) elements (a) to (d), each filled or marked as to follow (Art 33(4))."""
+def _gdpr_33_elements(letter: _Letter, incident: Incident, org: Organisation, as_controller: bool = True) -> None:
+    """The Art 33(3) elements (a) to (d), each filled or marked as to follow (Art 33(4)). A processor writing to
+    its controller (Art 33(2)) does not name itself as controller."""
     pd = _personal_data(incident)
-    letter.element("gdpr_33.controller", org.name)
+    if as_controller:
+        letter.element("gdpr_33.controller", org.name)
     letter.element("gdpr_33.timeline", _timeline(letter, incident))
     letter.heading(letter.t("gdpr_33.nature"))
     letter.element("gdpr_33.what_happened", incident.description, level=3)
@@ -325,7 +327,7 @@ def _gdpr_33(letter: _Letter, incident: Incident, org: Organisation, late: bool)
 
 def _controller(letter: _Letter, incident: Incident, org: Organisation, late: bool) -> None:
     letter.para(letter.t("controller.intro", org=org.name))
-    _gdpr_33_elements(letter, incident, org)
+    _gdpr_33_elements(letter, incident, org, as_controller=False)
     letter.closing_list()
 
 

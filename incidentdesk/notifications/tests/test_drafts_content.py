@@ -160,3 +160,25 @@ def test_client_notice_has_a_summary_to_write_and_no_internal_text(hr_case, mana
     assert GREETING[language] in draft.body
     assert words(language)["meta"]["fill_summary"] in draft.body
     assert HR_DESCRIPTION not in draft.body
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_processors_notice_to_the_controller_does_not_call_us_the_controller(hr_case, manager, language):
+    draft = write(hr_case, "controller", language, manager)
+    t = words(language)["gdpr_33"]
+    assert f"## {t['controller']}\n" not in draft.body
+    for key in ("nature", "subject_count", "data_categories", "contact", "consequences", "measures"):
+        assert t[key] in draft.body, key
+
+
+@pytest.mark.parametrize("language", ["fr", "de"])
+def test_a_translated_draft_exports_as_pdf_and_docx(hr_case, manager, as_person, language):
+    import io
+    import zipfile
+
+    draft = write(hr_case, "gdpr_34", language, manager)
+    client = as_person("viewer")
+    assert client.get(f"/incidents/{hr_case.reference}/drafts/{draft.pk}/pdf").content.startswith(b"%PDF")
+    docx = client.get(f"/incidents/{hr_case.reference}/drafts/{draft.pk}/docx")
+    with zipfile.ZipFile(io.BytesIO(docx.content)) as archive:
+        assert words(language)["gdpr_34"]["can_do"] in archive.read("word/document.xml").decode()
