@@ -94,9 +94,10 @@ def fill_markers(body: str) -> list[str]:
     return found
 
 
-def to_follow_markers() -> set[str]:
-    """The 'to follow in a later phase' line of every language (an edit that keeps one keeps its unknowns)."""
-    return {words(language)["meta"]["to_follow"] for language in LANGUAGES}
+def still_unknown(unknown: list[str], body: str) -> list[str]:
+    """The elements of ``unknown`` a person's edit left marked: the title still followed by its to-follow line
+    (an element is marked as its title, a blank line and the italic to-follow line)."""
+    return [title for title in unknown if f"{title}\n\n*" in body.replace("\r\n", "\n")]
 
 
 def changes(before: str, after: str) -> list[tuple[str, str]]:

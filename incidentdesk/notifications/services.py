@@ -89,7 +89,7 @@ def edit_draft(*, draft: NotificationDraft, subject: str, body: str, by: Any) ->
         raise DraftRefused("this draft was sent; write a new one (a follow-up) instead of changing it")
     if not subject.strip() or not body.strip():
         raise DraftRefused("subject and body: a draft needs both")
-    unknown = draft.unknown if any(marker in body for marker in drafts.to_follow_markers()) else []
+    unknown = drafts.still_unknown(draft.unknown, body)
     return _store(incident=draft.incident, kind=draft.kind, rule_id=draft.rule_id, subject=subject, body=body,
                   unknown=unknown, language=draft.language, by=by)
 

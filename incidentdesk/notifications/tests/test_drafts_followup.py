@@ -25,6 +25,16 @@ def test_art_34_cannot_be_recorded_as_sent_until_its_summary_is_written(hr_case,
     assert hr_case.obligations.get(rule_id="GDPR-34-1-SUBJECTS").completed_at == NOW
 
 
+def test_an_edit_that_fills_an_element_takes_it_off_the_unknown_list(hr_case, manager):
+    draft = services.create_draft(incident=hr_case, kind="gdpr_33", rule_id="GDPR-33-1-SA", by=manager)
+    t = words("en")["gdpr_33"]
+    assert draft.unknown == [t["type"], t["record_count"]]
+    marked = f"### {t['record_count']}\n\n*{words('en')['meta']['to_follow']}*"
+    edited = services.edit_draft(draft=draft, subject=draft.subject, by=manager,
+                                 body=draft.body.replace(marked, f"### {t['record_count']}\n\n120"))
+    assert edited.unknown == [t["type"]]
+
+
 def test_a_late_art_33_asks_for_the_reasons_for_the_delay(hr_case, manager, frozen_now):
     frozen_now.move_to(datetime(2026, 11, 24, 12, 0, tzinfo=UTC))  # more than 72 hours after awareness
     draft = services.create_draft(incident=hr_case, kind="gdpr_33", rule_id="GDPR-33-1-SA", by=manager)
