@@ -285,9 +285,9 @@ def _timeline(letter: _Letter, incident: Incident, causal: bool = False) -> str:
     return " ".join(lines)
 
 
-def _tri(letter: _Letter, value: Any, no_key: str = "meta.no_indication") -> str:
-    """A yes/no fact as an answer; unknown stays empty (so it is marked as to follow)."""
-    return {True: letter.t("meta.yes"), False: letter.t(no_key)}.get(value, "")
+def _tri(letter: _Letter, value: Any) -> str:
+    """A yes/no fact as an answer ('no indication so far' for no); unknown stays empty, so it is to follow."""
+    return {True: letter.t("meta.yes"), False: letter.t("meta.no_indication")}.get(value, "")
 
 
 def _cause(incident: Incident) -> str:
