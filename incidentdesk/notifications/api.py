@@ -20,12 +20,13 @@ from incidentdesk.api_base import (
 )
 
 from . import services
-from .drafts import KINDS
+from .drafts import KINDS, LANGUAGES, changes, fill_markers
 from .models import Channel, Notification, NotificationDraft
 
 router = Router(tags=["notifications"])
 
 KIND_LIST = "One of: " + "; ".join(f"{k} ({v})" for k, v in KINDS.items())
+LANGUAGE_LIST = "One of: " + "; ".join(f"{k} ({v})" for k, v in LANGUAGES.items())
 
 
 class NotificationIn(Schema):
@@ -58,6 +59,8 @@ class AcknowledgementIn(Schema):
 class DraftIn(Schema):
     kind: Literal[tuple(KINDS)] = Field(description=KIND_LIST)  # type: ignore[valid-type]
     rule_id: str = Field("", max_length=64, description="The obligation the draft answers, if any (e.g. GDPR-33-1-SA)")
+    language: Literal[("", *LANGUAGES)] = Field(  # type: ignore[valid-type]
+        "", description=f"The language to write it in; empty for the organisation's default. {LANGUAGE_LIST}")
 
 
 class DraftEditIn(Schema):
@@ -77,6 +80,7 @@ class DraftSummary(Schema):
     kind: str = Field(description=KIND_LIST)
     rule_id: str = Field(description="The obligation it answers, if any")
     version: int = Field(description="Version number (1, 2, …) within kind and obligation")
+    language: str = Field(description=f"The language it is written in. {LANGUAGE_LIST}")
     subject: str = Field(description="Subject line")
     unknown: list[str] = Field(description="Elements still unknown when this version was written (Art 33(4))")
     created_by_name: str = Field(description="Who wrote this version")
@@ -84,9 +88,20 @@ class DraftSummary(Schema):
     sent: bool = Field(description="True once recorded as sent")
 
 
+class DraftLineChange(Schema):
+    change: Literal["added", "removed"] = Field(description="Whether the line was added or removed")
+    line: str = Field(description="The line of text")
+
+
 class DraftOut(DraftSummary):
     body: str = Field(description="Markdown")
     latest: bool = Field(description="True when no later version exists (only the latest can be sent)")
+    to_write: list[str] = Field(description="Parts only a person can write, still in the text; it cannot be "
+                                            "recorded as sent until they are replaced")
+    follows_version: int | None = Field(description="The version sent before this one, which this one follows up "
+                                                    "(GDPR Art 33(4)); null if none was sent")
+    changes_since_sent: list[DraftLineChange] = Field(
+        description="Lines changed since the version sent before this one")
 
 
 class DraftWritten(Schema):
@@ -114,7 +129,11 @@ def _summary(d: NotificationDraft) -> dict:
 def _draft(d: NotificationDraft) -> dict:
     latest = not NotificationDraft.objects.filter(incident_id=d.incident_id, kind=d.kind, rule_id=d.rule_id,
                                                   version__gt=d.version).exists()
-    return _summary(d) | {"body": d.body, "latest": latest}
+    sent = d.last_sent()
+    return _summary(d) | {"body": d.body, "latest": latest, "to_write": fill_markers(d.body),
+                          "follows_version": sent.version if sent else None,
+                          "changes_since_sent": [{"change": c, "line": line} for c, line in
+                                                 changes(sent.body, d.body)] if sent else []}
 
 
 @router.get("/{reference}/notifications", response={200: list[NotificationOut], **PROBLEMS}, auth=READ,
@@ -159,7 +178,8 @@ def list_drafts(request, reference: str):
 def create_draft(request, reference: str, body: DraftIn):
     incident = workspace_of(request, reference)
     require(request, Capability.EDIT)
-    draft = services.create_draft(incident=incident, kind=body.kind, rule_id=body.rule_id, by=request.user)
+    draft = services.create_draft(incident=incident, kind=body.kind, rule_id=body.rule_id, language=body.language,
+                                  by=request.user)
     if not may_read(request):
         return Status(201, {f: getattr(draft, f) for f in DraftWritten.model_fields})
     return Status(201, _draft(draft))

@@ -2,13 +2,15 @@ from django import forms
 
 from incidentdesk.incidents.forms import datetime_field
 
-from .drafts import KINDS
+from .drafts import KINDS, LANGUAGES
 from .models import Channel
 
 
 class NewDraftForm(forms.Form):
     kind = forms.ChoiceField(choices=list(KINDS.items()))
     rule_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    language = forms.ChoiceField(choices=[("", "The organisation's language"), *LANGUAGES.items()], required=False,
+                                 label="Language")
 
 
 class EditDraftForm(forms.Form):

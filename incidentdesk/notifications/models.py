@@ -6,6 +6,7 @@ from django.db import models
 from incidentdesk.incidents.models import Incident
 from incidentdesk.incidents.policy import scoped
 from incidentdesk.obligations.models import Obligation
+from incidentdesk.organisation.models import DraftLanguage
 
 
 class Channel(models.TextChoices):
@@ -52,6 +53,8 @@ class NotificationDraft(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="drafts")
     rule_id = models.CharField(max_length=64, blank=True, help_text="The obligation it answers, if any")
     kind = models.CharField(max_length=24)
+    language = models.CharField(max_length=2, choices=DraftLanguage.choices, default=DraftLanguage.ENGLISH,
+                                help_text="The language it is written in")
     version = models.PositiveIntegerField()
     subject = models.CharField(max_length=300)
     body = models.TextField(help_text="Markdown")
@@ -70,3 +73,9 @@ class NotificationDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident.reference} {self.kind} v{self.version}"
+
+    def last_sent(self) -> "NotificationDraft | None":
+        """The latest earlier version recorded as sent: a later version is a follow-up to it (GDPR Art 33(4))."""
+        return (NotificationDraft.objects.filter(incident_id=self.incident_id, kind=self.kind, rule_id=self.rule_id,
+                                                 version__lt=self.version, notification__isnull=False)
+                .select_related("notification").order_by("-version").first())

@@ -20,17 +20,22 @@ from . import drafts
 from .models import Channel, Notification, NotificationDraft
 
 
-def record_notification(*, incident: Incident, recipient: str, sent_at: datetime, by: Any,
-                        channel: str = Channel.EMAIL, rule_id: str | None = None, reference: str = "",
-                        summary: str = "", now: datetime | None = None) -> Notification:
-    ensure_open(incident)
-    now = now or timezone.now()
+def _check_sending(*, recipient: str, channel: str, sent_at: datetime, now: datetime) -> None:
+    """What a person typed about the sending, checked before anything else is looked at."""
     if not recipient.strip():
         raise incidents.IncidentRefused("recipient: say to whom the notification was sent")
     if channel not in Channel.values:
         raise incidents.IncidentRefused(f"channel: choose one of {', '.join(Channel.values)}")
     if sent_at > now + FUTURE_SKEW:
         raise incidents.IncidentRefused("sent_at lies in the future")
+
+
+def record_notification(*, incident: Incident, recipient: str, sent_at: datetime, by: Any,
+                        channel: str = Channel.EMAIL, rule_id: str | None = None, reference: str = "",
+                        summary: str = "", now: datetime | None = None) -> Notification:
+    ensure_open(incident)
+    now = now or timezone.now()
+    _check_sending(recipient=recipient, channel=channel, sent_at=sent_at, now=now)
     obligation = None
     if rule_id:
         obligation = incident.obligations.filter(rule_id=rule_id).first()
@@ -112,38 +117,48 @@ def _next_version(incident: Incident, kind: str, rule_id: str) -> int:
     return last.version + 1 if last else 1
 
 
-def create_draft(*, incident: Incident, kind: str, by: Any, rule_id: str = "") -> NotificationDraft:
-    """Write a new version from the incident's facts as they are now."""
+def _last_sent(incident: Incident, kind: str, rule_id: str) -> drafts.Sent | None:
+    """The latest version of this draft recorded as sent: a new version is then a follow-up to it."""
+    row = (NotificationDraft.objects.filter(incident=incident, kind=kind, rule_id=rule_id, notification__isnull=False)
+           .select_related("notification").order_by("-version").first())
+    return drafts.Sent(sent_at=row.notification.sent_at, reference=row.notification.reference) if row else None
+
+
+def create_draft(*, incident: Incident, kind: str, by: Any, rule_id: str = "", language: str = "") -> NotificationDraft:
+    """Write a new version from the incident's facts as they are now, in ``language`` (default: the
+    organisation's). After a version was sent, the new one is a follow-up to it (GDPR Art 33(4))."""
     ensure_open(incident)
     try:
-        written = drafts.draft(incident, kind, rule_id)
+        written = drafts.draft(incident, kind, rule_id, language=language,
+                               sent=_last_sent(incident, kind, rule_id))
     except ValueError as exc:
         raise DraftRefused(str(exc)) from exc
     return _store(incident=incident, kind=kind, rule_id=rule_id, subject=written.subject, body=written.body,
-                  unknown=written.unknown, by=by)
+                  unknown=written.unknown, language=written.language, by=by)
 
 
 def edit_draft(*, draft: NotificationDraft, subject: str, body: str, by: Any) -> NotificationDraft:
-    """A person's edit becomes a new version; the old one stays as it was."""
+    """A person's edit becomes a new version in the same language; the old one stays as it was."""
     ensure_open(draft.incident)
     if draft.notification_id:
         raise DraftRefused("this draft was sent; write a new one (a follow-up) instead of changing it")
     if not subject.strip() or not body.strip():
         raise DraftRefused("subject and body: a draft needs both")
-    unknown = draft.unknown if drafts.UNKNOWN in body else []
+    unknown = drafts.still_unknown(draft.unknown, body)
     return _store(incident=draft.incident, kind=draft.kind, rule_id=draft.rule_id, subject=subject, body=body,
-                  unknown=unknown, by=by)
+                  unknown=unknown, language=draft.language, by=by)
 
 
-def _store(*, incident, kind, rule_id, subject, body, unknown, by) -> NotificationDraft:
+def _store(*, incident, kind, rule_id, subject, body, unknown, language, by) -> NotificationDraft:
     with transaction.atomic():
         row = NotificationDraft.objects.create(
             incident=incident, kind=kind, rule_id=rule_id, version=_next_version(incident, kind, rule_id),
-            subject=subject.strip(), body=body, unknown=unknown, created_by_name=audit.actor_name(by))
+            subject=subject.strip(), body=body, unknown=unknown, language=language,
+            created_by_name=audit.actor_name(by))
         audit.record(action="draft.written", object_type="notificationdraft", object_id=row.pk, by=by,
                      incident_ref=incident.reference,
                      after={"kind": kind, "rule_id": rule_id, "version": row.version, "subject": row.subject,
-                            "unknown": unknown})
+                            "language": language, "unknown": unknown})
     return row
 
 
@@ -157,6 +172,11 @@ def send_draft(*, draft: NotificationDraft, recipient: str, channel: str, sent_a
         raise DraftRefused(f"version {draft.version} is not the latest (v{latest.version}); send the latest")
     if draft.notification_id:
         raise DraftRefused("this draft was already sent")
+    _check_sending(recipient=recipient, channel=channel, sent_at=sent_at, now=now or timezone.now())
+    markers = drafts.fill_markers(draft.body)
+    if markers:
+        raise DraftRefused("This draft still has parts only you can write: replace "
+                           + " and ".join(f"“{m}”" for m in markers) + ", save, then record it as sent")
     with transaction.atomic():
         notification = record_notification(incident=draft.incident, recipient=recipient, sent_at=sent_at, by=by,
                                            channel=channel, rule_id=draft.rule_id or None, reference=reference,

@@ -13,7 +13,7 @@ from incidentdesk.documents.services import FORMATS, draft_export
 from incidentdesk.refusals import Refused
 from incidentdesk.web import refuse_on_form, require, workspace_of
 
-from . import services
+from . import drafts, services
 from .forms import AcknowledgementForm, EditDraftForm, NewDraftForm, SendForm
 from .models import Notification, NotificationDraft
 
@@ -37,7 +37,8 @@ def new(request, reference: str):
         raise Http404("Unknown kind of draft.")
     try:
         draft = services.create_draft(incident=incident, kind=form.cleaned_data["kind"],
-                                      rule_id=form.cleaned_data["rule_id"], by=request.user)
+                                      rule_id=form.cleaned_data["rule_id"], language=form.cleaned_data["language"],
+                                      by=request.user)
     except Refused as exc:  # e.g. a closed incident
         messages.error(request, f"Nothing was saved. {exc}")
         return redirect("incident-workspace", incident.reference)
@@ -63,9 +64,14 @@ def draft_page(request, reference: str, pk: int):
     obligation = draft.incident.obligations.filter(rule_id=draft.rule_id).first() if draft.rule_id else None
     send_form = SendForm(initial={"recipient": _recipient(obligation),
                                   "sent_at": timezone.localtime().replace(second=0, microsecond=0)})
+    last_sent = draft.last_sent()
     return render(request, "notifications/draft.html", {
         "draft": draft, "incident": draft.incident, "form": form, "send_form": send_form, "versions": versions,
-        "preview": to_html(draft.body), "latest": versions.order_by("-version").first()},
+        "preview": to_html(draft.body), "latest": versions.order_by("-version").first(),
+        "fill_markers": drafts.fill_markers(draft.body), "last_sent": last_sent,
+        "changes": drafts.changes(last_sent.body, draft.body) if last_sent else [],
+        "language_form": NewDraftForm(initial={"kind": draft.kind, "rule_id": draft.rule_id,
+                                               "language": draft.language})},
         status=400 if form.errors else 200)
 
 

@@ -38,6 +38,15 @@ class GdprRole(models.TextChoices):
     BOTH = "both", "Controller and processor"
 
 
+class DraftLanguage(models.TextChoices):
+    """The languages drafts are written in: each has its words in incidentdesk/notifications/letters/<code>.toml."""
+
+    ENGLISH = "en", "English"
+    DUTCH = "nl", "Nederlands (Dutch)"
+    FRENCH = "fr", "Français (French)"
+    GERMAN = "de", "Deutsch (German)"
+
+
 class Organisation(models.Model):
     """A single row (pk=1): IncidentDesk serves one organisation per installation."""
 
@@ -49,6 +58,9 @@ class Organisation(models.Model):
     contact_point = models.CharField(
         "DPO or other contact point", max_length=300, blank=True,
         help_text="Name and contact details given to authorities and data subjects (GDPR Art 33(3)(b), 34(2))")
+    draft_language = models.CharField(
+        "Language of drafts", max_length=2, choices=DraftLanguage.choices, default=DraftLanguage.ENGLISH,
+        help_text="Notifications and letters are drafted in this language; each draft can switch to another")
     ai_act_authority = models.CharField(max_length=200, blank=True,
                                         help_text="AI Act market surveillance authority, e.g. BIPT (presumed)")
     ai_act_role = models.CharField(max_length=10, choices=AIActRole.choices, default=AIActRole.DEPLOYER)
