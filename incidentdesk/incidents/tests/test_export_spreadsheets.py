@@ -42,13 +42,14 @@ def test_times_are_datetime_cells_in_the_organisations_zone_without_microseconds
     cell = sheet.cell(2, column)
     # detected 06:52 UTC on 9 November 2026 is 07:52 in Brussels (CET): a real date-time, naive, local
     assert cell.value == datetime(2026, 11, 9, 7, 52)
-    assert cell.is_date and cell.number_format == "yyyy-mm-dd hh:mm"
+    assert cell.is_date
+    assert cell.number_format == "yyyy-mm-dd hh:mm"
     assert cell.value.microsecond == 0
 
 
 def test_notifications_carry_their_references_and_obligations(closed, as_person):
     sheet = _book(as_person("viewer"))["Notifications"]
-    rows = [dict(zip([c.value for c in sheet[1]], [c.value for c in r])) for r in sheet.iter_rows(min_row=2)]
+    rows = [dict(zip([c.value for c in sheet[1]], [c.value for c in r], strict=True)) for r in sheet.iter_rows(min_row=2)]
     authority = next(r for r in rows if r["Their reference"] == hr_case.SA_REFERENCE)
     assert authority["Incident"] == closed.reference
     assert authority["Sent (Europe/Brussels)"] == datetime(2026, 11, 10, 12, 52)
@@ -58,14 +59,15 @@ def test_notifications_carry_their_references_and_obligations(closed, as_person)
 
 def test_obligations_and_corrective_actions_have_their_own_sheets(closed, as_person):
     book = _book(as_person("viewer"))
-    obligations = [dict(zip([c.value for c in book["Obligations"][1]], [c.value for c in r]))
+    obligations = [dict(zip([c.value for c in book["Obligations"][1]], [c.value for c in r], strict=True))
                    for r in book["Obligations"].iter_rows(min_row=2)]
     gdpr = next(r for r in obligations if r["Rule"].startswith("GDPR-33-1-SA"))
-    assert gdpr["Status"] == "Done" and gdpr["Regime"] == "GDPR"
+    assert gdpr["Status"] == "Done"
+    assert gdpr["Regime"] == "GDPR"
     assert gdpr["Done (Europe/Brussels)"] == datetime(2026, 11, 10, 12, 52)
     not_required = next(r for r in obligations if r["Status"] == "Not required")
     assert not_required["How it was met, or why it is not required"]
-    actions = [dict(zip([c.value for c in book["Corrective actions"][1]], [c.value for c in r]))
+    actions = [dict(zip([c.value for c in book["Corrective actions"][1]], [c.value for c in r], strict=True))
                for r in book["Corrective actions"].iter_rows(min_row=2)]
     assert actions[0]["How effectiveness is checked"] == hr_case.METHOD
     assert actions[0]["Result of the check"] == hr_case.RESULT
@@ -79,7 +81,8 @@ def test_csv_is_one_table_with_readable_headers_and_local_times(closed, as_perso
     row = rows[0]
     assert row["Reference"] == closed.reference
     assert row["Detected (Europe/Brussels)"] == "2026-11-09 07:52"
-    assert row["Status"] == "Closed" and row["Provisional"] == "No"
+    assert row["Status"] == "Closed"
+    assert row["Provisional"] == "No"
     assert "reference GBA-2026-0417" in row["Notifications"]
     assert all("_" not in header for header in row)
 
