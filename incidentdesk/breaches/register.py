@@ -77,11 +77,12 @@ def _yes_no(value: bool | None, yes: str, no: str, unknown: str) -> str:
 
 def recommendation_text(row: BreachAssessment) -> str:
     """The recommendation in words: what to do about the authority and about the people affected."""
-    return "; ".join([
+    text = "; ".join([
         _yes_no(row.recommend_notify_authority, "notify the supervisory authority (Art 33)",
                 "no need to notify the supervisory authority", "authority: not enough facts to say"),
         _yes_no(row.recommend_communicate_subjects, "inform the people affected (Art 34)",
                 "no need to inform the people affected", "people affected: not enough facts to say")])
+    return text[:1].upper() + text[1:]
 
 
 def decision_text(row: BreachAssessment) -> str:

@@ -17,8 +17,11 @@ from .register import COLUMNS, entries, text
 def register(request):
     """The breach register (GDPR Art 33(5)): every personal data breach this person may see."""
     require(request, Capability.VIEW_REGISTER)
-    rows = [{"reference": e["reference"], "title": e["title"],
-             "lines": [(c.header, text(e[c.key])) for c in COLUMNS[2:]]} for e in entries(request.user)]
+    rows = [{"reference": e["reference"], "title": e["title"], "detected": text(e["detected_at"]),
+             "decision": e["decision"], "notified": text(e["first_authority_notification"]),
+             "authority_reference": e["authority_reference"], "informed": e["people_informed_count"],
+             "people": e["people"], "lines": [(c.header, text(e[c.key])) for c in COLUMNS[2:]]}
+            for e in entries(request.user)]
     return render(request, "breaches/register.html", {"rows": rows})
 
 

@@ -165,7 +165,7 @@ def _people_headers(columns: tuple[tuple[str, bool], ...]) -> list[str]:
 
 def _categories_of_data(incident: Incident) -> list[str]:
     personal = (incident.facts or {}).get("personal_data") or {}
-    names = list(personal.get("data_categories") or []) + list(incident.data_classes or [])
+    names = list(personal.get("data_categories") or []) + list(getattr(incident, "data_classes", None) or [])
     return list(dict.fromkeys(n.replace("_", " ") for n in names))
 
 

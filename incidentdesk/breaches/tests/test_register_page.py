@@ -44,7 +44,7 @@ HR_ITEMS = {
     "effects": "About 120 job applicants aged over 50",
     "remedial action": "Stop the operation: Screening switched off",
     "remedial action (corrective)": "Bias test before every model release",
-    "recommendation": "no need to notify the supervisory authority",
+    "recommendation": "No need to notify the supervisory authority",
     "decision": "Notify the supervisory authority; inform the people affected",
     "decision reasons": hr_case.DECISION,
     "who decided": "p-manager",
@@ -63,6 +63,12 @@ def test_the_page_lists_every_breach_notified_or_not_with_each_item(world, as_pe
     assert "One contact address, recalled within the hour" in page
     assert "Do not notify the authority" in page
     assert world["other"].reference not in page
+
+
+def test_the_summary_table_leads_to_each_entry(world, as_person):
+    page = as_person("viewer").get("/breaches/").content.decode()
+    assert f'<a href="#breach-{world["closed"].reference}">' in page
+    assert "120 of about 120" in page
 
 
 def test_the_register_is_in_the_navigation_for_those_who_may_read_it(world, as_person):

@@ -44,7 +44,7 @@ ITEMS = {
         "**done 2026-11-10 12:52 CET (11:52 UTC)**, met by the act: Notification sent",
         "**not required** — Does not apply"],
     "GDPR breach assessment and decision": [
-        "**Recommendation:** no need to notify the supervisory authority",
+        "**Recommendation:** No need to notify the supervisory authority",
         "**Decision:** Notify the supervisory authority; inform the people affected",
         "**Reasons for the decision:** " + hr_case.DECISION, "**Decided by:** p-manager",
         "**Decided:** 2026-11-09 09:52 CET (08:52 UTC)"],
