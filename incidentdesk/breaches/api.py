@@ -8,7 +8,7 @@ from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, UtcDateTime, W
 
 from . import services as breaches
 from .communications import record_communication
-from .models import BreachAssessment, Channel, SubjectCommunication
+from .models import BreachAssessment, SubjectChannel, SubjectCommunication
 
 router = Router(tags=["gdpr"])
 
@@ -59,11 +59,11 @@ def decide(request, reference: str, body: BreachDecisionIn):
 
 
 class CommunicationIn(Schema):
-    recipients: str = Field(description="The person or group informed, e.g. 'the 120 applicants'")
-    people: int | None = Field(None, description="How many people, roughly (at least 1; null: not known)")
-    channel: str = Field(description=choices(Channel))
+    recipients: str = Field(max_length=300, description="The person or group informed, e.g. 'the 120 applicants'")
+    people: int | None = Field(None, ge=1, description="How many people, roughly (null: not known)")
+    channel: SubjectChannel = Field(description=choices(SubjectChannel))
     informed_at: When = Field(description="When they were informed (with a UTC offset)")
-    informed_by: str = Field(description="Who informed them")
+    informed_by: str = Field(max_length=150, description="Who informed them")
     note: str = Field("", description="What they were told, or which letter was used")
 
 
@@ -71,7 +71,7 @@ class CommunicationOut(Schema):
     id: int
     recipients: str = Field(description="The person or group informed")
     people: int | None = Field(description="How many people, roughly (null: not known)")
-    channel: str = Field(description=choices(Channel))
+    channel: str = Field(description=choices(SubjectChannel))
     informed_at: UtcDateTime = Field(description="When they were informed (UTC)")
     informed_by: str = Field(description="Who informed them")
     note: str = Field(description="What they were told, or which letter was used")
@@ -89,4 +89,5 @@ def list_communications(request, reference: str):
 def add_communication(request, reference: str, body: CommunicationIn):
     incident = workspace_of(request, reference)
     require(request, Capability.EDIT)
-    return Status(201, record_communication(incident=incident, by=request.user, **body.dict()))
+    data = body.dict() | {"channel": str(body.channel)}
+    return Status(201, record_communication(incident=incident, by=request.user, **data))

@@ -21,7 +21,7 @@ from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
 from incidentdesk.refusals import Refused
 
-from .models import BreachAssessment, Channel, SubjectCommunication
+from .models import BreachAssessment, SubjectChannel, SubjectCommunication
 
 #: More people than live on Earth is a typing error, not a breach size.
 MAX_PEOPLE = 10_000_000_000
@@ -42,9 +42,9 @@ def _check(incident: Incident, *, recipients: str, people: int | None, channel: 
         raise CommunicationRefused("Who was informed: keep it under 300 characters and put details in the note")
     if people is not None and not 1 <= people <= MAX_PEOPLE:
         raise CommunicationRefused("The number of people informed must be at least 1 (leave it empty if unknown)")
-    if channel not in Channel.values:
+    if channel not in SubjectChannel.values:
         raise CommunicationRefused("Choose how they were informed: " + ", ".join(str(c.label).lower()
-                                                                               for c in Channel))
+                                                                               for c in SubjectChannel))
     if informed_at is None or informed_at.tzinfo is None:
         raise CommunicationRefused("Give the date and time they were informed, with its time zone")
     if informed_at > now + FUTURE_SKEW:
@@ -54,6 +54,8 @@ def _check(incident: Incident, *, recipients: str, people: int | None, channel: 
                                    f"incident was detected ({times.with_utc(incident.detected_at)})")
     if not informed_by.strip():
         raise CommunicationRefused("Say who informed them")
+    if len(informed_by.strip()) > 150:
+        raise CommunicationRefused("Who informed them: keep it under 150 characters")
 
 
 def record_communication(*, incident: Incident, recipients: str, channel: str, informed_at: datetime,
@@ -67,7 +69,7 @@ def record_communication(*, incident: Incident, recipients: str, channel: str, i
     with transaction.atomic():
         row = SubjectCommunication.objects.create(
             incident=incident, recipients=recipients.strip(), people=people, channel=channel,
-            informed_at=informed_at, informed_by=informed_by.strip()[:150], note=note.strip(),
+            informed_at=informed_at, informed_by=informed_by.strip(), note=note.strip(),
             recorded_by=by if getattr(by, "pk", None) else None)
         audit.record(action="breach.subjects_informed", object_type="subjectcommunication", object_id=row.pk,
                      by=by, incident_ref=incident.reference, after=audit.snapshot(row),

@@ -2,7 +2,7 @@ from django import forms
 
 from incidentdesk.incidents.forms import datetime_field
 
-from .models import Channel
+from .models import SubjectChannel
 
 
 class CommunicationForm(forms.Form):
@@ -13,7 +13,7 @@ class CommunicationForm(forms.Form):
                                  help_text="A person or a group, e.g. \u201cthe 120 applicants rejected in March\u201d")
     people = forms.IntegerField(label="How many people (roughly)", required=False, min_value=1,
                                 help_text="Leave empty if you do not know")
-    channel = forms.ChoiceField(label="How", choices=Channel.choices)
+    channel = forms.ChoiceField(label="How", choices=SubjectChannel.choices)
     informed_at = datetime_field("When", required=True)
     informed_by = forms.CharField(label="Who informed them", max_length=150)
     note = forms.CharField(label="What they were told (optional)", required=False,

@@ -37,7 +37,7 @@ class BreachAssessment(models.Model):
 # --- Informing the people affected (GDPR Art 34): one row per person or group informed ---------------------
 
 
-class Channel(models.TextChoices):
+class SubjectChannel(models.TextChoices):
     EMAIL = "email", "Email"
     LETTER = "letter", "Letter"
     PHONE = "phone", "Telephone"
@@ -58,7 +58,7 @@ class SubjectCommunication(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="subject_communications")
     recipients = models.CharField(max_length=300, help_text="The person or group informed")
     people = models.PositiveIntegerField(null=True, blank=True, help_text="How many people, roughly")
-    channel = models.CharField(max_length=12, choices=Channel.choices)
+    channel = models.CharField(max_length=12, choices=SubjectChannel.choices)
     informed_at = models.DateTimeField()
     informed_by = models.CharField(max_length=150, help_text="Who informed them (may differ from who records it)")
     note = models.TextField(blank=True, help_text="What they were told, or which letter was used")
