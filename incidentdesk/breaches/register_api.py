@@ -53,4 +53,4 @@ assert {c.key for c in COLUMNS} == set(BreachEntryOut.model_fields), "the API li
             summary="The breach register: every personal data breach, notified or not (GDPR Art 33(5))")
 def breach_register(request) -> dict[str, Any]:
     require(request, Capability.VIEW_REGISTER)
-    return {"time_zone": times.zone_name(), "breaches": list(entries(request.user))}
+    return {"time_zone": times.zone_name(), "breaches": entries(request.user)}

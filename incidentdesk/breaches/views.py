@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from incidentdesk import times
 from incidentdesk.accounts.permissions import Capability
 from incidentdesk.web import post_action, require
 
@@ -17,12 +18,17 @@ from .register import COLUMNS, entries, text
 def register(request):
     """The breach register (GDPR Art 33(5)): every personal data breach this person may see."""
     require(request, Capability.VIEW_REGISTER)
-    rows = [{"reference": e["reference"], "title": e["title"], "detected": text(e["detected_at"]),
+    with times.pinned():
+        rows = _rows(request.user)
+    return render(request, "breaches/register.html", {"rows": rows})
+
+
+def _rows(user) -> list[dict]:
+    return [{"reference": e["reference"], "title": e["title"], "detected": text(e["detected_at"]),
              "decision": e["decision"], "notified": text(e["first_authority_notification"]),
              "authority_reference": e["authority_reference"], "informed": e["people_informed_count"],
              "people": e["people"], "lines": [(c.header, text(e[c.key])) for c in COLUMNS[2:]]}
-            for e in entries(request.user)]
-    return render(request, "breaches/register.html", {"rows": rows})
+            for e in entries(user)]
 
 
 @login_required

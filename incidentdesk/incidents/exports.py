@@ -102,7 +102,11 @@ def _rows(incidents: QuerySet[Incident] | None) -> Iterator[Incident]:
 
 def write(stream: IO[str], fmt: str, incidents: QuerySet[Incident] | None = None) -> int:
     """Write CSV or JSON text; returns the number of incidents written."""
-    incidents = _rows(incidents)
+    with times.pinned():
+        return _write(stream, fmt, _rows(incidents))
+
+
+def _write(stream: IO[str], fmt: str, incidents: Iterator[Incident]) -> int:
     count = 0
     if fmt == "csv":
         writer = csv.writer(stream)
@@ -127,9 +131,14 @@ class _Echo:
 def stream_csv(incidents: QuerySet[Incident] | None = None) -> Iterator[str]:
     """CSV lines one by one, for a streaming HTTP response (no whole register in memory)."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(_people_headers(INCIDENT_COLUMNS))
+    tz = times.zone()  # read once; pinned only while a row is written, never across a yield
+    with times.pinned(tz):
+        header = writer.writerow(_people_headers(INCIDENT_COLUMNS))
+    yield header
     for incident in _rows(incidents):
-        yield writer.writerow([_flat(v) for v in people_row(incident)])
+        with times.pinned(tz):
+            line = writer.writerow([_flat(v) for v in people_row(incident)])
+        yield line
 
 
 # --- for people: readable headers, typed values ----------------------------------------------------------
@@ -222,6 +231,11 @@ def write_xlsx(stream: IO[bytes], incidents: QuerySet[Incident] | None = None) -
     Every sheet has a bold, frozen header row with filters; times are date-time cells in the organisation's
     zone (to the minute on screen, no microseconds), the zone named in the header.
     """
+    with times.pinned():
+        return _write_xlsx(stream, incidents)
+
+
+def _write_xlsx(stream: IO[bytes], incidents: QuerySet[Incident] | None) -> int:
     from django.utils import timezone
 
     now = timezone.now()

@@ -93,3 +93,24 @@ def test_the_json_export_keeps_the_machine_names_and_utc(closed):
     out = io.StringIO()
     exports.write(out, "json")
     assert '"detected_at": "2026-11-09T06:52:00Z"' in out.getvalue()
+
+
+def test_the_export_reads_the_time_zone_once_not_per_cell(record):
+    """Each time cell used to look the organisation up again: a query per time, millions on a large register."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from incidentdesk.incidents import exports
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            exports.write_xlsx(io.BytesIO())
+            exports.write(io.StringIO(), "csv")
+            "".join(exports.stream_csv())
+        return len(captured)
+
+    record()
+    one = queries()
+    for n in range(5):
+        record(title=f"Another incident {n}")
+    assert queries() == one
