@@ -58,6 +58,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("notifications", "Notifications sent (when, to whom, reference)"),
     Column("first_authority_notification", "Supervisory authority first notified", time=True),
     Column("authority_reference", "Supervisory authority's reference"),
+    Column("authority_deadline", "Art 33(1) deadline (72 hours) met"),
     Column("people_informed", "People informed (Art 34)"),
     Column("people_informed_count", "Number of people informed", number=True),
 )
@@ -130,6 +131,20 @@ def remedial_lines(incident: Any) -> list[str]:
     return lines
 
 
+def deadline_text(incident: Any, first: datetime | None) -> str:
+    """Whether the authority was notified within Art 33(1)'s 72 hours (its legal latest, Reg. 1182/71), in words."""
+    clock = next((o for o in incident.obligations.all() if o.rule_id == "GDPR-33-1-SA"), None)
+    if clock is None or clock.status == "not_required":
+        return "Not required" if clock is not None else "No Art 33(1) clock"
+    limit = clock.legal_latest_at or clock.due_at
+    if first is None:
+        return "Not notified yet" + (f"; due {times.with_utc(clock.due_at)}" if clock.due_at else "")
+    if limit is None or first <= limit:
+        return "Yes"
+    hours = int((first - limit).total_seconds() // 3600)
+    return f"No: {hours} hour(s) late (Art 33(1) asks for the reasons for the delay)"
+
+
 def _gdpr_notifications(incident: Any) -> list[Notification]:
     return [n for n in incident.notifications.all() if n.obligation_id and n.obligation.regime == "gdpr"]
 
@@ -157,6 +172,7 @@ def entry(row: BreachAssessment) -> dict[str, Any]:
         "notifications": "\n".join(notification_line(n) for n in notifications) or "None sent",
         "first_authority_notification": min((n.sent_at for n in authority), default=None),
         "authority_reference": ", ".join(n.reference for n in authority if n.reference),
+        "authority_deadline": deadline_text(incident, min((n.sent_at for n in authority), default=None)),
         "people_informed": "\n".join(communication_line(c) for c in informed) or "Nobody recorded as informed",
         "people_informed_count": sum(c.people or 0 for c in informed) or None,
     }
@@ -166,7 +182,7 @@ def breaches(user: Any) -> QuerySet[BreachAssessment]:
     """Every breach this person may see, newest detection first, with what the entries read prefetched."""
     return (BreachAssessment.objects.visible_to(user)
             .select_related("incident", "decided_by")
-            .prefetch_related("incident__containment_actions", "incident__corrective_actions",
+            .prefetch_related("incident__containment_actions", "incident__corrective_actions", "incident__obligations",
                               Prefetch("incident__notifications",
                                        queryset=Notification.objects.select_related("obligation").order_by("sent_at")),
                               "incident__subject_communications")

@@ -40,6 +40,7 @@ class BreachEntryOut(Schema):
     notifications: str = Field(description="Notifications sent (when, to whom, reference), one per line")
     first_authority_notification: UtcDateTime | None
     authority_reference: str = Field(description="The supervisory authority's reference(s)")
+    authority_deadline: str = Field(description="Whether Art 33(1)'s 72 hours were met, in words")
     people_informed: str = Field(description="People informed (Art 34), one per line")
     people_informed_count: int | None = Field(description="Number of people informed")
 

@@ -50,6 +50,7 @@ HR_ITEMS = {
     "who decided": "p-manager",
     "notification reference": hr_case.SA_REFERENCE,
     "notification date": "2026-11-10 12:52 CET (11:52 UTC)",
+    "notified within 72 hours": "Art 33(1) deadline (72 hours) met</th><td>Yes",
     "people informed": "The rejected applicants aged over 50 (118 people), by email, informed by DPO",
     "people informed by letter": "Two applicants without an email address (2 people), by letter",
 }
@@ -62,6 +63,7 @@ def test_the_page_lists_every_breach_notified_or_not_with_each_item(world, as_pe
     assert world["quiet"].reference in page
     assert "One contact address, recalled within the hour" in page
     assert "Do not notify the authority" in page
+    assert "Not required" in page  # the quiet breach: the decision not to notify switched its clock off
     assert world["other"].reference not in page
 
 
@@ -150,3 +152,18 @@ def test_times_follow_the_organisations_zone_not_the_servers(world, as_person, p
                     now=hr_case.T0 + timedelta(days=11))
     page = as_person("viewer").get("/breaches/").content.decode()
     assert "2026-07-01 12:00 CEST (10:00 UTC)" in page
+
+
+def test_a_late_notification_says_how_late_and_that_reasons_are_owed(people, record, time_machine, as_person):
+    from incidentdesk.breaches.services import decide_breach
+    from incidentdesk.notifications.services import record_notification
+
+    detected = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    time_machine.move_to(detected + timedelta(days=5), tick=False)
+    breach = record(detected_at=detected, now=detected + timedelta(days=5), facts=UNNOTIFIED)
+    decide_breach(incident=breach, notify_authority=True, communicate_subjects=False, reasons="Contact data leaked",
+                  by=people["manager"])
+    record_notification(incident=breach, recipient="Belgian DPA", rule_id="GDPR-33-1-SA", channel="portal",
+                        sent_at=detected + timedelta(days=4), by=people["manager"], reference="GBA-LATE")
+    page = as_person("viewer").get("/breaches/").content.decode()
+    assert "No: 23 hour(s) late (Art 33(1) asks for the reasons for the delay)" in page
