@@ -111,6 +111,10 @@ def _routers() -> None:
     api.add_router("/contacts", contacts)
     api.add_router("/changes", changes_router)
 
+    from incidentdesk.breaches.register_api import router as breach_register
+
+    api.add_router("/breaches", breach_register)
+
     from incidentdesk.intake.api import router as intake
 
     api.add_router("/intake", intake)

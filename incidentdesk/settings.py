@@ -255,6 +255,7 @@ WORKSPACE_PANELS = [
     "incidentdesk.containment.panel.panel",
     "incidentdesk.evidence.panel.panel",
     "incidentdesk.notifications.panel.panel",
+    "incidentdesk.breaches.panel.panel",
     "incidentdesk.investigation.panel.panel",
     "incidentdesk.capa.panel.panel",
     "incidentdesk.lessons.panel.panel",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("incidentdesk.investigation.urls")),
     path("", include("incidentdesk.capa.urls")),
     path("", include("incidentdesk.documents.urls")),
+    path("", include("incidentdesk.breaches.urls")),
     path("", include("incidentdesk.incidents.urls")),
     path("", include("incidentdesk.obligations.urls")),
     path("", include("incidentdesk.contacts.urls")),

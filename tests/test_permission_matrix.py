@@ -72,6 +72,10 @@ WEB: dict[str, Row] = {
     "incident-restrict": row("post", MANAGERS, HIDDEN),
     "incident-transition": row("post", EDITORS, HIDDEN),
     "incident-report": row("get", READERS, HIDDEN),
+    "incident-report-page": row("get", READERS, HIDDEN),
+    "breach-register": row("get", READERS),  # every breach the person may see (restricted ones only if named)
+    "breach-register-export": row("get", READERS),
+    "breach-informed-add": row("post", EDITORS, HIDDEN),
     "containment-add": row("post", EDITORS, HIDDEN),
     "evidence-upload": row("post", EDITORS, HIDDEN),
     "evidence-verify": row("post", READERS, HIDDEN),
@@ -189,6 +193,10 @@ API: dict[str, Row] = {
     "GET /api/incidents/{reference}/gdpr-decision": row("get", API_STEP_READ, API_STEP_HIDDEN),
     "POST /api/incidents/{reference}/gdpr-decision": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
         data={"notify_authority": False, "communicate_subjects": False, "reasons": "x"}),
+    "GET /api/incidents/{reference}/subject-communications": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/subject-communications": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"recipients": "x", "channel": "email", "informed_at": WHEN, "informed_by": "x"}),
+    "GET /api/breaches": row("get", API_STEP_READ),
     "GET /api/incidents/{reference}/drafts": row("get", API_STEP_READ, API_STEP_HIDDEN),
     "POST /api/incidents/{reference}/drafts": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
         data={"kind": "gdpr_33"}),
@@ -415,7 +423,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
     return {
-        "reference": o["incident"].reference, "pk": pk.get(key), "fmt": {"register-export": "csv"}.get(key, "docx"),
+        "reference": o["incident"].reference, "pk": pk.get(key), "fmt": {"register-export": "csv", "breach-register-export": "csv"}.get(key, "docx"),
         "name": "per-tool", "token": world["feeds"].get(role, "no-such-token") if key == "calendar-feed"
         else o["follow"], "object_id": model_object.get(app, 1), "id": 1, "content_type_id": 1, "app_label":
         "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,

@@ -1,13 +1,14 @@
 """API: the GDPR breach assessment — the EDPB-based recommendation (ENISA score as one input) and a person's
 Art 33/34 decision (the same service as the workspace's decision form; the decision switches the clocks on or off)."""
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, UtcDateTime, require, workspace_of
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, UtcDateTime, When, choices, require, workspace_of
 
 from . import services as breaches
-from .models import BreachAssessment
+from .communications import record_communication
+from .models import BreachAssessment, SubjectChannel, SubjectCommunication
 
 router = Router(tags=["gdpr"])
 
@@ -66,3 +67,41 @@ def decide(request, reference: str, body: BreachDecisionIn):
     breaches.decide_breach(incident=incident, notify_authority=body.notify_authority,
                            communicate_subjects=body.communicate_subjects, reasons=body.reasons, by=request.user)
     return _assessment(request, incident)
+
+
+# --- Informing the people affected (GDPR Art 34): who was told, when, how, by whom -------------------------
+
+
+class CommunicationIn(Schema):
+    recipients: str = Field(max_length=300, description="The person or group informed, e.g. 'the 120 applicants'")
+    people: int | None = Field(None, ge=1, description="How many people, roughly (null: not known)")
+    channel: SubjectChannel = Field(description=choices(SubjectChannel))
+    informed_at: When = Field(description="When they were informed (with a UTC offset)")
+    informed_by: str = Field(max_length=150, description="Who informed them")
+    note: str = Field("", description="What they were told, or which letter was used")
+
+
+class CommunicationOut(Schema):
+    id: int
+    recipients: str = Field(description="The person or group informed")
+    people: int | None = Field(description="How many people, roughly (null: not known)")
+    channel: str = Field(description=choices(SubjectChannel))
+    informed_at: UtcDateTime = Field(description="When they were informed (UTC)")
+    informed_by: str = Field(description="Who informed them")
+    note: str = Field(description="What they were told, or which letter was used")
+
+
+@router.get("/{reference}/subject-communications", response={200: list[CommunicationOut], **PROBLEMS}, auth=READ,
+            summary="Who among the people affected was informed (GDPR Art 34)")
+def list_communications(request, reference: str):
+    incident = workspace_of(request, reference)
+    return SubjectCommunication.objects.visible_to(request.user).filter(incident=incident)
+
+
+@router.post("/{reference}/subject-communications", response={201: CommunicationOut, **PROBLEMS}, auth=WRITE,
+             summary="Record that a person or group affected was informed (GDPR Art 34)")
+def add_communication(request, reference: str, body: CommunicationIn):
+    incident = workspace_of(request, reference)
+    require(request, Capability.EDIT)
+    data = body.dict() | {"channel": str(body.channel)}
+    return Status(201, record_communication(incident=incident, by=request.user, **data))

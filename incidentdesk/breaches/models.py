@@ -48,3 +48,45 @@ class BreachAssessment(models.Model):
     @property
     def audit_incident_ref(self) -> str:
         return self.incident.reference
+
+
+# --- Informing the people affected (GDPR Art 34): one row per person or group informed ---------------------
+
+
+class SubjectChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    PHONE = "phone", "Telephone"
+    IN_PERSON = "in_person", "In person"
+    MESSAGE = "message", "Message in the app, portal or website account"
+    PUBLIC = "public", "Public communication (Art 34(3)(c))"
+    OTHER = "other", "Other"
+
+
+class SubjectCommunication(models.Model):
+    """Who among the people affected was told about the breach, when, how and by whom (GDPR Art 34).
+
+    A row names a person or a group ("the 120 rejected applicants"), with an approximate number of people,
+    so the register can show how many of those affected were reached. Rows are added, never edited: a
+    correction is a new row, and the audit log holds both.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="subject_communications")
+    recipients = models.CharField(max_length=300, help_text="The person or group informed")
+    people = models.PositiveIntegerField(null=True, blank=True, help_text="How many people, roughly")
+    channel = models.CharField(max_length=12, choices=SubjectChannel.choices)
+    informed_at = models.DateTimeField()
+    informed_by = models.CharField(max_length=150, help_text="Who informed them (may differ from who records it)")
+    note = models.TextField(blank=True, help_text="What they were told, or which letter was used")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped("incident")
+
+    class Meta:
+        ordering = ["informed_at", "pk"]
+
+    @property
+    def audit_incident_ref(self) -> str:
+        return self.incident.reference

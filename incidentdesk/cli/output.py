@@ -8,18 +8,16 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from incidentdesk import times
 from incidentdesk.incidents import section8
 from incidentdesk.incidents.models import Incident
-from incidentdesk.organisation.models import Organisation
 
 LEVEL_NAMES = {1: "Minor", 2: "Moderate", 3: "Major", 4: "Serious"}
 
 
 def local(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    zone = ZoneInfo(Organisation.current().time_zone or "UTC")
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    """The organisation's time with UTC beside it: the same words as the web page and the report (``times``)."""
+    return times.with_utc(value)
 
 
 def countdown(due: datetime | None, now: datetime) -> str:

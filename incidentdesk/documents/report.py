@@ -1,106 +1,254 @@
-"""The incident report for an auditor: one text, rendered as PDF and DOCX.
+"""The incident report for an auditor: one text, rendered as a web page, PDF and DOCX.
 
-Sections follow the seed's register (§8) and the ISO 42001 template: facts, timeline, severity and
-its reasoning, every obligation and how it was met (or why it was not required), notifications, root
-cause, corrective actions and their effectiveness, lessons, and the evidence with its SHA-256.
+Sections follow what an auditor asks for: the register entry (seed procedure §8), the severity and its
+reasoning with its history, every obligation and how and when it was met (or why it was not required),
+the GDPR breach assessment with the person's decision, its reasons and who took it, the notifications with
+their references, who among the people affected was informed (Art 34), containment, the root-cause analysis
+in full, corrective actions with their effectiveness method and result, lessons and the document changes
+they made, the evidence with its SHA-256 and chain of custody, the closure and who closed it, and the history
+in words (``timeline``). Every time is in the organisation's time zone with UTC beside it (``times``), so the
+web, the CLI and the API write the same report.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import datetime
+from typing import Any
 
-from django.utils import timezone
-
+from incidentdesk import times
 from incidentdesk.audit.models import AuditEvent
 from incidentdesk.audit.services import head_checkpoint
+from incidentdesk.breaches import register as breach_register
 from incidentdesk.incidents import section8
 from incidentdesk.incidents.models import Incident
 from incidentdesk.organisation.models import Organisation
 
+from . import timeline
+
 
 def _t(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M %Z} ({value.astimezone(UTC):%H:%M} UTC)"
+    return times.with_utc(value)
 
 
-def _md(text: str) -> str:
-    """Escape user text so it stays text inside the generated Markdown."""
-    return (text or "—").replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("#", "\\#")
+def _md(text: Any) -> str:
+    """Escape user text so it stays text inside the generated Markdown (line breaks kept)."""
+    text = str(text) if text not in (None, "") else "—"
+    escaped = text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("#", "\\#")
+    return escaped.replace("`", "\\`").replace("\n", "  \n")
+
+
+def _item(label: str, value: Any) -> str:
+    return f"- **{label}:** {_md(value)}"
+
+
+def _name(user: Any, fallback: str = "—") -> str:
+    if user is None:
+        return fallback
+    return user.get_full_name() or user.get_username()
+
+
+def register_entry(incident: Incident) -> str:
+    """Seed procedure §8: the register's fields for this incident."""
+    org = Organisation.current()
+    tools = [str(t) for t in incident.tools.all()]
+    notifications = [f"{_t(n.sent_at)} to {n.recipient}" + (f", reference {n.reference}" if n.reference else "")
+                     for n in incident.notifications.all()]
+    return "\n".join([
+        _item("Organisation", org.name), _item("Reference", incident.reference), _item("Title", incident.title),
+        _item("Status", incident.get_status_display()),
+        _item("Detected", f"{_t(incident.detected_at)} ({incident.get_detection_source_display()})"),
+        _item("Occurred", _t(incident.occurred_at)), _item("Became aware", _t(incident.aware_at)),
+        _item("AI tools", ", ".join(tools) or "—"),
+        _item("Categories", ", ".join(breach_register._words(c) for c in incident.categories) or "—"),
+        _item("Categories of personal data", ", ".join(breach_register.data_categories(incident)) or "—"),
+        _item("Affected parties", incident.affected_parties),
+        _item("Severity level", f"{incident.severity_level}"
+              + (" (provisional)" if incident.provisional else " (classified definitively)")),
+        _item("Actions taken and dates", "\n".join(section8.action_lines(incident)) or "—"),
+        _item("Notifications", "\n".join(notifications) or "None"),
+        _item("Outcome of the root-cause analysis", section8.rca_outcome(incident) or "Not completed"),
+        _item("Changes to policy, inventory or procedure", "\n".join(section8.change_lines(incident)) or "None"),
+        "", "**What happened**", "", _md(incident.description)])
+
+
+def severity(incident: Incident) -> str:
+    """The level, the person's reasoning, the computed reasons, and every change of level with who and why."""
+    lines = [f"Level **{incident.severity_level}**, "
+             + (f"classified definitively {_t(incident.classified_at)}." if incident.classified_at
+                else "provisional (not yet classified definitively)."),
+             "", f"Reasoning: {_md(incident.severity_reasoning)}", "", "Why the rules give this level:"]
+    lines += [f"- {_md(r)}" for r in incident.severity_reasons] or ["- —"]
+    lines += ["", "History of the level:"]
+    for h in incident.classifications.all():
+        change = (f"level {h.previous_level} → {h.level}" if h.previous_level not in (None, h.level)
+                  else f"level {h.level}")
+        lines.append(f"- {_t(h.at)}: {h.get_kind_display()}, {change} (computed {h.computed_level}), "
+                     f"by {_md(h.by_name)}" + (f" — \u201c{_md(h.reasoning)}\u201d" if h.reasoning else ""))
+    return "\n".join(lines)
+
+
+def _obligation_line(o: Any) -> str:
+    head = f"- **{_md(o.action)}** ({o.citation}; to {_md(o.recipient or '—')}; rule {o.rule_id} v{o.rule_version})"
+    if o.status == "not_required":
+        why = o.reasons[-1] if o.reasons else "the rule does not apply to these facts"
+        return f"{head}: **not required** — {_md(why)}"
+    if o.completed_at:
+        late = " (late)" if o.due_at and o.completed_at > o.due_at else ""
+        how = "settled by hand" if o.settlement == "hand" else "met by the act"
+        who = f" (by {_md(_name(o.completed_by))})" if o.completed_by_id else ""
+        return (f"{head}: clock from {_t(o.clock_start_at)}, due {_t(o.due_at)}; **done {_t(o.completed_at)}**"
+                f"{late}, {how}: {_md(o.settled_reason or 'the event it waits for was recorded')}{who}")
+    state = {"pending": "open", "may_apply": "may apply (facts to establish)"}.get(o.status, o.status)
+    return f"{head}: due {_t(o.due_at)}: **{state}**"
+
+
+def _with_reading(o: Any) -> str:
+    """The obligation's line, and the interpretation its deadline rests on, when it rests on one."""
+    line = _obligation_line(o)
+    return line + (f" — *our reading:* {_md(o.our_reading)}" if o.status != "not_required" and o.our_reading else "")
+
+
+def obligations(incident: Incident) -> str:
+    rows = sorted(incident.obligations.select_related("completed_by"),
+                  key=lambda o: (o.status == "not_required", o.due_at is None, o.due_at or o.pk))
+    return "\n".join(_with_reading(o) for o in rows) or "None."
+
+
+def gdpr(incident: Incident) -> str:
+    """The recommendation (internal: its scoring is shown here, never in outward letters) and the decision."""
+    row = getattr(incident, "breach_assessment", None)
+    if row is None:
+        return "No personal data breach: no GDPR assessment was needed."
+    lines = [_item("Recommendation", breach_register.recommendation_text(row)), "", "Why it was recommended:"]
+    lines += [f"- {_md(r)}" for r in row.reasons] or ["- —"]
+    if row.unknown:
+        lines += ["", _item("Still unknown when last assessed", "; ".join(timeline.fact_label(u) for u in row.unknown))]
+    lines += ["", _item("Decision", breach_register.decision_text(row))]
+    if row.decided_at:
+        lines += [_item("Reasons for the decision", row.decision_reasons),
+                  _item("Decided by", _name(row.decided_by)), _item("Decided", _t(row.decided_at))]
+    return "\n".join(lines)
+
+
+def notifications(incident: Incident) -> str:
+    rows = incident.notifications.select_related("obligation", "recorded_by").order_by("sent_at")
+    return "\n".join(
+        f"- {_t(n.sent_at)} to **{_md(n.recipient)}** by {n.get_channel_display().lower()}"
+        + (f" ({n.obligation.citation})" if n.obligation_id else "")
+        + (f", reference **{_md(n.reference)}**" if n.reference else ", no reference received")
+        + f"; recorded by {_md(_name(n.recorded_by))}" for n in rows) or "None."
+
+
+def people_informed(incident: Incident) -> str:
+    rows = list(incident.subject_communications.all())
+    if not rows:
+        return "Nobody is recorded as informed."
+    personal = (incident.facts or {}).get("personal_data") or {}
+    total = sum(r.people or 0 for r in rows)
+    affected = personal.get("data_subjects")
+    head = f"{total} people recorded as informed" + (f", of about {affected} affected." if affected else ".")
+    return "\n".join([head, ""] + [f"- {_md(breach_register.communication_line(r))}" for r in rows])
+
+
+def containment(incident: Incident) -> str:
+    return "\n".join(f"- {_t(a.taken_at)} {a.get_kind_display()} by {_md(a.taken_by)}: {_md(a.description)} "
+                     f"({a.get_result_display()})" for a in incident.containment_actions.all()) or "None."
+
+
+def rca(incident: Incident) -> str:
+    row = getattr(incident, "rca", None)
+    if row is None:
+        return "Not recorded."
+    return "\n".join([
+        _item("What happened", row.what_happened), _item("Why it happened", row.why),
+        _item("What was done", row.what_was_done), _item("Impact", row.impact),
+        _item("What changes to prevent recurrence", row.what_changes),
+        _item("Five whys", " → ".join(row.five_whys) or "—"),
+        _item("Contributing factors", row.contributing_factors),
+        _item("Cause categories", ", ".join(breach_register._words(c) for c in row.cause_categories) or "—"),
+        _item("Systemic cause", row.systemic_cause),
+        _item("Completed", f"{_t(row.completed_at)} by {_name(row.completed_by)}" if row.completed_at
+              else "Not completed (draft)")])
+
+
+def corrective_actions(incident: Incident) -> str:
+    lines = []
+    for a in incident.corrective_actions.all():
+        lines += [f"- **{_md(a.description)}** — {a.get_kind_display().split(' (')[0]}, owner {_md(a.owner)}, "
+                  f"due {a.due_on:%Y-%m-%d}: **{a.get_status_display()}**",
+                  f"  - Implemented: {_t(a.implemented_at)}",
+                  f"  - Effectiveness check (method): {_md(a.effectiveness_method)}"
+                  + (f", due {a.effectiveness_due_on:%Y-%m-%d}" if a.effectiveness_due_on else ""),
+                  f"  - Result: {_md(a.effectiveness_result)} ({_t(a.verified_at)})"]
+        if a.acceptance_reason:
+            lines.append(f"  - Accepted without a check because: {_md(a.acceptance_reason)}")
+    return "\n".join(lines) or "None."
+
+
+def lessons(incident: Incident) -> str:
+    lines = []
+    for lesson in incident.lessons.prefetch_related("changes"):
+        lines.append(f"- {lesson.get_target_display()}: {_md(lesson.text)} — **{lesson.get_status_display()}**"
+                     + (f" {_t(lesson.decided_at)}" if lesson.decided_at else "")
+                     + (f": {_md(lesson.decision_reason)}" if lesson.decision_reason else ""))
+        lines += [f"  - {c.get_document_display()} changed on {c.changed_on:%Y-%m-%d}: {_md(c.summary)} "
+                  f"(recorded by {_md(c.recorded_by)})" for c in lesson.changes.all()]
+    return "\n".join(lines) or "None."
+
+
+def evidence(incident: Incident) -> str:
+    lines = []
+    for e in incident.evidence.prefetch_related("custody"):
+        lines += [f"- **{_md(e.original_name)}**, {e.size} bytes, added {_t(e.added_at)} by {_md(e.added_by_name)}"
+                  f"{'' if e.current else ' (superseded)'}", f"  - SHA-256 `{e.sha256}`"]
+        lines += [f"  - {_t(c.at)} {c.get_action_display().lower()} by {_md(c.by_name)}"
+                  + (f": {_md(c.note)}" if c.note else "") for c in e.custody.all()]
+    return "\n".join(lines) or "None."
+
+
+def closure_event(incident: Incident) -> AuditEvent | None:
+    """The event that closed the incident (the last move to closed), if it is closed now."""
+    if incident.status != "closed":
+        return None
+    for event in AuditEvent.objects.filter(incident_ref=incident.reference,
+                                           action__in=("incident.transition", "incident.reopened")).order_by("-seq"):
+        if (json.loads(event.data).get("after") or {}).get("status") == "closed":
+            return event
+    return None
+
+
+def closure(incident: Incident) -> str:
+    event = closure_event(incident)
+    if event is None:
+        return f"Not closed: the incident is {incident.get_status_display().lower()}."
+    return f"Closed {_t(event.at)} by {_md(event.actor_name)}."
+
+
+def history(incident: Incident) -> str:
+    lines = [f"- {_t(line.at)} — {_md(line.actor)}: {_md(line.text)}" for line in timeline.lines(incident)]
+    anchor = head_checkpoint()  # also kept in the checkpoint folder: the report and the folder agree
+    lines += ["", f"Audit log at the time of this report: event #{anchor.seq}, fingerprint {anchor.fingerprint} "
+              f"(checkpoint signed with key {anchor.key_id}). To check later that the log still holds it: "
+              f"`incidentdesk audit verify --expect {anchor.seq}:{anchor.hash[:16]}`."]
+    return "\n".join(lines)
+
+
+SECTIONS = (
+    ("Register entry", register_entry), ("Severity and its reasoning", severity),
+    ("Obligations and how each was met", obligations), ("GDPR breach assessment and decision", gdpr),
+    ("Notifications sent", notifications), ("People affected who were informed (GDPR Art 34)", people_informed),
+    ("Containment and actions taken", containment), ("Root-cause analysis", rca),
+    ("Corrective and preventive actions", corrective_actions),
+    ("Lessons learned and the changes they made", lessons), ("Evidence and its chain of custody", evidence),
+    ("Closure", closure), ("Timeline", history),
+)
 
 
 def sections(incident: Incident) -> list[tuple[str, str]]:
-    org = Organisation.current()
-    tools = ", ".join(str(t) for t in incident.tools.all()) or "—"
-    facts = "\n".join([
-        f"- **Organisation:** {_md(org.name)}", f"- **Status:** {incident.get_status_display()}",
-        f"- **Detected:** {_t(incident.detected_at)} ({incident.get_detection_source_display()})",
-        f"- **Occurred:** {_t(incident.occurred_at)}", f"- **Aware:** {_t(incident.aware_at)}",
-        f"- **AI tools:** {_md(tools)}", f"- **Categories:** {', '.join(incident.categories) or '—'}",
-        f"- **Data classes:** {', '.join(incident.data_classes) or '—'}",
-        f"- **Affected parties:** {_md(incident.affected_parties)}",
-        f"- **Root-cause analysis outcome:** {_md(section8.rca_outcome(incident).replace(chr(10), '; '))}",
-        f"- **Changes to policy, inventory or procedure:** "
-        f"{_md('; '.join(section8.change_lines(incident)))}", "", _md(incident.description)])
-    severity = [f"Level **{incident.severity_level}**, "
-                + (f"classified definitively {_t(incident.classified_at)}." if incident.classified_at
-                   else "provisional (not yet classified definitively)."),
-                "", f"Reasoning: {_md(incident.severity_reasoning)}", ""]
-    severity += [f"- {_md(r)}" for r in incident.severity_reasons]
-    severity += ["", "History:"] + [f"- {_t(h.at)} {h.get_kind_display()}: level {h.level} by {_md(h.by_name)}"
-                                    + (f" — {_md(h.reasoning)}" if h.reasoning else "")
-                                    for h in incident.classifications.all()]
-    obligations = []
-    for o in incident.obligations.select_related("snapshot").order_by("status", "due_at"):
-        if o.status == "not_required":
-            obligations.append(f"- {_md(o.action)} ({o.citation}): **not required** — {_md(o.reasons[-1])}")
-        else:
-            met = f"done {_t(o.completed_at)}" if o.completed_at else o.shown_status(timezone.now()).replace("_", " ")
-            late = " (late)" if o.completed_at and o.due_at and o.completed_at > o.due_at else ""
-            how = (f" — settled by hand: {_md(o.settled_reason)}" if o.settlement == "hand"
-                   else f" — {_md(o.settled_reason)}" if o.completed_at and o.settled_reason else "")
-            obligations.append(f"- {_md(o.action)} ({o.citation}), due {_t(o.due_at)}: **{met}**{late}{how} "
-                               f"— rule {o.rule_id} v{o.rule_version}"
-                               + (f" — *our reading:* {_md(o.our_reading)}" if o.our_reading else ""))
-    notifications = [f"- {_t(n.sent_at)} to {_md(n.recipient)} by {n.get_channel_display()}"
-                     + (f", reference {_md(n.reference)}" if n.reference else "") for n in incident.notifications.all()]
-    containment = [f"- {_t(a.taken_at)} {a.get_kind_display()} by {_md(a.taken_by)}: {_md(a.description)} "
-                   f"({a.get_result_display()})" for a in incident.containment_actions.all()]
-    rca = getattr(incident, "rca", None)
-    rca_text = "Not recorded." if rca is None else "\n".join([
-        f"- **What happened:** {_md(rca.what_happened)}", f"- **Why:** {_md(rca.why)}",
-        f"- **What was done:** {_md(rca.what_was_done)}", f"- **Impact:** {_md(rca.impact)}",
-        f"- **What changes:** {_md(rca.what_changes)}",
-        f"- **Cause categories:** {', '.join(rca.cause_categories) or '—'}",
-        f"- **Five whys:** {' → '.join(_md(w) for w in rca.five_whys) or '—'}",
-        f"- **Systemic cause:** {_md(rca.systemic_cause)}",
-        f"- **Completed:** {_t(rca.completed_at)}"])
-    capa = [f"- {_md(a.description)} — {a.get_kind_display().split(' (')[0]}, owner {_md(a.owner)}, due {a.due_on}: "
-            f"**{a.get_status_display()}**" + (f"; check: {_md(a.effectiveness_result)}" if a.effectiveness_result
-                                               else "") + (f"; accepted: {_md(a.acceptance_reason)}"
-                                                           if a.acceptance_reason else "")
-            for a in incident.corrective_actions.all()]
-    lessons = [f"- {lesson.get_target_display()}: {_md(lesson.text)} — **{lesson.get_status_display()}**"
-               for lesson in incident.lessons.all()]
-    evidence = [f"- {_md(e.original_name)}, {e.size} bytes, added {_t(e.added_at)} by {_md(e.added_by_name)}"
-                f"{'' if e.current else ' (superseded)'}\n  SHA-256 `{e.sha256}`" for e in incident.evidence.all()]
-    timeline = [f"- {_t(e.at)} {_md(e.actor_name)}: {e.action}"
-                for e in AuditEvent.objects.filter(incident_ref=incident.reference).order_by("seq")]
-    anchor = head_checkpoint()  # also kept in the checkpoint folder: the report and the folder agree
-    timeline += ["", f"Audit log at the time of this report: event #{anchor.seq}, fingerprint {anchor.fingerprint} "
-                 f"(checkpoint signed with key {anchor.key_id}). To check later that the log still holds it: "
-                 f"`incidentdesk audit verify --expect {anchor.seq}:{anchor.hash[:16]}`."]
-    return [
-        ("Facts", facts), ("Severity", "\n".join(severity)),
-        ("Obligations and how each was met", "\n".join(obligations) or "None."),
-        ("Notifications sent", "\n".join(notifications) or "None."),
-        ("Containment and actions taken", "\n".join(containment) or "None."),
-        ("Root-cause analysis", rca_text),
-        ("Corrective and preventive actions", "\n".join(capa) or "None."),
-        ("Lessons learned", "\n".join(lessons) or "None."),
-        ("Evidence", "\n".join(evidence) or "None."),
-        ("Timeline (audit log)", "\n".join(timeline)),
-    ]
+    """(heading, Markdown) pairs, in reading order (the organisation's zone read once for the whole report)."""
+    with times.pinned():
+        return [(heading, build(incident)) for heading, build in SECTIONS]
 
 
 def title(incident: Incident) -> str:

@@ -7,4 +7,5 @@ from . import views
 P = "incidents/<str:reference>/"
 urlpatterns = [
     path(P + "report.<str:fmt>", views.report, name="incident-report"),
+    path(P + "report/", views.report_page, name="incident-report-page"),
 ]

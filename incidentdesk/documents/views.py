@@ -1,9 +1,21 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 
 from incidentdesk.web import workspace_of
 
+from . import report as incident_report
+from .markdown import to_html
 from .services import FORMATS, report_export
+
+
+@login_required
+def report_page(request, reference: str):
+    """The incident report as a page: the same sections as the PDF and DOCX, to read before exporting."""
+    incident = workspace_of(request, reference)
+    return render(request, "documents/report.html", {
+        "incident": incident, "title": incident_report.title(incident),
+        "sections": [(heading, to_html(text)) for heading, text in incident_report.sections(incident)]})
 
 
 @login_required

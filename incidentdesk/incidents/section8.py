@@ -9,15 +9,15 @@ export, the incident report, the CLI and the API all use these functions.
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from incidentdesk import times
 from incidentdesk.lessons.models import LessonStatus
 
 from .models import Incident
 
 
 def _when(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    """In the organisation's time zone with UTC beside it, in the web, the CLI and the API alike."""
+    return times.with_utc(value)
 
 
 def action_lines(incident: Incident) -> list[str]:

@@ -94,7 +94,7 @@ def test_bad_record_stores_nothing(ops):
 def test_export_csv_and_json(ops):
     run("record", "--title", "First", "--description", "d", "--personal-data", "no")
     csv_text = run("export", "--format", "csv")
-    assert csv_text.splitlines()[0].startswith("reference,title,status")
+    assert csv_text.splitlines()[0].startswith("Reference,Title,Status,Detected (")
     assert f"INC-{YEAR}-001" in csv_text
     assert json.loads(run("export", "--format", "json"))[0]["title"] == "First"
 

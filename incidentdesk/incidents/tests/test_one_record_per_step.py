@@ -96,11 +96,11 @@ def test_the_workspace_shows_the_derived_texts(worked, as_person):
 def test_export_report_cli_and_api_show_the_same_derived_texts(worked, client, people):
     texts = section8.texts(worked)
     row = next(csv.DictReader(io.StringIO("".join(exports.stream_csv(Incident.objects.all())))))
-    assert row["rca_outcome"] == texts["rca_outcome"]
-    assert row["resulting_changes"] == texts["resulting_changes"]
-    assert "Stop the operation: Bot switched off (harm stopped)" in row["actions"]
+    assert row["Outcome of the root-cause analysis"] == texts["rca_outcome"]
+    assert row["Changes to policy, inventory or procedure"] == texts["resulting_changes"]
+    assert "Stop the operation: Bot switched off (by" in row["Actions taken and dates"]
 
-    facts = dict(sections(worked))["Facts"]
+    facts = dict(sections(worked))["Register entry"]
     assert "No grounding on the policy page" in facts
     assert "Section 4: answers cite approved pages" in facts
 

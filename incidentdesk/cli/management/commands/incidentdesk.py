@@ -34,7 +34,7 @@ from incidentdesk.cli import demo as demo_data
 from incidentdesk.cli.output import LEVEL_NAMES, countdown, incident_detail, incident_summary, law_change_text, local
 from incidentdesk.cli.parsing import parse_assignments, parse_time, tri
 from incidentdesk.containment.services import contain
-from incidentdesk.documents.services import FORMATS, incident_report
+from incidentdesk.documents.services import FORMATS, report_export
 from incidentdesk.incidents import exports as register_export
 from incidentdesk.incidents import lifecycle, section8
 from incidentdesk.incidents import services as incidents
@@ -227,7 +227,7 @@ class Command(TyperCommand):
         due = next_deadlines([i.pk for i in rows])
         data = [incident_summary(i, due.get(i.pk)) for i in rows]
         lines = [f"{i.reference}  L{i.severity_level}{'?' if i.provisional else ' '} {i.status:<13} "
-                 f"{local(i.detected_at)}  next: {local(due.get(i.pk)):<22} {i.title}" for i in rows]
+                 f"{local(i.detected_at)}  next: {local(due.get(i.pk)):<32} {i.title}" for i in rows]
         self.emit(data, as_json, "\n".join(lines) or "The register is empty.")
 
     @command()
@@ -402,9 +402,8 @@ class Command(TyperCommand):
         fmt = output.suffix.lower().lstrip(".")
         if fmt not in FORMATS:
             raise CommandError("--output must end in .pdf or .docx")
-        output.write_bytes(incident_report(incident, fmt))
-        audit.record(action="report.exported", object_type="incident", object_id=incident.pk, by=by,
-                     incident_ref=incident.reference, after={"format": fmt})
+        # The same service as the web and the API: the same text, times in the organisation's zone, one audit event.
+        output.write_bytes(report_export(incident=incident, fmt=fmt, by=by, via="cli"))
         self.stderr.write(f"Wrote {output}.")
 
     @command()
@@ -489,9 +488,9 @@ class Command(TyperCommand):
         lines.append("Obligations:")
         for o in result.obligations:
             lines.append(f"  [{o.status}] {o.rule_id}: {o.action} — {readable(o.citation)}"
-                         + (f" — due {o.due_at:%Y-%m-%d %H:%M} UTC" if o.due_at else "")
+                         + (f" — due {local(o.due_at)}" if o.due_at else "")
                          + (" (our internal target, not the law)" if o.target_is_internal else "")
-                         + (f"; legal latest {o.legal_latest:%Y-%m-%d %H:%M} UTC"
+                         + (f"; legal latest {local(o.legal_latest)}"
                             if o.duty and o.legal_latest else ""))
         g = result.gdpr
         lines.append(f"GDPR: {g.reasons[0]}" + (" (provisional: the worst case while facts are missing)"
