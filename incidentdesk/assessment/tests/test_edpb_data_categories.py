@@ -57,7 +57,7 @@ def test_the_edit_form_has_one_field_for_the_categories(as_person, record):
     assert "data_classes" not in form.fields
     assert form.initial["personal_data__data_categories"] == ["health"]
     page = client.get(f"/incidents/{incident.reference}/").content.decode()
-    assert "Kinds of personal data" in page
+    assert "Categories of personal data" in page
     assert "Health data" in page
 
 

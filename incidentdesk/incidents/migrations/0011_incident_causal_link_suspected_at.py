@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0008_deleted_incident'),
+        ('incidents', '0010_remove_incident_data_classes'),
     ]
 
     operations = [
