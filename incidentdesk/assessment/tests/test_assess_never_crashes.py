@@ -64,7 +64,9 @@ def facts_input() -> st.SearchStrategy:
         restore_hours=st.floats(min_value=0, allow_nan=False), exfiltrated=tri,
         recipient=st.sampled_from(["trusted", "untrusted", "public", "unknown"]),
         identifiability=st.sampled_from(["negligible", "limited", "significant", "maximum"]), malicious=tri,
-        vulnerable_subjects=tri,
+        vulnerable_subjects=tri, recipient_deleted=tri, consequences_lasting=tri, revealing_context=tri,
+        consequences=st.sampled_from(["negligible", "limited", "significant", "severe"]),
+        other_data_categories=st.lists(st.text(min_size=1, max_size=20), max_size=3),
     )
     return st.fixed_dictionaries(
         {"detected_at": plausible_stamp},

@@ -1,6 +1,7 @@
 """ENISA score and the Art 33/34 recommendation, each case naming its source."""
 
 import pytest
+from hypothesis import given, settings
 from pydantic import ValidationError
 
 from incidentdesk.assessment.gdpr import UnknownDataCategory, recommend
@@ -8,6 +9,7 @@ from incidentdesk.assessment.rulebook import default_rulebook
 from incidentdesk.refusals import Refused
 
 from .facts import make
+from .test_assess_never_crashes import facts_input
 
 ENISA = default_rulebook().enisa
 
@@ -205,3 +207,25 @@ def test_a_rule_file_whose_edpb_table_misses_a_factor_does_not_load(tmp_path):
     directory = _rules_dir(tmp_path, lambda text: text.replace("[edpb.factors.deletion]", "[edpb.factors.erasure]"))
     with pytest.raises(RuleFileError, match=r"gdpr.toml: (.|\n)*\[edpb.factors\] misses deletion"):
         load_rulebook(directory)
+
+
+@settings(max_examples=200, deadline=None)
+@given(facts_input())
+def test_the_recommendation_always_follows_the_outcome(raw):
+    """For any facts the schema allows: Art 33 iff a risk, Art 34 iff a high risk, the best case never worse than
+    the shown (worst) one, and 'provisional' exactly when the two differ."""
+    from incidentdesk.assessment.facts import IncidentFacts
+
+    try:
+        facts = IncidentFacts.model_validate(raw)
+    except ValueError:
+        return
+    result = recommend(facts, ENISA)
+    if result.outcome is None or result.applicable is not True:
+        return
+    rank = {"no_risk": 0, "risk": 1, "high_risk": 2}
+    assert result.notify_supervisory_authority == (result.outcome != "no_risk")
+    assert result.communicate_to_data_subjects == (result.outcome == "high_risk")
+    assert result.provisional == (result.best_case is not None)
+    if result.provisional:
+        assert rank[result.best_case] < rank[result.outcome]
