@@ -89,6 +89,11 @@ class OrganisationFacts(Strict):
     raise_frontier_developer: Tri = None
     gpai_systemic_risk_provider: Tri = None
     retention_years: int = Field(5, ge=1, le=100)
+    # --- Medical devices (MDR) and the Cyber Resilience Act (issue 11, regimes; docs/rules.md) ---
+    mdr_manufacturer: Tri = Field(
+        None, description="Manufacturer of a medical device (AI software or a device it is part of), MDR Art 87")
+    cra_manufacturer: Tri = Field(
+        None, description="Manufacturer of products with digital elements on the EU market, CRA Art 14")
 
     @field_validator("time_zone")
     @classmethod
@@ -113,6 +118,7 @@ class ToolFacts(Strict):
     name: str = Field(min_length=1)
     in_inventory: Tri = None
     high_risk: Tri = None
+    medical_device: Tri = None
 
 
 class PersonalDataFacts(Strict):
@@ -156,6 +162,31 @@ class HarmFacts(Strict):
     critical_safety_incident: Tri = Field(None, description="California SB 53 / New York RAISE definition")
 
 
+# --- Medical devices (MDR Art 87) and the Cyber Resilience Act (CRA Art 14): issue 11, regimes ---
+
+
+class MedicalDeviceFacts(Strict):
+    """What MDR Art 2(65), 2(66) and 87(1)(a), (4), (5) ask of an incident with a medical device.
+
+    A death or a serious deterioration in health is read from ``harm`` (one vocabulary); these are the
+    facts only the medical-device vigilance rules need.
+    """
+
+    could_have_led_to_death_or_serious_deterioration: Tri = Field(
+        None, description="MDR Art 2(65): 'might have led or might lead to' a death or serious deterioration")
+    serious_public_health_threat: Tri = Field(None, description="MDR Art 2(66), 87(4)")
+    unanticipated_serious_deterioration: Tri = Field(None, description="MDR Art 87(5); MDCG 2023-3")
+    expected_documented_side_effect: Tri = Field(
+        None, description="MDR Art 87(1)(a): an expected side-effect documented and under trend reporting (Art 88)")
+
+
+class ProductSecurityFacts(Strict):
+    """What CRA Art 14(1), (3) and (5) ask of an incident with a product with digital elements we make."""
+
+    actively_exploited_vulnerability: Tri = Field(None, description="CRA Art 3(42), 14(1)")
+    severe_incident: Tri = Field(None, description="CRA Art 14(3), 14(5)")
+
+
 class GdprDecision(Strict):
     """A person's decision on Art 33/34. It always wins over the recommendation."""
 
@@ -189,9 +220,15 @@ class IncidentFacts(Strict):
     completed: dict[str, datetime] = Field(
         default_factory=dict, description="Obligation rule id -> when it was done"
     )
+    # --- Medical devices (MDR) and the Cyber Resilience Act (issue 11, regimes) ---
+    medical_device: MedicalDeviceFacts = Field(default_factory=MedicalDeviceFacts)
+    product_security: ProductSecurityFacts = Field(default_factory=ProductSecurityFacts)
+    corrective_measure_available_at: datetime | None = Field(
+        None, description="CRA Art 14(2)(c): when a corrective or mitigating measure became available")
 
     @field_validator(
-        "detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at"
+        "detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at",
+        "corrective_measure_available_at",
     )
     @classmethod
     def _aware_datetime(cls, value: datetime | None) -> datetime | None:
@@ -213,7 +250,8 @@ class IncidentFacts(Strict):
     def check_not_future(self, now: datetime) -> None:
         """Refuse timestamps in the future (beyond a small clock skew): they are typing errors."""
         limit = now + FUTURE_SKEW
-        for name in ("detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at"):
+        for name in ("detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at",
+                     "corrective_measure_available_at"):
             stamp = getattr(self, name)
             if stamp is not None and stamp > limit:
                 raise ValueError(f"{name} ({stamp.isoformat()}) lies in the future")
@@ -244,6 +282,20 @@ def unknown_facts(facts: IncidentFacts) -> list[str]:
         for name, value in tool:
             if value is None:
                 unknown.append(f"tools[{index}].{name}")
+    return unknown + _regime_unknowns(facts)
+
+
+def _regime_unknowns(facts: IncidentFacts) -> list[str]:
+    """The MDR and CRA facts still unknown, only for an organisation that is (or may be) such a manufacturer.
+
+    An organisation whose profile says it makes no medical device or no product with digital elements is not
+    asked about them: they could not change any of its obligations.
+    """
+    unknown: list[str] = []
+    for role, group in (("mdr_manufacturer", "medical_device"), ("cra_manufacturer", "product_security")):
+        if getattr(facts.organisation, role) is False:
+            continue
+        unknown += [f"{group}.{name}" for name, value in getattr(facts, group) if value is None]
     return unknown
 
 

@@ -33,6 +33,7 @@ EVENT_NAMES = {
     "aware_at": "awareness",
     "causal_link_established_at": "causal link established",
     "classified_at": "classification",
+    "corrective_measure_available_at": "corrective or mitigating measure available",
 }
 
 
@@ -121,12 +122,13 @@ def _longstops(rule: ObligationRule, facts: IncidentFacts, start: datetime | Non
                reasons: list[str]) -> datetime | None:
     """Apply the second limit of a clock: the earlier one binds."""
     if rule.immediately_after:
-        link = getattr(facts, rule.immediately_after)
+        # MDR Art 87(4): "immediately" may run from awareness itself, which falls back to detection.
+        link = facts.awareness if rule.immediately_after == "aware_at" else getattr(facts, rule.immediately_after)
         if link is not None:
             immediate = link + timedelta(hours=rule.immediately_hours or 0)
             if target is None or immediate < target:
-                reasons.append(f"Causal link established {link:%Y-%m-%d %H:%M} UTC: 'immediately' "
-                               f"(read as {rule.immediately_hours} h) binds before the long-stop")
+                reasons.append(f"{EVENT_NAMES[rule.immediately_after].capitalize()} {link:%Y-%m-%d %H:%M} UTC: "
+                               f"'immediately' (read as {rule.immediately_hours} h) binds before the long-stop")
                 target = immediate
     if rule.longstop:
         stop_start = _clock_start(rule.longstop.clock_start, facts, [])
