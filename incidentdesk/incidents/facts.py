@@ -21,6 +21,8 @@ FLAGS = (
     "clients_financial_interests_affected",
 )
 TIMESTAMPS = ("detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at")
+#: Groups of yes/no facts stored in ``Incident.facts`` for one regime each: MDR Art 87 and CRA Art 14.
+REGIME_GROUPS = ("medical_device", "product_security")
 
 
 class FactsRefused(Refused):
@@ -51,6 +53,7 @@ def payload_for(*, columns: dict[str, Any], stored: dict[str, Any], tools: list[
     payload.update({name: stored.get(name) for name in FLAGS})
     payload["personal_data"] = stored.get("personal_data") or {}
     payload["harm"] = stored.get("harm") or {}
+    payload.update({group: stored.get(group) or {} for group in REGIME_GROUPS})
     payload.update(organisation=organisation, tools=tools, completed=completed, level_override=level_override)
     if decision:
         payload["gdpr_decision"] = decision

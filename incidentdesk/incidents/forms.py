@@ -13,7 +13,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from incidentdesk.assessment.facts import Category, HarmFacts, PersonalDataFacts
+from incidentdesk.assessment.facts import (
+    Category,
+    HarmFacts,
+    MedicalDeviceFacts,
+    PersonalDataFacts,
+    ProductSecurityFacts,
+)
 
 from . import facts as incident_facts
 from .models import DetectionSource, Status
@@ -99,6 +105,11 @@ def _annotation_field(name: str, annotation: Any, label: str) -> forms.Field:
     raise TypeError(f"no form field for fact {name}")
 
 
+#: The fact groups the full form edits, each as ``group__name`` fields.
+GROUP_MODELS = {"personal_data": PersonalDataFacts, "harm": HarmFacts, "medical_device": MedicalDeviceFacts,
+                "product_security": ProductSecurityFacts}
+
+
 def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
@@ -125,7 +136,7 @@ class IncidentForm(forms.Form):
         super().__init__(*args, **kwargs)
         for flag in incident_facts.FLAGS:
             self.fields[flag] = tri_field(FLAG_LABELS[flag])
-        for group, model in (("personal_data", PersonalDataFacts), ("harm", HarmFacts)):
+        for group, model in GROUP_MODELS.items():
             for name, info in model.model_fields.items():
                 self.fields[f"{group}__{name}"] = _annotation_field(name, info.annotation, _label(name))
 
@@ -138,7 +149,7 @@ class IncidentForm(forms.Form):
         initial["data_classes"] = ", ".join(incident.data_classes)
         for flag in incident_facts.FLAGS:
             initial[flag] = tri_initial(incident.facts.get(flag))
-        for group in ("personal_data", "harm"):
+        for group in GROUP_MODELS:
             for name, value in (incident.facts.get(group) or {}).items():
                 key = f"{group}__{name}"
                 if isinstance(value, bool) or value is None:
@@ -157,7 +168,7 @@ class IncidentForm(forms.Form):
                 value = [part.strip().lower() for part in value.split(",") if part.strip()]
             elif key in self.LISTS:
                 value = [part.strip() for part in value.split(",") if part.strip()]
-            if isinstance(value, str) and key.startswith(("personal_data__", "harm__")) and value == "":
+            if isinstance(value, str) and key.startswith(tuple(f"{g}__" for g in GROUP_MODELS)) and value == "":
                 value = None
             if key == "personal_data__lost" and value == []:
                 value = None

@@ -41,7 +41,7 @@ from .models import (
 
 COLUMNS = ("title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
            "causal_link_established_at", "categories", "data_classes", "affected_parties")
-FACT_GROUPS = ("personal_data", "harm")
+FACT_GROUPS = ("personal_data", "harm", *incident_facts.REGIME_GROUPS)
 
 
 class IncidentRefused(Refused):
