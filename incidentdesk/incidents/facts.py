@@ -23,6 +23,8 @@ FLAGS = (
 TIMESTAMPS = ("detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at")
 #: Groups of yes/no facts stored in ``Incident.facts`` for one regime each: MDR Art 87 and CRA Art 14.
 REGIME_GROUPS = ("medical_device", "product_security")
+#: Timestamps stored in ``Incident.facts`` (ISO 8601, UTC) rather than as columns: CRA Art 14(2)(c).
+FACT_TIMESTAMPS = ("corrective_measure_available_at",)
 
 
 class FactsRefused(Refused):
@@ -54,6 +56,7 @@ def payload_for(*, columns: dict[str, Any], stored: dict[str, Any], tools: list[
     payload["personal_data"] = stored.get("personal_data") or {}
     payload["harm"] = stored.get("harm") or {}
     payload.update({group: stored.get(group) or {} for group in REGIME_GROUPS})
+    payload.update({name: stored.get(name) for name in FACT_TIMESTAMPS})
     payload.update(organisation=organisation, tools=tools, completed=completed, level_override=level_override)
     if decision:
         payload["gdpr_decision"] = decision

@@ -124,6 +124,10 @@ class IncidentForm(forms.Form):
     occurred_at = datetime_field("Occurred at")
     aware_at = datetime_field("Aware at", help_text="GDPR/AI Act awareness, if later than detection")
     causal_link_established_at = datetime_field("Causal link established at")
+    corrective_measure_available_at = datetime_field(
+        "Fix or mitigation available at",
+        help_text="When a security update or other fix for the exploited vulnerability became available "
+                  "(Cyber Resilience Act: the final report is due 14 days later)")
     tools = forms.CharField(label="AI tools involved", required=False, help_text="Comma-separated names")
     categories = forms.MultipleChoiceField(choices=[(c.value, _label(c.value)) for c in Category], required=False,
                                            widget=forms.CheckboxSelectMultiple)
@@ -147,6 +151,9 @@ class IncidentForm(forms.Form):
             "causal_link_established_at", "categories", "affected_parties")}
         initial["tools"] = ", ".join(link.name for link in incident.tools.all())
         initial["data_classes"] = ", ".join(incident.data_classes)
+        for name in incident_facts.FACT_TIMESTAMPS:
+            stamp = incident.facts.get(name)
+            initial[name] = datetime.fromisoformat(stamp) if stamp else None
         for flag in incident_facts.FLAGS:
             initial[flag] = tri_initial(incident.facts.get(flag))
         for group in GROUP_MODELS:

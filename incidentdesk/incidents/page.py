@@ -77,7 +77,7 @@ def render_workspace(request, incident: Incident, forms: dict | None = None, sta
         "minimum_response": workflow.minimum_response(incident.severity_level),
         "tools": incident.tools.select_related("tool"), "section8": section8.texts(incident),
         "fact_rows": [(FLAG_LABELS.get(key, _readable(key)), value) for key, value in incident.facts.items()
-                      if value is not None and not isinstance(value, dict)],
+                      if value is not None and not isinstance(value, dict | str)],
         "category_names": [_readable(c) for c in incident.categories],
         "history": incident.classifications.all(),
         "breach": getattr(incident, "breach_assessment", None), "events": events,

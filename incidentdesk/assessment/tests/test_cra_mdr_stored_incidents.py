@@ -62,3 +62,33 @@ def test_the_edit_form_asks_the_new_facts_and_saves_them(manufacturer, record, a
     incident.refresh_from_db()
     assert incident.facts["product_security"]["severe_incident"] is True
     assert statuses(incident, "CRA-14-4-A") == {"CRA-14-4-A-INCIDENT-EARLY-WARNING": "pending"}
+
+
+def test_the_fix_time_is_stored_in_utc_and_starts_the_final_report(manufacturer, record, manager):
+    incident = record(facts={"product_security": {"actively_exploited_vulnerability": True}})
+    final = incident.obligations.get(rule_id="CRA-14-2-C-VULN-FINAL")
+    assert (final.status, final.due_at) == ("pending", None)
+    update_incident(incident=incident, by=manager, now=NOW,
+                    changes={"corrective_measure_available_at": "2026-11-20T11:30:00+01:00"})
+    incident.refresh_from_db()
+    assert incident.facts["corrective_measure_available_at"] == "2026-11-20T10:30:00+00:00"
+    final = incident.obligations.get(rule_id="CRA-14-2-C-VULN-FINAL")
+    assert final.clock_start_at == datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
+    assert final.due_at == datetime(2026, 12, 4, 10, 30, tzinfo=UTC)
+
+
+def test_a_fix_time_in_the_future_is_refused_storing_nothing(manufacturer, record, manager):
+    incident = record(facts={"product_security": {"actively_exploited_vulnerability": True}})
+    before = table_counts() | {"facts": incident.facts}
+    with pytest.raises(IncidentRefused, match="corrective_measure_available_at .* lies in the future"):
+        update_incident(incident=incident, by=manager, now=NOW,
+                        changes={"corrective_measure_available_at": "2026-12-20T11:30:00+01:00"})
+    incident.refresh_from_db()
+    assert table_counts() | {"facts": incident.facts} == before
+
+
+def test_the_edit_form_shows_and_keeps_the_fix_time_in_the_organisations_time(manufacturer, record, as_person):
+    incident = record(facts={"product_security": {"actively_exploited_vulnerability": True},
+                             "corrective_measure_available_at": "2026-11-20T10:30:00Z"})
+    page = as_person("manager").get(f"/incidents/{incident.reference}/edit/").content.decode()
+    assert 'name="corrective_measure_available_at" value="2026-11-20T11:30"' in page  # Brussels time
