@@ -69,7 +69,8 @@ def _utc_in_range(value: datetime, name: str = "") -> datetime:
 
 #: Every timestamp of an incident's facts (each refused when in the future or outside 2000-2099).
 TIMESTAMP_FIELDS = ("detected_at", "occurred_at", "aware_at", "causal_link_suspected_at",
-                    "causal_link_established_at", "classified_at", "provider_acknowledged_at")
+                    "causal_link_established_at", "classified_at", "provider_acknowledged_at",
+                    "corrective_measure_available_at")
 
 
 def _day(value: datetime) -> str:
@@ -132,6 +133,11 @@ class OrganisationFacts(Strict):
         "undecided",
         description="Counsel's answer to the open question whether AI Act Art 73 applies from 2 Aug 2026 or follows "
                     "the high-risk dates of Reg. (EU) 2026/1744; undecided applies the stricter (earlier) one")
+    # --- Medical devices (MDR) and the Cyber Resilience Act (issue 11, regimes; docs/rules.md) ---
+    mdr_manufacturer: Tri = Field(
+        None, description="Manufacturer of a medical device (AI software or a device it is part of), MDR Art 87")
+    cra_manufacturer: Tri = Field(
+        None, description="Manufacturer of products with digital elements on the EU market, CRA Art 14")
 
     @field_validator("time_zone")
     @classmethod
@@ -280,6 +286,31 @@ class HarmFacts(Strict):
     critical_safety_incident: Tri = None
 
 
+# --- Medical devices (MDR Art 87) and the Cyber Resilience Act (CRA Art 14): issue 11, regimes ---
+
+
+class MedicalDeviceFacts(Strict):
+    """What MDR Art 2(65), 2(66) and 87(1)(a), (4), (5) ask of an incident with a medical device.
+
+    A death or a serious deterioration in health is read from ``harm`` (one vocabulary); these are the
+    facts only the medical-device vigilance rules need.
+    """
+
+    could_have_led_to_death_or_serious_deterioration: Tri = Field(
+        None, description="MDR Art 2(65): 'might have led or might lead to' a death or serious deterioration")
+    serious_public_health_threat: Tri = Field(None, description="MDR Art 2(66), 87(4)")
+    unanticipated_serious_deterioration: Tri = Field(None, description="MDR Art 87(5); MDCG 2023-3")
+    expected_documented_side_effect: Tri = Field(
+        None, description="MDR Art 87(1)(a): an expected side-effect documented and under trend reporting (Art 88)")
+
+
+class ProductSecurityFacts(Strict):
+    """What CRA Art 14(1), (3) and (5) ask of an incident with a product with digital elements we make."""
+
+    actively_exploited_vulnerability: Tri = Field(None, description="CRA Art 3(42), 14(1)")
+    severe_incident: Tri = Field(None, description="CRA Art 14(3), 14(5)")
+
+
 class GdprDecision(Strict):
     """A person's decision on Art 33/34. It always wins over the recommendation."""
 
@@ -319,6 +350,12 @@ class IncidentFacts(Strict):
     gdpr_decision: GdprDecision = Field(default_factory=GdprDecision)
     level_override: int | None = Field(None, ge=1, le=4)
     completed: dict[str, datetime] = Field(default_factory=dict)  # obligation rule id -> when it was done
+
+    # --- Medical devices (MDR) and the Cyber Resilience Act (issue 11, regimes) ---
+    medical_device: MedicalDeviceFacts = Field(default_factory=MedicalDeviceFacts)
+    product_security: ProductSecurityFacts = Field(default_factory=ProductSecurityFacts)
+    corrective_measure_available_at: datetime | None = Field(
+        None, description="CRA Art 14(2)(c): when a corrective or mitigating measure became available")
 
     @model_validator(mode="before")
     @classmethod
@@ -416,6 +453,20 @@ def unknown_facts(facts: IncidentFacts) -> list[str]:
         for name, value in tool:
             if value is None:
                 unknown.append(f"tools[{index}].{name}")
+    return unknown + _regime_unknowns(facts)
+
+
+def _regime_unknowns(facts: IncidentFacts) -> list[str]:
+    """The MDR and CRA facts still unknown, only for an organisation that is (or may be) such a manufacturer.
+
+    An organisation whose profile says it makes no medical device or no product with digital elements is not
+    asked about them: they could not change any of its obligations.
+    """
+    unknown: list[str] = []
+    for role, group in (("mdr_manufacturer", "medical_device"), ("cra_manufacturer", "product_security")):
+        if getattr(facts.organisation, role) is False:
+            continue
+        unknown += [f"{group}.{name}" for name, value in getattr(facts, group) if value is None]
     return unknown
 
 

@@ -35,6 +35,7 @@ EVENT_NAMES = {
     "causal_link_suspected_at": "causal link suspected",
     "causal_link_established_at": "causal link established",
     "classified_at": "classification",
+    "corrective_measure_available_at": "corrective or mitigating measure available",
 }
 
 

@@ -22,6 +22,8 @@ from .gdpr import EdpbTable
 RULES_DIR = Path(__file__).parent / "rules"
 CLOCK_EVENTS = {"detected_at", "occurred_at", "aware_at", "causal_link_suspected_at", "causal_link_established_at",
                 "classified_at"}
+#: CRA Art 14(2)(c): the final report runs from when a corrective or mitigating measure is available.
+CLOCK_EVENTS |= {"corrective_measure_available_at"}
 
 
 class RuleFileError(ValueError):

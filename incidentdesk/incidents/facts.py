@@ -23,6 +23,10 @@ FLAGS = (
 )
 TIMESTAMPS = ("detected_at", "occurred_at", "aware_at", "causal_link_suspected_at", "causal_link_established_at",
               "classified_at")
+#: Groups of yes/no facts stored in ``Incident.facts`` for one regime each: MDR Art 87 and CRA Art 14.
+REGIME_GROUPS = ("medical_device", "product_security")
+#: Timestamps stored in ``Incident.facts`` (ISO 8601, UTC) rather than as columns: CRA Art 14(2)(c).
+FACT_TIMESTAMPS = ("corrective_measure_available_at",)
 
 
 class FactsRefused(Refused):
@@ -110,6 +114,8 @@ def payload_for(*, columns: dict[str, Any], stored: dict[str, Any], tools: list[
     payload.update({name: stored.get(name) for name in FLAGS})
     payload["personal_data"] = stored.get("personal_data") or {}
     payload["harm"] = stored.get("harm") or {}
+    payload.update({group: stored.get(group) or {} for group in REGIME_GROUPS})
+    payload.update({name: stored.get(name) for name in FACT_TIMESTAMPS})
     payload.update(organisation=organisation, tools=tools, completed=completed, level_override=level_override)
     if decision:
         payload["gdpr_decision"] = decision
@@ -155,7 +161,7 @@ def known_rows(stored: dict[str, Any]) -> list[tuple[str, str]]:
 
     rows = [(vocabulary.label(name), vocabulary.show(name, stored[name]))
             for name in FLAGS if stored.get(name) is not None]
-    for group in ("personal_data", "harm"):
+    for group in ("personal_data", "harm", *REGIME_GROUPS):
         values = stored.get(group) or {}
         for path in fact_paths():
             head, _, name = path.partition(".")

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from incidentdesk.assessment import vocabulary
 from incidentdesk.assessment.categories import category_labels
-from incidentdesk.assessment.facts import HarmFacts, PersonalDataFacts
+from incidentdesk.assessment.facts import HarmFacts, MedicalDeviceFacts, PersonalDataFacts, ProductSecurityFacts
 from incidentdesk.procedure.references import readable
 
 from . import facts as incident_facts
@@ -116,6 +116,12 @@ def _annotation_field(path: str, annotation: Any) -> forms.Field:
     raise TypeError(f"no form field for fact {path}")
 
 
+#: The fact groups the full form edits, each as ``group__name`` fields.
+GROUP_MODELS = {"personal_data": PersonalDataFacts, "harm": HarmFacts, "medical_device": MedicalDeviceFacts,
+                "product_security": ProductSecurityFacts}
+
+
+
 class IncidentForm(forms.Form):
     """The full form: every register field (seed §8) and every fact the assessment reads."""
 
@@ -127,6 +133,7 @@ class IncidentForm(forms.Form):
     aware_at = fact_datetime_field("aware_at")
     causal_link_suspected_at = fact_datetime_field("causal_link_suspected_at")
     causal_link_established_at = fact_datetime_field("causal_link_established_at")
+    corrective_measure_available_at = fact_datetime_field("corrective_measure_available_at")
     tools = with_words(forms.CharField(required=False), "tools[]")
     tools.help_text += " Separate several with commas."
     categories = with_words(forms.MultipleChoiceField(choices=vocabulary.choices("categories"), required=False,
@@ -140,7 +147,7 @@ class IncidentForm(forms.Form):
         super().__init__(*args, **kwargs)
         for flag in incident_facts.FLAGS:
             self.fields[flag] = tri_field(path=flag)
-        for group, model in (("personal_data", PersonalDataFacts), ("harm", HarmFacts)):
+        for group, model in GROUP_MODELS.items():
             for name, info in model.model_fields.items():
                 self.fields[f"{group}__{name}"] = _annotation_field(f"{group}.{name}", info.annotation)
 
@@ -150,9 +157,12 @@ class IncidentForm(forms.Form):
             "title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
             "causal_link_suspected_at", "causal_link_established_at", "categories", "affected_parties")}
         initial["tools"] = ", ".join(link.name for link in incident.tools.all())
+        for name in incident_facts.FACT_TIMESTAMPS:
+            stamp = incident.facts.get(name)
+            initial[name] = datetime.fromisoformat(stamp) if stamp else None
         for flag in incident_facts.FLAGS:
             initial[flag] = tri_initial(incident.facts.get(flag))
-        for group in ("personal_data", "harm"):
+        for group in GROUP_MODELS:
             for name, value in (incident.facts.get(group) or {}).items():
                 key = f"{group}__{name}"
                 if isinstance(value, bool) or value is None:
@@ -169,7 +179,7 @@ class IncidentForm(forms.Form):
         for key, value in self.cleaned_data.items():
             if key in self.LISTS or key == "personal_data__other_data_categories":
                 value = [part.strip() for part in value.split(",") if part.strip()]
-            if isinstance(value, str) and key.startswith(("personal_data__", "harm__")) and value == "":
+            if isinstance(value, str) and key.startswith(tuple(f"{g}__" for g in GROUP_MODELS)) and value == "":
                 value = None
             if key in ("personal_data__lost", "personal_data__data_categories") and value == []:
                 value = None

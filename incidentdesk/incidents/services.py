@@ -42,7 +42,7 @@ from .models import (
 
 COLUMNS = ("title", "description", "detection_source", "detected_at", "occurred_at", "aware_at",
            "causal_link_suspected_at", "causal_link_established_at", "categories", "affected_parties")
-FACT_GROUPS = ("personal_data", "harm")
+FACT_GROUPS = ("personal_data", "harm", *incident_facts.REGIME_GROUPS)
 
 
 class IncidentRefused(Refused):
@@ -83,7 +83,7 @@ def _validate(*, columns: dict[str, Any], stored: dict[str, Any], tool_names: li
         raise IncidentRefused("description: describe what happened")
     if columns.get("detection_source") not in DetectionSource.values:
         raise IncidentRefused(f"detection_source: choose one of {', '.join(DetectionSource.values)}")
-    unknown = set(stored) - set(incident_facts.FLAGS) - set(FACT_GROUPS)
+    unknown = set(stored) - set(incident_facts.FLAGS) - set(FACT_GROUPS) - set(incident_facts.FACT_TIMESTAMPS)
     if unknown:
         raise IncidentRefused(f"unknown fact(s): {', '.join(sorted(unknown))} (see docs/facts.md)")
     tools = [{"name": n, "in_inventory": find_tool(n) is not None} for n in tool_names]
@@ -97,7 +97,15 @@ def _validate(*, columns: dict[str, Any], stored: dict[str, Any], tool_names: li
         refused = IncidentRefused(str(exc))
         refused.field = getattr(exc, "field", None)  # a time in the future: shown beside its field
         raise refused from exc
+    _store_timestamps_in_utc(stored, facts)
     return facts
+
+
+def _store_timestamps_in_utc(stored: dict[str, Any], facts: IncidentFacts) -> None:
+    """A timestamp fact kept in the JSON facts is stored as the validated UTC time, whatever offset it came with."""
+    for name in incident_facts.FACT_TIMESTAMPS:
+        if stored.get(name) is not None:
+            stored[name] = getattr(facts, name).isoformat()
 
 
 def preview(*, title: str, detected_at: datetime, tools: list[str], facts: dict[str, Any],
@@ -232,7 +240,7 @@ def update_incident(*, incident: Incident, by: Any, changes: dict[str, Any], now
             columns[key] = value
         elif group in FACT_GROUPS and name:
             stored.setdefault(group, {})[name] = value
-        elif key in incident_facts.FLAGS:
+        elif key in incident_facts.FLAGS or key in incident_facts.FACT_TIMESTAMPS:
             stored[key] = value
         else:
             raise IncidentRefused(f"{key}: not a field or fact that can be changed (see docs/facts.md)")

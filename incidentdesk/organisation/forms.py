@@ -29,7 +29,8 @@ class ProfileForm(forms.ModelForm):
                   "ai_act_role", "immediate_target_hours", "provider_ack_hours", "art73_reading",
                   "gdpr_role", "nis2_entity", "nis2_trust_service_provider", "dora_financial_entity",
                   "dora_weekend_relief", "sb53_frontier_developer", "raise_frontier_developer",
-                  "gpai_systemic_risk_provider", "retention_years", "retention_reason", "procedure_reviewed_on",
+                  "gpai_systemic_risk_provider", "mdr_manufacturer", "cra_manufacturer",
+                  "retention_years", "retention_reason", "procedure_reviewed_on",
                   "tabletop_done_on"]
         widgets = {"retention_reason": forms.Textarea(attrs={"rows": 2}),
                    "procedure_reviewed_on": forms.DateInput(attrs={"type": "date"}),

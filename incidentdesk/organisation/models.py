@@ -93,6 +93,15 @@ class Organisation(models.Model):
     sb53_frontier_developer = models.BooleanField("Frontier developer under California SB 53", default=False)
     raise_frontier_developer = models.BooleanField("Frontier developer under New York's RAISE Act", default=False)
     gpai_systemic_risk_provider = models.BooleanField("Provider of a GPAI model with systemic risk", default=False)
+    # Medical devices (MDR Art 87) and the Cyber Resilience Act (CRA Art 14): issue 11, regimes.
+    mdr_manufacturer = models.BooleanField(
+        "We manufacture a medical device", default=False,
+        help_text="AI software with a medical purpose, or a medical device it is part of, placed on the EU market "
+                  "under our name (MDR): serious incidents are reported to the competent authority (MDR Art 87)")
+    cra_manufacturer = models.BooleanField(
+        "We manufacture products with digital elements", default=False,
+        help_text="Software or hardware we place on the EU market under our name (Cyber Resilience Act): "
+                  "exploited vulnerabilities and severe incidents are reported to the CSIRT and ENISA (CRA Art 14)")
     procedure_reviewed_on = models.DateField(null=True, blank=True,
                                              help_text="Last annual review of the incident procedure (seed §9)")
     tabletop_done_on = models.DateField(null=True, blank=True, help_text="Last tabletop exercise (seed §9)")
@@ -142,5 +151,7 @@ class Organisation(models.Model):
             "sb53_frontier_developer": self.sb53_frontier_developer,
             "raise_frontier_developer": self.raise_frontier_developer,
             "gpai_systemic_risk_provider": self.gpai_systemic_risk_provider,
+            "mdr_manufacturer": self.mdr_manufacturer,
+            "cra_manufacturer": self.cra_manufacturer,
             "retention_years": self.retention_years,
         }

@@ -38,6 +38,9 @@ RULE_IDS = [rule.id for rule in default_rulebook().obligations]
 HARMS = ("death", "serious_health_harm", "critical_infrastructure_disruption", "fundamental_rights_breach",
          "serious_property_or_environment_harm", "widespread_infringement", "imminent_risk_of_death_or_injury",
          "algorithmic_discrimination", "critical_safety_incident")
+MEDICAL_DEVICE = ("could_have_led_to_death_or_serious_deterioration", "serious_public_health_threat",
+                  "unanticipated_serious_deterioration", "expected_documented_side_effect")
+PRODUCT_SECURITY = ("actively_exploited_vulnerability", "severe_incident")
 
 
 def optional(**fields: st.SearchStrategy) -> st.SearchStrategy:
@@ -54,7 +57,7 @@ def facts_input() -> st.SearchStrategy:
         gdpr_role=st.sampled_from(["controller", "processor", "both"]), nis2_entity=tri,
         nis2_trust_service_provider=st.booleans(), dora_financial_entity=tri, dora_weekend_relief=st.booleans(),
         sb53_frontier_developer=tri, raise_frontier_developer=tri, gpai_systemic_risk_provider=tri,
-        retention_years=st.integers(min_value=1, max_value=100),
+        retention_years=st.integers(min_value=1, max_value=100), mdr_manufacturer=tri, cra_manufacturer=tri,
     )
     personal_data = optional(
         involved=st.sampled_from([True, True, False, None]), lost=st.lists(st.sampled_from(["confidentiality", "integrity", "availability"])),
@@ -73,7 +76,8 @@ def facts_input() -> st.SearchStrategy:
         optional={
             "occurred_at": plausible_stamp, "aware_at": plausible_stamp, "causal_link_established_at": plausible_stamp,
             "classified_at": plausible_stamp, "organisation": organisation,
-            "tools": st.lists(optional(name=st.just("Triage"), in_inventory=tri, high_risk=tri), max_size=2),
+            "tools": st.lists(optional(name=st.just("Triage"), in_inventory=tri, high_risk=tri, medical_device=tri),
+                              max_size=2),
             "categories": st.lists(st.sampled_from([c.value for c in Category]), max_size=3),
             "published_externally": tri, "caught_in_review": tri, "client_data_affected": tri,
             "significant_incident": tri, "major_ict_incident": tri, "clients_financial_interests_affected": tri,
@@ -82,6 +86,9 @@ def facts_input() -> st.SearchStrategy:
                                       reasons=st.text(max_size=5)),
             "level_override": st.integers(min_value=1, max_value=4),
             "completed": st.dictionaries(st.sampled_from(RULE_IDS), plausible_stamp, max_size=3),
+            "medical_device": optional(**{name: tri for name in MEDICAL_DEVICE}),
+            "product_security": optional(**{name: tri for name in PRODUCT_SECURITY}),
+            "corrective_measure_available_at": plausible_stamp,
         },
     )
 
@@ -94,8 +101,13 @@ PATHS = (["detected_at", "occurred_at", "aware_at", "causal_link_established_at"
                                                  "dora_weekend_relief", "retention_years")]
          + [f"personal_data.{name}" for name in ("involved", "lost", "data_categories", "data_subjects",
                                                   "restore_hours", "recipient", "identifiability")]
-         + [f"harm.{name}" for name in HARMS] + [f"completed.{rule_id}" for rule_id in RULE_IDS])
-TIMESTAMPS = {"detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at"}
+         + [f"harm.{name}" for name in HARMS] + [f"completed.{rule_id}" for rule_id in RULE_IDS]
+         + ["medical_device", "product_security", "corrective_measure_available_at", "organisation.mdr_manufacturer",
+            "organisation.cra_manufacturer"]
+         + [f"medical_device.{name}" for name in MEDICAL_DEVICE]
+         + [f"product_security.{name}" for name in PRODUCT_SECURITY])
+TIMESTAMPS = {"detected_at", "occurred_at", "aware_at", "causal_link_established_at", "classified_at",
+              "corrective_measure_available_at"}
 extreme_stamp = st.one_of(
     st.sampled_from(["9999-12-30T00:00:00+00:00", "9999-12-31T23:00:00-12:00", "0001-01-01T00:00:00+14:00",
                      "2100-01-01T00:00:00Z", "1999-12-31T23:59:59Z", "2026-11-20T09:00:00"]),

@@ -7,7 +7,7 @@ import pytest
 
 from incidentdesk.assessment.rulebook import RULES_DIR, RuleFileError, load_rulebook
 
-REGIMES = {"ai_act", "gdpr", "nis2", "dora", "california_sb53", "new_york_raise", "colorado", "internal"}
+REGIMES = {"ai_act", "gdpr", "nis2", "dora", "california_sb53", "new_york_raise", "colorado", "internal", "mdr", "cra"}
 
 
 def test_it_loads_one_file_per_regime_plus_severity():
