@@ -80,7 +80,7 @@ def test_the_fix_time_is_stored_in_utc_and_starts_the_final_report(manufacturer,
 def test_a_fix_time_in_the_future_is_refused_storing_nothing(manufacturer, record, manager):
     incident = record(facts={"product_security": {"actively_exploited_vulnerability": True}})
     before = table_counts() | {"facts": incident.facts}
-    with pytest.raises(IncidentRefused, match="corrective_measure_available_at .* lies in the future"):
+    with pytest.raises(IncidentRefused, match="fix or mitigation available at .* lies in the future"):
         update_incident(incident=incident, by=manager, now=NOW,
                         changes={"corrective_measure_available_at": "2026-12-20T11:30:00+01:00"})
     incident.refresh_from_db()

@@ -83,7 +83,7 @@ def test_the_final_report_is_due_14_days_after_the_corrective_measure_is_availab
 def test_a_corrective_measure_in_the_future_is_refused():
     facts = product_incident("2026-11-20T10:20:00+01:00", vulnerability=True,
                              corrective_measure_available_at="2026-12-25T16:00:00+01:00")
-    with pytest.raises(ValueError, match="corrective_measure_available_at"):
+    with pytest.raises(ValueError, match="fix or mitigation available at"):
         facts.check_not_future(utc(2026, 11, 26))
 
 
@@ -151,7 +151,7 @@ def test_an_unknown_exploitation_may_apply_names_the_fact_and_is_never_overdue()
     warning = outcomes(product_incident("2026-11-20T10:20:00+01:00", vulnerability=None),
                        now=utc(2026, 12, 30))["CRA-14-2-A-VULN-EARLY-WARNING"]
     assert warning.status == "may_apply"
-    assert any("establish product_security.actively_exploited_vulnerability" in r for r in warning.reasons)
+    assert any("Actively exploited vulnerability in our product" in r for r in warning.reasons)
     assert warning.legal_latest == utc(2026, 11, 21, 10)
 
 
@@ -160,7 +160,7 @@ def test_an_unknown_manufacturer_role_may_apply():
                                         organisation={"cra_manufacturer": None}),
                        now=utc(2026, 11, 20, 10))["CRA-14-4-A-INCIDENT-EARLY-WARNING"]
     assert warning.status == "may_apply"
-    assert any("organisation.cra_manufacturer" in r for r in warning.reasons)
+    assert any("We manufacture products with digital elements" in r for r in warning.reasons)
 
 
 def test_an_organisation_that_makes_no_product_reports_nothing_and_says_why():
@@ -168,7 +168,7 @@ def test_an_organisation_that_makes_no_product_reports_nothing_and_says_why():
                              organisation={"cra_manufacturer": False})
     for outcome in outcomes(facts, now=utc(2026, 11, 20, 10)).values():
         assert outcome.status == "not_required"
-        assert "organisation.cra_manufacturer = no" in outcome.reasons[0]
+        assert "We manufacture products with digital elements: No" in outcome.reasons[0]
 
 
 def test_no_exploited_vulnerability_and_no_severe_incident_reports_nothing():

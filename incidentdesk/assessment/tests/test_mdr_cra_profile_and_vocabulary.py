@@ -11,7 +11,7 @@ from incidentdesk.organisation.models import Organisation
 from incidentdesk.organisation.services import save_profile
 
 VOCABULARY = Path(__file__).parents[1] / "vocabulary" / "regimes.toml"
-NEW_FACTS = (["organisation.mdr_manufacturer", "organisation.cra_manufacturer", "corrective_measure_available_at"]
+NEW_FACTS = (["medical_device", "product_security", "organisation.mdr_manufacturer", "organisation.cra_manufacturer", "corrective_measure_available_at"]
              + [f"medical_device.{name}" for name in MedicalDeviceFacts.model_fields]
              + [f"product_security.{name}" for name in ProductSecurityFacts.model_fields])
 REGIME_RULES = ("MDR-", "CRA-")
@@ -39,7 +39,7 @@ def test_setting_a_manufacturer_role_is_audited_and_reaches_the_facts(organisati
 def test_the_profile_form_asks_both_roles_in_plain_words():
     form = ProfileForm()
     assert form.fields["mdr_manufacturer"].label == "We manufacture a medical device"
-    assert "MDR Art 87" in form.fields["mdr_manufacturer"].help_text
+    assert "MDR Art 87" in form.fields["mdr_manufacturer"].why  # the vocabulary's "why we ask" line
     assert form.fields["cra_manufacturer"].label == "We manufacture products with digital elements"
 
 

@@ -63,7 +63,7 @@ def test_a_near_miss_is_a_serious_incident():
                             device={"could_have_led_to_death_or_serious_deterioration": True})
     report = outcomes(facts, now=utc(2026, 11, 21))["MDR-87-3-SERIOUS-INCIDENT"]
     assert report.status == "pending"
-    assert any("could_have_led_to_death_or_serious_deterioration = yes" in r for r in report.reasons)
+    assert any("Could have led to a death or a serious deterioration in health: Yes" in r for r in report.reasons)
 
 
 def test_days_are_counted_in_the_organisations_time_zone():
@@ -141,7 +141,7 @@ def test_an_unknown_anticipation_keeps_the_shorter_tier_visible_as_may_apply():
     tiers = outcomes(facts, now=utc(2026, 10, 30))
     possible = tiers["MDR-87-5-DEATH-OR-DETERIORATION"]
     assert possible.status == "may_apply"
-    assert any("establish medical_device.unanticipated_serious_deterioration" in r for r in possible.reasons)
+    assert any("Unanticipated serious deterioration in health" in r for r in possible.reasons)
     assert possible.legal_latest == utc(2026, 10, 12, 21, 59, 59)
     assert tiers["MDR-87-3-SERIOUS-INCIDENT"].status == "overdue"
 
@@ -151,14 +151,14 @@ def test_a_tool_not_known_to_be_a_medical_device_may_apply_and_is_never_overdue(
     facts = device_incident("2026-10-01T12:00:00+02:00", harm={"death": True}, tools=tool)
     death = outcomes(facts, now=utc(2026, 12, 1))["MDR-87-5-DEATH-OR-DETERIORATION"]
     assert death.status == "may_apply"
-    assert any("establish tools[].medical_device" in r for r in death.reasons)
+    assert any("Is the tool a medical device, or a safety component of one?" in r for r in death.reasons)
 
 
 def test_a_manufacturer_role_not_on_the_profile_may_apply():
     facts = device_incident("2026-10-01T12:00:00+02:00", harm={"death": True}, organisation={"mdr_manufacturer": None})
     death = outcomes(facts, now=utc(2026, 10, 2))["MDR-87-5-DEATH-OR-DETERIORATION"]
     assert death.status == "may_apply"
-    assert any("organisation.mdr_manufacturer" in r for r in death.reasons)
+    assert any("We manufacture a medical device" in r for r in death.reasons)
 
 
 # --- does not apply, with the reason -------------------------------------------------------------------------
@@ -168,7 +168,7 @@ def test_an_organisation_that_makes_no_medical_device_reports_nothing_and_says_w
                             organisation={"mdr_manufacturer": False})
     for report in outcomes(facts, now=utc(2026, 10, 2)).values():
         assert report.status == "not_required"
-        assert "organisation.mdr_manufacturer = no" in report.reasons[0]
+        assert "We manufacture a medical device: No" in report.reasons[0]
 
 
 def test_a_tool_that_is_not_a_medical_device_reports_nothing():
@@ -176,7 +176,7 @@ def test_a_tool_that_is_not_a_medical_device_reports_nothing():
     facts = device_incident("2026-10-01T12:00:00+02:00", harm={"death": True}, tools=tool)
     for report in outcomes(facts, now=utc(2026, 10, 2)).values():
         assert report.status == "not_required"
-        assert "tools[].medical_device = Chatbot: no" in report.reasons[0]
+        assert "Is the tool a medical device, or a safety component of one? Chatbot: No" in report.reasons[0]
 
 
 def test_an_expected_documented_side_effect_is_left_to_trend_reporting():
@@ -185,13 +185,13 @@ def test_an_expected_documented_side_effect_is_left_to_trend_reporting():
     for report in outcomes(facts, now=utc(2026, 10, 2)).values():
         assert report.status == "not_required"
     reasons = outcomes(facts, now=utc(2026, 10, 2))["MDR-87-3-SERIOUS-INCIDENT"].reasons
-    assert "medical_device.expected_documented_side_effect = yes" in reasons[0]
+    assert "Expected side-effect, documented and trend-reported: Yes" in reasons[0]
 
 
 def test_no_serious_outcome_reports_nothing():
     report = outcomes(device_incident("2026-10-01T12:00:00+02:00"), now=utc(2026, 10, 2))["MDR-87-3-SERIOUS-INCIDENT"]
     assert report.status == "not_required"
-    assert "harm.death = no" in report.reasons[0]
+    assert "Did it lead to a person's death? No" in report.reasons[0]
 
 
 # --- the unknown facts list ----------------------------------------------------------------------------------

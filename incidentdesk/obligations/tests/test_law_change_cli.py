@@ -30,8 +30,8 @@ def test_preview_lists_each_clock_that_would_move_and_stores_nothing(record, rul
 
     assert "Incident procedure (internal deadlines): 1.1.0 → 1.2.0 (checked 2026-11-21)" in text
     assert incident.reference in text
-    assert (f"{CLASSIFY} (Seed procedure §6 step 3, rule v1.1.0 → v1.2.0) moves: 2026-11-21 09:00 CET → "
-            "2026-11-20 21:00 CET") in text
+    assert (f"{CLASSIFY} (Seed procedure §6 step 3, rule v1.1.0 → v1.2.0) moves: 2026-11-21 09:00 CET (08:00 UTC) → "
+            "2026-11-20 21:00 CET (20:00 UTC)") in text
     assert table_counts() == counts
 
 
