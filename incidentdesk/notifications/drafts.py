@@ -82,7 +82,7 @@ def words(language: str) -> dict[str, Any]:
 def _category_groups() -> dict[str, str]:
     """Data category -> its ENISA group (simple, behavioural, financial, sensitive), to choose plain sentences."""
     table = tomllib.loads(GDPR_RULES.read_text(encoding="utf-8"))["enisa"]["categories"]
-    return {name: row[1] for name, row in table.items()}
+    return {name: row["kind"] for name, row in table.items()}
 
 
 def fill_markers(body: str) -> list[str]:
