@@ -239,13 +239,16 @@ class Command(TyperCommand):
         lines += [f"  - {r}" for r in incident.severity_reasons]
         lines.append("Obligations:")
         order = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
-        rows = sorted(incident.obligations.all(), key=lambda o: (order[o.shown_status(now)], o.due_at or now))
+        rows = sorted(incident.obligations.select_related("snapshot"),
+                      key=lambda o: (order[o.shown_status(now)], o.due_at or now))
         for o in rows:
             shown = o.shown_status(now)
             when = ""
             if shown in ("pending", "overdue", "may_apply"):
                 when = f" — due {local(o.due_at)} ({self._when(o, now)})" if o.due_at else f" — {o.deadline}"
             lines.append(f"  [{shown}] {o.rule_id}: {o.action} — {o.citation}{when}")
+            if o.our_reading and shown != "not_required":
+                lines.append(f"      our reading: {o.our_reading}")
             if shown in ("not_required", "may_apply"):
                 lines.append(f"      why: {o.reasons[-1] if shown == 'not_required' else o.reasons[0]}")
         derived = section8.texts(incident)  # seed §8 texts, written from the step records
