@@ -63,8 +63,9 @@ def incident_detail(incident: Incident) -> dict[str, Any]:
         "obligations": [{"rule_id": o.rule_id, "rule_version": o.rule_version, "regime": o.regime,
                          "action": o.action, "citation": o.citation, "status": o.shown_status(now),
                          "clock_start_event": o.clock_start_event, "clock_start": iso(o.clock_start_at),
-                         "due_at": iso(o.due_at), "legal_latest": iso(o.legal_latest_at), "reasons": o.reasons}
-                        for o in incident.obligations.all()],
+                         "due_at": iso(o.due_at), "legal_latest": iso(o.legal_latest_at), "reasons": o.reasons,
+                         "our_reading": o.our_reading}
+                        for o in incident.obligations.select_related("snapshot")],
         "gdpr": None if breach is None else {
             "outcome": breach.outcome, "provisional": breach.provisional, "best_case": breach.best_case,
             "factors": breach.factors, "score": breach.score, "band": breach.band,

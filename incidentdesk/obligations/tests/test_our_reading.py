@@ -97,3 +97,20 @@ def test_a_snapshot_older_than_the_note_takes_it_from_the_same_rule_version(leve
 def test_the_stored_reading_is_the_one_the_obligation_was_computed_with(level3):
     row = Obligation.objects.select_related("snapshot").get(incident=level3, rule_id=CONTAIN)
     assert row.snapshot.terms["our_reading"] == row.our_reading != ""
+
+
+def test_the_cli_shows_the_reading_beside_the_deadline(level3):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("incidentdesk", "show", level3.reference, stdout=out)
+    lines = out.getvalue().splitlines()
+    contain = next(i for i, line in enumerate(lines) if CONTAIN in line)
+    assert lines[contain + 1].strip().startswith('our reading: The procedure asks for "immediate containment"')
+    out = io.StringIO()
+    call_command("incidentdesk", "show", level3.reference, "--json", stdout=out)
+    rows = {o["rule_id"]: o["our_reading"] for o in json.loads(out.getvalue())["obligations"]}
+    assert "24 hours" in rows[CONTAIN]

@@ -243,7 +243,8 @@ class Command(TyperCommand):
         lines += [f"  - {r}" for r in incident.severity_reasons]
         lines.append("Obligations:")
         order = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
-        rows = sorted(incident.obligations.all(), key=lambda o: (order[o.shown_status(now)], o.due_at or now))
+        rows = sorted(incident.obligations.select_related("snapshot"),
+                      key=lambda o: (order[o.shown_status(now)], o.due_at or now))
         for o in rows:
             shown = o.shown_status(now)
             when = ""
@@ -254,6 +255,8 @@ class Command(TyperCommand):
                 lines.append(f"      the law: {o.deadline}, with no number of hours; once the duty has started the due "
                              "time is our internal target, not the law; legal latest: "
                              + (local(o.legal_latest_at) if o.legal_latest_at else "none beyond 'immediately'"))
+            if o.our_reading and shown != "not_required":
+                lines.append(f"      our reading: {o.our_reading}")
             if shown in ("not_required", "may_apply"):
                 lines.append(f"      why: {o.reasons[-1] if shown == 'not_required' else o.reasons[0]}")
         derived = section8.texts(incident)  # seed §8 texts, written from the step records
