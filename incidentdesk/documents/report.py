@@ -241,7 +241,7 @@ SECTIONS = (
     ("Containment and actions taken", containment), ("Root-cause analysis", rca),
     ("Corrective and preventive actions", corrective_actions),
     ("Lessons learned and the changes they made", lessons), ("Evidence and its chain of custody", evidence),
-    ("Closure", closure), ("Timeline", history),
+    ("Closure", closure), ("Timeline (audit log)", history),
 )
 
 

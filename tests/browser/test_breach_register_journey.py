@@ -44,7 +44,7 @@ def test_a_dpo_records_who_was_informed_and_finds_it_in_the_register_and_the_rep
     expect(page.locator(".messages")).to_contain_text("Recorded who was informed.")
     expect(page.locator("#informed")).to_contain_text("Subscribers whose payment details were shown")
 
-    page.get_by_role("link", name="Breach register").click()
+    page.get_by_role("link", name="Data breaches").click()
     entry = page.locator("section", has_text=reference).first
     expect(entry).to_contain_text("Payment details of subscribers exposed: high risk.")
     expect(entry).to_contain_text("Subscribers whose payment details were shown (1150 people), by email")

@@ -62,7 +62,7 @@ ITEMS = {
         "AI usage policy changed on 2026-11-12: " + hr_case.LESSON_CHANGE],
     "Evidence and its chain of custody": ["**rejections.csv**", "SHA-256 `", "viewed / downloaded by p-auditor"],
     "Closure": ["Closed 2026-11-19 07:52 CET (06:52 UTC) by p-manager."],
-    "Timeline": ["Status changed from Resolved to Closed", "Changed Personal data: data subjects: 100 → 120",
+    "Timeline (audit log)": ["Status changed from Resolved to Closed", "Changed Personal data: data subjects: 100 → 120",
                  "Classified definitively at level 3", "GDPR decision: notify the supervisory authority: yes",
                  "Audit log at the time of this report: event #"],
 }
@@ -76,7 +76,7 @@ def test_each_item_is_in_its_section(closed, section):
 
 
 def test_the_timeline_has_no_raw_event_codes(closed):
-    text = dict(sections(closed))["Timeline"]
+    text = dict(sections(closed))["Timeline (audit log)"]
     for code in ("incident.transition", "obligations.recomputed", "breach.decided", "incident.updated", '{"'):
         assert code not in text
 
