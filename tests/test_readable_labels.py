@@ -233,8 +233,6 @@ def test_every_demo_page_reads_as_words(demo_admin):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.xfail(strict=True, reason="The exports' headers and values are engineer 'records' work (issue 12 item 5): "
-                                      "snake_case headers and values, True/False. Remove this mark at merge.")
 def test_the_demo_exports_read_as_words(demo_admin):
     from openpyxl import load_workbook
 

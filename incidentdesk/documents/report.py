@@ -23,6 +23,7 @@ from incidentdesk.breaches import register as breach_register
 from incidentdesk.incidents import section8
 from incidentdesk.incidents.models import Incident
 from incidentdesk.organisation.models import Organisation
+from incidentdesk.procedure.references import readable
 
 from . import timeline
 
@@ -78,7 +79,7 @@ def severity(incident: Incident) -> str:
              + (f"classified definitively {_t(incident.classified_at)}." if incident.classified_at
                 else "provisional (not yet classified definitively)."),
              "", f"Reasoning: {_md(incident.severity_reasoning)}", "", "Why the rules give this level:"]
-    lines += [f"- {_md(r)}" for r in incident.severity_reasons] or ["- —"]
+    lines += [f"- {_md(readable(r))}" for r in incident.severity_reasons] or ["- —"]
     lines += ["", "History of the level:"]
     for h in incident.classifications.all():
         change = (f"level {h.previous_level} → {h.level}" if h.previous_level not in (None, h.level)
@@ -89,7 +90,8 @@ def severity(incident: Incident) -> str:
 
 
 def _obligation_line(o: Any) -> str:
-    head = f"- **{_md(o.action)}** ({o.citation}; to {_md(o.recipient or '—')}; rule {o.rule_id} v{o.rule_version})"
+    head = (f"- **{_md(o.action)}** ({readable(o.citation)}; to {_md(o.recipient or '—')}; "
+            f"rule {o.rule_id} v{o.rule_version})")
     if o.status == "not_required":
         why = o.reasons[-1] if o.reasons else "the rule does not apply to these facts"
         return f"{head}: **not required** — {_md(why)}"
@@ -135,7 +137,7 @@ def notifications(incident: Incident) -> str:
     rows = incident.notifications.select_related("obligation", "recorded_by").order_by("sent_at")
     return "\n".join(
         f"- {_t(n.sent_at)} to **{_md(n.recipient)}** by {n.get_channel_display().lower()}"
-        + (f" ({n.obligation.citation})" if n.obligation_id else "")
+        + (f" ({readable(n.obligation.citation)})" if n.obligation_id else "")
         + (f", reference **{_md(n.reference)}**" if n.reference else ", no reference received")
         + f"; recorded by {_md(_name(n.recorded_by))}" for n in rows) or "None."
 

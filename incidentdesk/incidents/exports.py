@@ -20,6 +20,7 @@ from typing import IO, Any
 from django.db.models import Prefetch, QuerySet
 
 from incidentdesk import spreadsheet, times
+from incidentdesk.assessment import vocabulary
 from incidentdesk.audit import services as audit
 from incidentdesk.notifications.models import Notification
 
@@ -182,8 +183,9 @@ def people_row(incident: Incident) -> list[Any]:
     return [
         incident.reference, incident.title, incident.get_status_display(), incident.detected_at,
         incident.occurred_at, incident.aware_at, incident.get_detection_source_display(), incident.severity_level,
-        incident.provisional, incident.severity_reasoning, [t.name for t in tools],
-        [t.name for t in tools if t.outside_inventory], [c.replace("_", " ") for c in incident.categories],
+        "Yes" if incident.provisional else "No", incident.severity_reasoning, [t.name for t in tools],
+        [t.name for t in tools if t.outside_inventory], [vocabulary.choice_label("categories", c)
+                                                         for c in incident.categories],
         _categories_of_data(incident), incident.description, incident.affected_parties,
         section8.action_lines(incident),
         [f"{times.with_utc(n.sent_at)} to {n.recipient}" + (f", reference {n.reference}" if n.reference else "")

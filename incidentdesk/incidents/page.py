@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 from incidentdesk.accounts.permissions import Capability, can, capabilities
 from incidentdesk.assessment import vocabulary
 from incidentdesk.audit.models import AuditEvent
+from incidentdesk.documents import timeline
 
 from . import lifecycle, progress, section8, workflow
 from .facts import known_rows, still_unknown
@@ -60,7 +61,10 @@ def render_workspace(request, incident: Incident, forms: dict | None = None, sta
     rank = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
     shown = sorted(((o, o.shown_status(now)) for o in obligations),
                    key=lambda pair: (rank.get(pair[1], 5), pair[0].due_at or now + timedelta(days=3650)))
-    events = AuditEvent.objects.visible_to(request.user).filter(incident_ref=incident.reference).order_by("-seq")[:200]
+    recent = list(AuditEvent.objects.visible_to(request.user).filter(
+        incident_ref=incident.reference).order_by("-seq")[:200])
+    # The history in words (who changed what from what to what), newest first: the codes stay in the audit log.
+    activity = list(reversed(timeline.lines(incident, list(reversed(recent)))))
     panels, context = step_panels(incident, request.user, now)
     context |= workflow_context(incident, now) | (forms or {})
     return render(request, "incidents/workspace.html", context | {
@@ -79,7 +83,7 @@ def render_workspace(request, incident: Incident, forms: dict | None = None, sta
             ("tools", "tools[]"), ("categories", "categories"))},
         "category_names": [vocabulary.choice_label("categories", c) for c in incident.categories],
         "history": incident.classifications.all(),
-        "breach": getattr(incident, "breach_assessment", None), "events": events,
+        "breach": getattr(incident, "breach_assessment", None), "activity": activity,
         "classify_form": ClassifyForm(initial={"level": incident.severity_level}),
         "decision_form": DecisionForm(), "restrict_form": RestrictForm(initial={
             "restricted": incident.restricted, "people": [a.user_id for a in incident.access.all()]}),

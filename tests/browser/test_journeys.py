@@ -50,7 +50,7 @@ def test_record_classify_and_find_an_incident(page: Page, app, shot):
     page.get_by_label("Reasoning").fill("A client's contract with personal data was published: level 3.")
     page.get_by_role("button", name="Classify definitively").click()
     expect(page.locator(".messages")).to_contain_text("Classified definitively")
-    expect(page.locator("#activity")).to_contain_text("incident.classified")
+    expect(page.locator("#activity")).to_contain_text("Classified definitively at level")
     shot(page, "workspace.png")
 
     page.get_by_role("link", name="Register").click()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 
+from incidentdesk.assessment.categories import label as category_label
 from incidentdesk.audit.models import AuditEvent
 from incidentdesk.documents import timeline
 from incidentdesk.documents.report import sections
@@ -31,7 +32,7 @@ def _docx_text(content: bytes) -> str:
 ITEMS = {
     "Register entry": [
         "**Reference:** INC-2026-001", "**Detected:** 2026-11-09 07:52 CET (06:52 UTC) (Own observation)",
-        "**AI tools:** HireScreen", "**Categories of personal data:** identity, professional",
+        "**AI tools:** HireScreen", "**Categories of personal data:** " + ", ".join(category_label(c) for c in ("identity", "professional")),
         "**Affected parties:** About 120 job applicants aged over 50", "**Actions taken and dates:** 2026-11-09 08:12 CET",
         "reference GBA-2026-0417", "**Outcome of the root-cause analysis:** Why: " + hr_case.WHY,
         "Section 4: every screening model passes a bias test before use"],
@@ -44,7 +45,7 @@ ITEMS = {
         "**done 2026-11-10 12:52 CET (11:52 UTC)**, met by the act: Notification sent",
         "**not required** — Does not apply"],
     "GDPR breach assessment and decision": [
-        "**Recommendation:** No need to notify the supervisory authority",
+        "**Recommendation:** Notify the supervisory authority",
         "**Decision:** Notify the supervisory authority; inform the people affected",
         "**Reasons for the decision:** " + hr_case.DECISION, "**Decided by:** p-manager",
         "**Decided:** 2026-11-09 09:52 CET (08:52 UTC)"],
