@@ -53,7 +53,7 @@ def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, 
     for harm in HARM:
         page.get_by_role("group", name=harm, exact=True).get_by_label("No", exact=True).check()
     page.get_by_role("group", name="What was lost").get_by_label("Confidentiality").check()
-    page.get_by_label("Categories of personal data").fill("health")
+    page.get_by_role("group", name="Categories of personal data").get_by_label("Health data", exact=True).check()
     page.get_by_label("Number of people affected").fill("1")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".messages")).to_contain_text("recomputed")
