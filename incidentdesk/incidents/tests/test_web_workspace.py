@@ -36,7 +36,7 @@ def test_editing_facts_recomputes_severity_and_logs_the_change(as_person, record
     incident.refresh_from_db()
     assert incident.severity_level == 4
     page = client.get(f"/incidents/{incident.reference}/").content.decode()
-    assert "incident.updated" in page
+    assert "Changed " in page  # the Activity tells the change in words (documents.timeline)
 
 
 def test_an_edit_that_makes_occurrence_follow_detection_is_refused_on_the_field(as_person, record):
@@ -59,7 +59,7 @@ def test_the_workspace_shows_the_clocks_checklist_and_activity(as_person, record
     assert "section 6 &#x27;Response workflow&#x27;, step 3 &#x27;Classify&#x27;" in page
     assert "Detect and record" in page
     assert "Learn and adapt" in page
-    assert "incident.created" in page
+    assert f"Recorded the incident \u201c{incident.title}\u201d" in page
     assert "Classify definitively" not in page  # a viewer sees no edit controls
 
 
