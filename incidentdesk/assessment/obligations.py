@@ -149,26 +149,29 @@ def _longstops(rule: ObligationRule, facts: IncidentFacts, start: datetime | Non
 def _applicability(rule: ObligationRule, facts: IncidentFacts, severity: Severity,
                    gdpr: GdprAssessment, reasons: list[str]) -> bool | None:
     outcome = evaluate(rule.when, facts, {"severity.level": severity.level})
+    decided = getattr(facts.gdpr_decision, rule.decided_by) if rule.decided_by else None
     if outcome.value is False:
         reasons.append("Does not apply: " + "; ".join(outcome.because))
-        return False
-    if outcome.value is None:
+        if decided is not True:
+            return False
+    elif outcome.value is None:
         reasons.append("May apply, depending on what is still unknown: " + "; ".join(dict.fromkeys(outcome.unknown))
                        + " (the deadline below applies if the answer makes it apply)")
     else:
         reasons.append("Applies: " + "; ".join(outcome.because))
     if rule.decided_by:
-        decided = getattr(facts.gdpr_decision, rule.decided_by)
         recommended = getattr(gdpr, rule.decided_by)
         if decided is False:
             reasons.append(f"Not required by a person's decision: {facts.gdpr_decision.reasons or 'no reason given'}"
                            f" (recommendation was {_yes_no(recommended)})")
             return False
         if decided is True:
+            # The person's decision wins over the recommendation and over facts still unknown: once someone has
+            # decided to notify, the clock runs (GDPR Art 33(1) from awareness), whatever the form still lacks.
             reasons.append(f"Required by a person's decision (recommendation was {_yes_no(recommended)})")
-        else:
-            reasons.append(f"Recommendation: {_yes_no(recommended)}; awaiting a person's decision, which the "
-                           "recommendation never replaces")
+            return True
+        reasons.append(f"Recommendation: {_yes_no(recommended)}; awaiting a person's decision, which the "
+                       "recommendation never replaces")
     return outcome.value
 
 

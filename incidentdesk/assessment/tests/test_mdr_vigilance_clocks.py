@@ -201,3 +201,13 @@ def test_the_device_facts_are_asked_only_of_a_possible_manufacturer():
     assert "medical_device.serious_public_health_threat" in asked
     not_asked = unknown_facts(make(organisation={"mdr_manufacturer": False}))
     assert not any(name.startswith("medical_device.") for name in not_asked)
+
+
+
+def test_a_causal_link_thought_reasonably_possible_starts_the_87_3_duty():
+    """Art 87(3): "immediately after ... established a causal relationship ... or that such causal relationship is
+    reasonably possible" (found by a review: the suspected-link time was ignored for this tier)."""
+    facts = device_incident("2026-12-01T09:00:00+01:00", harm={"serious_health_harm": True},
+                            causal_link_suspected_at="2026-12-01T12:00:00+01:00")
+    report = outcomes(facts, now=utc(2026, 12, 1, 12))["MDR-87-3-SERIOUS-INCIDENT"]
+    assert report.due_at == utc(2026, 12, 2, 11)  # our 24 h internal target, from the suspicion
