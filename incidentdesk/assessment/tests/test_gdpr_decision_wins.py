@@ -27,7 +27,7 @@ def test_without_a_decision_unknown_facts_leave_the_clocks_at_may_apply():
 
 def test_a_decision_to_notify_makes_both_clocks_apply_from_awareness():
     authority, subjects = _gdpr(DECIDED)
-    assert authority.applies is True and subjects.applies is True
+    assert (authority.applies, subjects.applies) == (True, True)
     assert authority.status in ("pending", "overdue")
     assert authority.due_at == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 72 hours after awareness
     assert any(r.startswith("Required by a person's decision") for r in authority.reasons)
