@@ -66,25 +66,25 @@ def _incidents(now) -> list[dict[str, Any]]:
     return [
         dict(title="Factual error in an AI-drafted internal memo, caught in review",
              description="ChatGPT drafted a memo citing a wrong GDPR article number. Caught during review before "
-                         "sending. (Seed procedure §4, Level 1 example.)",
+                         "sending. (The incident procedure's level 1 example.)",
              detected_at=ago(days=40), tools=["ChatGPT Team"], categories=["misinformation_hallucination"],
              facts={"published_externally": False, "caught_in_review": True, "personal_data": {"involved": False},
                     "automated_decision_without_human_review": False, "client_data_affected": False}),
         dict(title="Blog post published with an AI-invented statistic",
              description="A blog post drafted with ChatGPT stated an adoption figure that no source supports. "
-                         "Found by a reader after publication. (Seed procedure §4, Level 2 example.)",
+                         "Found by a reader after publication. (The incident procedure's level 2 example.)",
              detected_at=ago(hours=30), tools=["ChatGPT Team"], categories=["misinformation_hallucination"],
              detection_source="third_party_report",
              facts={"published_externally": True, "personal_data": {"involved": False}}),
         dict(title="Contractor used an unapproved transcription tool",
              description="A freelance designer working for us transcribed a client call with an AI note-taker that "
-                         "is not in our AI tool inventory. (Seed procedure §4, Level 2 example.)",
+                         "is not in our AI tool inventory. (The incident procedure's level 2 example.)",
              detected_at=ago(days=3), tools=["Otter.ai"], categories=["use_outside_inventory"],
              detection_source="own_observation",
              facts={"published_externally": False, "personal_data": {"involved": None}, "client_data_affected": True}),
         dict(title="Client personal data pasted into ChatGPT",
              description="A learner's name, e-mail and health information from a support ticket were pasted into "
-                         "ChatGPT to draft a reply. (Seed procedure §4, Level 3 example.)",
+                         "ChatGPT to draft a reply. (The incident procedure's level 3 example.)",
              detected_at=ago(hours=20), tools=["ChatGPT Team"], categories=["privacy", "data_issue_leakage"],
              data_classes=["contact", "health"], affected_parties="One learner",
              facts={"published_externally": False, "client_data_affected": True,
@@ -95,7 +95,7 @@ def _incidents(now) -> list[dict[str, Any]]:
                                       "vulnerable_subjects": False}}),
         dict(title="Applicant rejected automatically without human review",
              description="The CV screening assistant's ranking was used to reject an applicant without the "
-                         "required human review. (Seed procedure §4, Level 3 example.)",
+                         "required human review. (The incident procedure's level 3 example.)",
              detected_at=ago(days=6), tools=["CV screening assistant"], categories=["model_failure"],
              facts={"automated_decision_without_human_review": True, "personal_data": {"involved": True, "lost": []}}),
         dict(title="Website chatbot invented a refund policy (cf. Moffatt v. Air Canada, 2024)",
@@ -138,7 +138,7 @@ def _incidents(now) -> list[dict[str, Any]]:
              facts={"harm": {"algorithmic_discrimination": True, "fundamental_rights_breach": None},
                     "personal_data": {"involved": True, "lost": []}}),
         dict(title="Tabletop scenario: high-risk model failure harming a person's health",
-             description="Fictional tabletop exercise (seed §9): the high-risk screening assistant mis-ranked "
+             description="Fictional tabletop exercise (the incident procedure's yearly exercise): the high-risk screening assistant mis-ranked "
                          "accessibility requests, delaying care for an applicant. Used to rehearse Art 73.",
              detected_at=ago(days=2), tools=["CV screening assistant"], categories=["safety", "model_failure"],
              facts={"harm": {"serious_health_harm": True, "death": False}, "personal_data": {"involved": True,
