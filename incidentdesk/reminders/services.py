@@ -18,6 +18,7 @@ from incidentdesk.contacts.models import Contact
 from incidentdesk.incidents.models import Incident
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 from incidentdesk.organisation.models import Organisation
+from incidentdesk.procedure.references import readable
 
 from .models import Channel, Delivery, Preference, Reminder, ReminderKind
 
@@ -152,9 +153,9 @@ def message(reminder: Reminder, base_url: str = "", *, outsider: bool = False) -
     the directory), who is told of a restricted incident only that it exists and its clock: no reference,
     no title, no link to it."""
     if reminder.obligation_id is None:
-        text = {ReminderKind.PROCEDURE_REVIEW: "The incident procedure is due for its annual review (seed §9).",
+        text = {ReminderKind.PROCEDURE_REVIEW: readable("The incident procedure is due for its annual review (seed §9)."),
                 ReminderKind.CONTACTS_REVIEW: "A contact in the escalation directory was last verified a year ago.",
-                ReminderKind.TABLETOP: "The yearly tabletop exercise is due (seed §9)."}[reminder.kind]
+                ReminderKind.TABLETOP: readable("The yearly tabletop exercise is due (seed §9).")}[reminder.kind]
         return Message(subject=f"[IncidentDesk] {reminder.get_kind_display()}", body=text)
     o = reminder.obligation
     incident = o.incident
