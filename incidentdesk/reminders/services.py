@@ -153,7 +153,8 @@ def message(reminder: Reminder, base_url: str = "", *, outsider: bool = False) -
     the directory), who is told of a restricted incident only that it exists and its clock: no reference,
     no title, no link to it."""
     if reminder.obligation_id is None:
-        text = {ReminderKind.PROCEDURE_REVIEW: readable("The incident procedure is due for its annual review (seed §9)."),
+        text = {ReminderKind.PROCEDURE_REVIEW: readable("The incident procedure is due for its annual review "
+                                                        "(seed §9)."),
                 ReminderKind.CONTACTS_REVIEW: "A contact in the escalation directory was last verified a year ago.",
                 ReminderKind.TABLETOP: readable("The yearly tabletop exercise is due (seed §9).")}[reminder.kind]
         return Message(subject=f"[IncidentDesk] {reminder.get_kind_display()}", body=text)
