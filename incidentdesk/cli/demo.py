@@ -139,7 +139,8 @@ def _incidents(now) -> list[dict[str, Any]]:
                     "personal_data": {"involved": True, "lost": []}}),
         dict(title="Tabletop scenario: high-risk model failure harming a person's health",
              description="Fictional tabletop exercise (the incident procedure's yearly exercise): the high-risk "
-                         "screening assistant mis-ranked accessibility requests, delaying care for an applicant. Used to rehearse Art 73.",
+                         "screening assistant mis-ranked accessibility requests, delaying care for an applicant. "
+                         "Used to rehearse Art 73.",
              detected_at=ago(days=2), tools=["CV screening assistant"], categories=["safety", "model_failure"],
              facts={"harm": {"serious_health_harm": True, "death": False}, "personal_data": {"involved": True,
                                                                                            "lost": []}}),
