@@ -36,7 +36,8 @@ def test_the_incident_page_shows_severity_and_obligations(signed_in, record):
     incident = record()
     page = signed_in.get(f"/incidents/{incident.reference}/").content.decode()
     assert incident.reference in page
-    assert incident.obligations.first().citation in page
+    legal = incident.obligations.exclude(citation__icontains="procedure").order_by("pk").first()
+    assert legal.citation in page  # an article as cited; the procedure's own references are links in words
 
 
 def test_an_unknown_incident_is_a_404_with_a_message(signed_in, db, organisation):
