@@ -38,8 +38,9 @@ def new(request, reference: str):
                                       rule_id=request.POST.get("rule_id", "").strip(),
                                       language=request.POST.get("language", ""), by=request.user)
     except Refused as exc:  # an unknown kind, language or obligation; a closed incident
-        return render(request, "notifications/refused.html", {"incident": incident, "reason": str(exc)},
-                      status=exc.status)
+        reason = str(exc)
+        return render(request, "notifications/refused.html",
+                      {"incident": incident, "reason": reason[:1].upper() + reason[1:]}, status=exc.status)
     return redirect("draft", incident.reference, draft.pk)
 
 

@@ -57,7 +57,7 @@ def test_an_unknown_language_is_refused_on_the_page_and_the_api(hr_case, people,
     page = as_person("manager").post(f"/incidents/{hr_case.reference}/drafts/",
                                      {"kind": "gdpr_33", "rule_id": "GDPR-33-1-SA", "language": language})
     assert page.status_code == 422
-    assert "unknown language: choose one of en, nl, fr, de" in page.content.decode()
+    assert "Nothing was saved. Unknown language: choose one of en, nl, fr, de" in page.content.decode()
     assert table_counts() == before
     _, token = create_token(user=people["manager"], name="t", scopes=["read", "write"], by=people["manager"])
     before = table_counts()
