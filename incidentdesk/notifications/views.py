@@ -37,10 +37,13 @@ def new(request, reference: str):
         draft = services.create_draft(incident=incident, kind=request.POST.get("kind", ""),
                                       rule_id=request.POST.get("rule_id", "").strip(),
                                       language=request.POST.get("language", ""), by=request.user)
-    except Refused as exc:  # an unknown kind, language or obligation; a closed incident
+    except services.DraftRefused as exc:  # an unknown kind, language or obligation: a bad request, said so
         reason = str(exc)
         return render(request, "notifications/refused.html",
                       {"incident": incident, "reason": reason[:1].upper() + reason[1:]}, status=exc.status)
+    except Refused as exc:  # e.g. a closed incident: its page says so
+        messages.error(request, f"Nothing was saved. {exc}")
+        return redirect("incident-workspace", incident.reference)
     return redirect("draft", incident.reference, draft.pk)
 
 
