@@ -23,12 +23,45 @@ from incidentdesk.refusals import Refused
 
 from .models import BreachAssessment, SubjectChannel, SubjectCommunication
 
-#: More people than live on Earth is a typing error, not a breach size.
-MAX_PEOPLE = 10_000_000_000
+#: A typing error, not a breach size; also below the largest number the database column holds on PostgreSQL.
+MAX_PEOPLE = 2_000_000_000
 
 
 class CommunicationRefused(Refused):
-    """The record of informing people cannot be stored as given; nothing was stored."""
+    """The record of informing people cannot be stored as given; nothing was stored. ``field`` names the form
+    field the refusal is about, so the page shows it next to what was typed."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _number(n: int) -> str:
+    return f"{n:,}"
+
+
+def _check_people(incident: Incident, people: int | None) -> None:
+    """The number informed: at least 1, not absurdly large, and with what is already recorded never more than
+    the people affected (when known): an informed count above it would make the register claim the impossible."""
+    if people is None:
+        return
+    if people < 1:
+        raise CommunicationRefused("The number of people informed must be at least 1 (leave it empty if unknown)",
+                                   field="people")
+    if people > MAX_PEOPLE:
+        raise CommunicationRefused(f"The number of people informed ({_number(people)}) is too large: at most "
+                                   f"{_number(MAX_PEOPLE)}; leave it empty if you do not know", field="people")
+    affected = ((incident.facts or {}).get("personal_data") or {}).get("data_subjects")
+    if not isinstance(affected, int) or isinstance(affected, bool):
+        return
+    already = sum(SubjectCommunication.objects.filter(incident=incident).values_list("people", flat=True)
+                  .exclude(people=None))
+    if already + people > affected:
+        so_far = f" ({_number(already)} already recorded, so {_number(already + people)} in all)" if already else ""
+        raise CommunicationRefused(
+            f"{_number(affected)} people are affected; you recorded {_number(people)} as informed{so_far}. "
+            "Correct the number, or first correct the number of people affected in the incident's facts",
+            field="people")
 
 
 def _check(incident: Incident, *, recipients: str, people: int | None, channel: str, informed_at: datetime,
@@ -40,8 +73,6 @@ def _check(incident: Incident, *, recipients: str, people: int | None, channel: 
         raise CommunicationRefused("Say who was informed: a person or a group, e.g. \u201cthe 120 applicants\u201d")
     if len(recipients.strip()) > 300:
         raise CommunicationRefused("Who was informed: keep it under 300 characters and put details in the note")
-    if people is not None and not 1 <= people <= MAX_PEOPLE:
-        raise CommunicationRefused("The number of people informed must be at least 1 (leave it empty if unknown)")
     if channel not in SubjectChannel.values:
         raise CommunicationRefused("Choose how they were informed: " + ", ".join(str(c.label).lower()
                                                                                for c in SubjectChannel))
@@ -56,6 +87,7 @@ def _check(incident: Incident, *, recipients: str, people: int | None, channel: 
         raise CommunicationRefused("Say who informed them")
     if len(informed_by.strip()) > 150:
         raise CommunicationRefused("Who informed them: keep it under 150 characters")
+    _check_people(incident, people)
 
 
 def record_communication(*, incident: Incident, recipients: str, channel: str, informed_at: datetime,

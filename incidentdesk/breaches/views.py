@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from incidentdesk import times
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.web import post_action, require
+from incidentdesk.idempotency.web import submitted_once
+from incidentdesk.incidents.page import render_workspace
+from incidentdesk.refusals import Refused
+from incidentdesk.web import form_problems, refuse_on_form, require, workspace_of
 
 from . import exports
 from .communications import record_communication
@@ -45,7 +49,20 @@ def export(request, fmt: str):
 
 @login_required
 @require_POST
+@submitted_once
 def informed(request, reference: str):
-    return post_action(request, reference, Capability.EDIT, CommunicationForm,
-                       lambda i, d: record_communication(incident=i, by=request.user, **d),
-                       "Recorded who was informed.")
+    """Record who was informed. A refusal shows the workspace again with what was typed and the problem next to
+    its field (storing nothing), rather than a redirect that loses the input."""
+    incident = workspace_of(request, reference)
+    require(request, Capability.EDIT)
+    form = CommunicationForm(request.POST)
+    if form.is_valid():
+        try:
+            record_communication(incident=incident, by=request.user, **form.cleaned_data)
+        except Refused as exc:
+            refuse_on_form(form, exc)
+        else:
+            messages.success(request, "Recorded who was informed.")
+            return redirect("incident-workspace", incident.reference)
+    messages.error(request, f"Nothing was saved. {form_problems(form)}")
+    return render_workspace(request, incident, {"informed_form": form}, status=400)

@@ -59,8 +59,10 @@ class AcknowledgementIn(Schema):
 class DraftIn(Schema):
     kind: Literal[tuple(KINDS)] = Field(description=KIND_LIST)  # type: ignore[valid-type]
     rule_id: str = Field("", max_length=64, description="The obligation the draft answers, if any (e.g. GDPR-33-1-SA)")
-    language: Literal[("", *LANGUAGES)] = Field(  # type: ignore[valid-type]
-        "", description=f"The language to write it in; empty for the organisation's default. {LANGUAGE_LIST}")
+    # A plain string, checked by the service, so an unknown one gets the same clear refusal as on the page.
+    language: str = Field("", max_length=16, json_schema_extra={"enum": ["", *LANGUAGES]},
+                          description=f"The language to write it in; empty for the organisation's default. "
+                                      f"{LANGUAGE_LIST}")
 
 
 class DraftEditIn(Schema):

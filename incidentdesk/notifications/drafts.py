@@ -74,7 +74,7 @@ class Sent:
 def words(language: str) -> dict[str, Any]:
     """The words of one language, read once from its data file."""
     if language not in LANGUAGES:
-        raise ValueError(f"language: choose one of {', '.join(LANGUAGES)}")
+        raise ValueError(f"unknown language: choose one of {', '.join(LANGUAGES)}")
     return tomllib.loads((LETTERS / f"{language}.toml").read_text(encoding="utf-8"))
 
 
@@ -90,7 +90,7 @@ def fill_markers(body: str) -> list[str]:
     found = []
     for language in LANGUAGES:
         meta = words(language)["meta"]
-        found += [meta[key] for key in ("fill_summary", "fill_delay") if meta[key] in body]
+        found += [meta[key] for key in ("fill_summary", "fill_delay", "fill_translate") if meta[key] in body]
     return found
 
 
@@ -115,9 +115,12 @@ def changes(before: str, after: str) -> list[tuple[str, str]]:
 class _Letter:
     """Collects Markdown in one language, and the elements that are still unknown."""
 
-    def __init__(self, language: str, tz: ZoneInfo) -> None:
+    def __init__(self, language: str, tz: ZoneInfo, typed_in: str = "") -> None:
         self.w = words(language)
         self.tz = tz
+        #: People type the incident's free text in the organisation's language; copied into a letter in
+        #: another language it must be translated by a person before the letter is sent.
+        self.foreign = bool(typed_in) and typed_in != language
         self.lines: list[str] = []
         self.unknown: list[str] = []
 
@@ -131,14 +134,18 @@ class _Letter:
     def heading(self, title: str, level: int = 2) -> None:
         self.lines += ["#" * level + " " + title, ""]
 
-    def element(self, key: str, value: str | list[str] | None, level: int = 2, unknown_text: str = "") -> None:
-        """One element: its value, or the to-follow line (and its title joins the closing list)."""
+    def element(self, key: str, value: str | list[str] | None, level: int = 2, unknown_text: str = "",
+                typed: bool = False) -> None:
+        """One element: its value, or the to-follow line (and its title joins the closing list). ``typed``: the
+        value holds text a person typed, which in a letter of another language gets the translate marker."""
         title = self.t(key)
         self.heading(title, level)
         if isinstance(value, list):
             value = "\n".join(f"- {item}" for item in value if item)
         if value and value.strip():
             self.para(value.strip())
+            if typed and self.foreign:
+                self.para(self.w["meta"]["fill_translate"])
         else:
             self.para(f"*{unknown_text or self.w['meta']['to_follow']}*")
             self.unknown.append(title)
@@ -161,12 +168,17 @@ class _Letter:
         local = value.astimezone(self.tz)
         offset = local.strftime("%z")
         meta = self.w["meta"]
-        return meta["datetime"].format(day=local.day, month=meta["months"][local.month - 1], year=local.year,
-                                       time=f"{local:%H:%M}", offset=f"{offset[:3]}:{offset[3:]}")
+        return meta["datetime"].format(day=self._day_number(local.day), month=meta["months"][local.month - 1],
+                                       year=local.year, time=f"{local:%H:%M}", offset=f"{offset[:3]}:{offset[3:]}")
+
+    def _day_number(self, day: int) -> str:
+        """The day of the month as written in the language (French writes the first as "1er")."""
+        return self.w["meta"]["first_day"] if day == 1 else str(day)
 
     def day(self, value) -> str:
         meta = self.w["meta"]
-        return meta["date"].format(day=value.day, month=meta["months"][value.month - 1], year=value.year)
+        return meta["date"].format(day=self._day_number(value.day), month=meta["months"][value.month - 1],
+                                   year=value.year)
 
     def join(self, items: list[str]) -> str:
         if len(items) <= 1:
@@ -208,17 +220,18 @@ def _groups(incident: Incident) -> set[str]:
     return {groups.get(n, "") for n in _personal_data(incident).get("data_categories") or []}
 
 
-def _consequences(letter: _Letter, incident: Incident) -> list[str]:
-    """Likely consequences in plain words, from what is recorded (never the ENISA score)."""
-    out = [letter.w["consequence"][p] for p in _personal_data(incident).get("lost") or []]
+def _consequences(letter: _Letter, incident: Incident, table: str = "consequence") -> list[str]:
+    """Likely consequences in plain words, from what is recorded (never the ENISA score). ``table`` chooses the
+    sentences: about people (``consequence``, for professionals) or to the reader (``consequence_you``, Art 34)."""
+    out = [letter.w[table][p] for p in _personal_data(incident).get("lost") or []]
     if _discriminatory(incident):
-        out.append(letter.t("consequence.discrimination"))
+        out.append(letter.t(f"{table}.discrimination"))
     if incident.facts.get("automated_decision_without_human_review") is True:
-        out.append(letter.t("consequence.automated"))
+        out.append(letter.t(f"{table}.automated"))
     if "sensitive" in _groups(incident):
-        out.append(letter.t("consequence.sensitive"))
+        out.append(letter.t(f"{table}.sensitive"))
     if "financial" in _groups(incident):
-        out.append(letter.t("consequence.financial"))
+        out.append(letter.t(f"{table}.financial"))
     return out
 
 
@@ -238,6 +251,12 @@ def _advice(letter: _Letter, incident: Incident, org: Organisation) -> list[str]
         if org.supervisory_authority else ""
     out.append(letter.t("advice.complaint", authority=authority))
     return out
+
+
+def _typed_measures(incident: Incident) -> bool:
+    """Whether the detailed measures carry a description a person typed."""
+    return any(a.description.strip() for a in incident.containment_actions.all()) or any(
+        a.description.strip() for a in incident.corrective_actions.all() if a.due_on)
 
 
 def _measures(letter: _Letter, incident: Incident, detailed: bool = True) -> list[str]:
@@ -305,15 +324,16 @@ def _gdpr_33_elements(letter: _Letter, incident: Incident, org: Organisation, as
         letter.element("gdpr_33.controller", org.name)
     letter.element("gdpr_33.timeline", _timeline(letter, incident))
     letter.heading(letter.t("gdpr_33.nature"))
-    letter.element("gdpr_33.what_happened", incident.description, level=3)
+    letter.element("gdpr_33.what_happened", incident.description, level=3, typed=True)
     letter.element("gdpr_33.type", _lost(letter, incident), level=3)
-    letter.element("gdpr_33.subject_categories", incident.affected_parties, level=3)
+    letter.element("gdpr_33.subject_categories", incident.affected_parties, level=3, typed=True)
     letter.element("gdpr_33.subject_count", _count(letter, pd.get("data_subjects")), level=3)
     letter.element("gdpr_33.data_categories", _categories(letter, incident), level=3)
     letter.element("gdpr_33.record_count", _count(letter, pd.get("records")), level=3)
-    letter.element("gdpr_33.contact", org.contact_point)
+    letter.element("gdpr_33.contact", org.contact_point, typed=True)
     letter.element("gdpr_33.consequences", _consequences(letter, incident))
-    letter.element("gdpr_33.measures", _measures(letter, incident))
+    letter.element("gdpr_33.measures", _measures(letter, incident),
+                   typed=_typed_measures(incident))
 
 
 def _gdpr_33(letter: _Letter, incident: Incident, org: Organisation, late: bool) -> None:
@@ -339,13 +359,13 @@ def _gdpr_34(letter: _Letter, incident: Incident, org: Organisation, late: bool)
     letter.heading(letter.t("gdpr_34.what_happened"))
     letter.para(letter.t("meta.fill_summary"))
     follow = letter.t("gdpr_34.to_follow")
-    letter.element("gdpr_34.means", _consequences(letter, incident), unknown_text=follow)
+    letter.element("gdpr_34.means", _consequences(letter, incident, "consequence_you"), unknown_text=follow)
     letter.element("gdpr_34.done", _measures(letter, incident, detailed=False), unknown_text=follow)
     letter.heading(letter.t("gdpr_34.can_do"))
     letter.para("\n".join(f"- {a}" for a in _advice(letter, incident, org)))
     letter.element("gdpr_34.contact", org.contact_point and letter.t("gdpr_34.contact_value",
                                                                       contact=org.contact_point),
-                   unknown_text=follow)
+                   unknown_text=follow, typed=True)
     letter.closing_list("gdpr_34.later", "")
     letter.para(letter.t("gdpr_34.basis"))
 
@@ -365,19 +385,21 @@ def _ai_act_73(letter: _Letter, incident: Incident, org: Organisation, late: boo
     letter.heading(letter.t("ai_act_73.incident"))
     letter.element("ai_act_73.when", _timeline(letter, incident, causal=True), level=3)
     letter.element("ai_act_73.where", "", level=3)
-    letter.element("ai_act_73.what_happened", incident.description, level=3)
+    letter.element("ai_act_73.what_happened", incident.description, level=3, typed=True)
     harms = _harms(letter, incident)
     letter.element("ai_act_73.harm", harms and letter.t("ai_act_73.harm_value", harms=letter.join(harms)), level=3)
-    letter.element("ai_act_73.affected", _persons(letter, incident), level=3)
+    letter.element("ai_act_73.affected", _persons(letter, incident), level=3,
+                   typed=bool(incident.affected_parties.strip()))
     letter.heading(letter.t("ai_act_73.analysis"))
     letter.element("ai_act_73.causal", incident.causal_link_established_at and letter.t(
         "meta.causal_link", date=letter.date(incident.causal_link_established_at)), level=3)
-    letter.element("ai_act_73.cause", _cause(incident), level=3)
-    letter.element("ai_act_73.measures", _measures(letter, incident))
+    letter.element("ai_act_73.cause", _cause(incident), level=3, typed=True)
+    letter.element("ai_act_73.measures", _measures(letter, incident),
+                   typed=_typed_measures(incident))
     others = _other_reports(letter, incident, "ai_act_73")
     letter.heading(letter.t("ai_act_73.other_reports"))
     letter.para("\n".join(f"- {o}" for o in others) if others else letter.t("ai_act_73.other_none"))
-    letter.element("ai_act_73.contact", org.contact_point)
+    letter.element("ai_act_73.contact", org.contact_point, typed=True)
     letter.closing_list()
 
 
@@ -386,11 +408,13 @@ def _provider_notice(letter: _Letter, incident: Incident, org: Organisation, lat
     letter.para(letter.t("provider_notice.intro", org=org.name, tools=tools or "—"))
     letter.element("provider_notice.system", _tools(letter, incident))
     letter.element("provider_notice.when", _timeline(letter, incident))
-    letter.element("provider_notice.what_happened", incident.description)
-    letter.element("provider_notice.affected", _persons(letter, incident))
-    letter.element("provider_notice.done", _measures(letter, incident))
+    letter.element("provider_notice.what_happened", incident.description, typed=True)
+    letter.element("provider_notice.affected", _persons(letter, incident),
+                   typed=bool(incident.affected_parties.strip()))
+    letter.element("provider_notice.done", _measures(letter, incident),
+                   typed=_typed_measures(incident))
     letter.element("provider_notice.request", letter.t("provider_notice.request_value"))
-    letter.element("provider_notice.contact", org.contact_point)
+    letter.element("provider_notice.contact", org.contact_point, typed=True)
     letter.closing_list()
 
 
@@ -400,11 +424,11 @@ def _malicious(incident: Incident) -> Any:
 
 def _nis2_early_warning(letter: _Letter, incident: Incident, org: Organisation, late: bool) -> None:
     letter.para(letter.t("nis2_early_warning.intro", org=org.name))
-    letter.element("nis2_early_warning.what_happened", incident.description)
+    letter.element("nis2_early_warning.what_happened", incident.description, typed=True)
     letter.element("nis2_early_warning.when", _timeline(letter, incident))
     letter.element("nis2_early_warning.malicious", _tri(letter, _malicious(incident)))
     letter.element("nis2_early_warning.cross_border", "")
-    letter.element("nis2_early_warning.contact", org.contact_point)
+    letter.element("nis2_early_warning.contact", org.contact_point, typed=True)
     letter.closing_list()
 
 
@@ -415,14 +439,16 @@ def _impact(letter: _Letter, incident: Incident) -> list[str]:
 
 def _nis2_notification(letter: _Letter, incident: Incident, org: Organisation, late: bool) -> None:
     letter.para(letter.t("nis2_notification.intro", org=org.name))
-    letter.element("nis2_notification.what_happened", incident.description)
+    letter.element("nis2_notification.what_happened", incident.description, typed=True)
     letter.element("nis2_notification.when", _timeline(letter, incident))
     letter.element("nis2_notification.malicious", _tri(letter, _malicious(incident)))
     letter.element("nis2_notification.cross_border", "")
-    letter.element("nis2_notification.assessment", _impact(letter, incident))
+    letter.element("nis2_notification.assessment", _impact(letter, incident),
+                   typed=bool(incident.affected_parties.strip()))
     letter.element("nis2_notification.indicators", "")
-    letter.element("nis2_notification.done", _measures(letter, incident))
-    letter.element("nis2_notification.contact", org.contact_point)
+    letter.element("nis2_notification.done", _measures(letter, incident),
+                   typed=_typed_measures(incident))
+    letter.element("nis2_notification.contact", org.contact_point, typed=True)
     letter.closing_list()
 
 
@@ -430,11 +456,12 @@ def _nis2_final(letter: _Letter, incident: Incident, org: Organisation, late: bo
     letter.para(letter.t("nis2_final.intro", org=org.name))
     impact = _impact(letter, incident)
     letter.element("nis2_final.description", incident.description + ("\n\n" + "\n".join(f"- {i}" for i in impact)
-                                                                     if impact else ""))
-    letter.element("nis2_final.cause", _cause(incident))
-    letter.element("nis2_final.measures", _measures(letter, incident))
+                                                                     if impact else ""), typed=True)
+    letter.element("nis2_final.cause", _cause(incident), typed=True)
+    letter.element("nis2_final.measures", _measures(letter, incident),
+                   typed=_typed_measures(incident))
     letter.element("nis2_final.cross_border", "")
-    letter.element("nis2_final.contact", org.contact_point)
+    letter.element("nis2_final.contact", org.contact_point, typed=True)
     letter.closing_list()
 
 
@@ -448,18 +475,19 @@ def _client_notice(letter: _Letter, incident: Incident, org: Organisation, late:
     letter.element("client_notice.concerns", concerns + _consequences(letter, incident))
     letter.element("client_notice.done", _measures(letter, incident, detailed=False))
     letter.element("client_notice.next", letter.t("client_notice.next_value"))
-    letter.element("client_notice.contact", org.contact_point)
+    letter.element("client_notice.contact", org.contact_point, typed=True)
     letter.closing_list(complete_key="")
 
 
 def _tool_provider(letter: _Letter, incident: Incident, org: Organisation, late: bool) -> None:
     tools = letter.join([link.name for link in incident.tools.all()])
     letter.para(letter.t("tool_provider.intro", org=org.name, tools=tools or "—"))
-    letter.element("tool_provider.what_happened", incident.description)
+    letter.element("tool_provider.what_happened", incident.description, typed=True)
     letter.element("tool_provider.when", _timeline(letter, incident))
-    letter.element("tool_provider.done", _measures(letter, incident))
+    letter.element("tool_provider.done", _measures(letter, incident),
+                   typed=_typed_measures(incident))
     letter.element("tool_provider.request", letter.t("tool_provider.request_value"))
-    letter.element("tool_provider.contact", org.contact_point)
+    letter.element("tool_provider.contact", org.contact_point, typed=True)
     letter.closing_list()
 
 
@@ -468,12 +496,14 @@ def _authority_report(letter: _Letter, incident: Incident, org: Organisation, la
     letter.para(letter.t("authority_report.intro", org=org.name))
     if citation and "procedure" not in citation.lower():
         letter.element("authority_report.basis", citation)
-    letter.element("authority_report.what_happened", incident.description)
+    letter.element("authority_report.what_happened", incident.description, typed=True)
     letter.element("authority_report.when", _timeline(letter, incident))
     letter.element("authority_report.systems", _tools(letter, incident))
-    letter.element("authority_report.affected", _persons(letter, incident))
-    letter.element("authority_report.done", _measures(letter, incident))
-    letter.element("authority_report.contact", org.contact_point)
+    letter.element("authority_report.affected", _persons(letter, incident),
+                   typed=bool(incident.affected_parties.strip()))
+    letter.element("authority_report.done", _measures(letter, incident),
+                   typed=_typed_measures(incident))
+    letter.element("authority_report.contact", org.contact_point, typed=True)
     letter.closing_list()
 
 
@@ -490,7 +520,7 @@ def draft(incident: Incident, kind: str, rule_id: str = "", language: str = "", 
         raise ValueError(f"kind: choose one of {', '.join(KINDS)}")
     org = Organisation.current()
     language = language or org.draft_language or DraftLanguage.ENGLISH
-    letter = _Letter(language, ZoneInfo(org.time_zone or "UTC"))
+    letter = _Letter(language, ZoneInfo(org.time_zone or "UTC"), typed_in=org.draft_language or DraftLanguage.ENGLISH)
     obligation = incident.obligations.filter(rule_id=rule_id).first() if rule_id else None
     letter.para(letter.t("meta.our_reference", reference=incident.reference) + "  \n"
                 + letter.t("meta.date_line", date=letter.day(timezone.now().astimezone(letter.tz))))

@@ -124,10 +124,23 @@ def _last_sent(incident: Incident, kind: str, rule_id: str) -> drafts.Sent | Non
     return drafts.Sent(sent_at=row.notification.sent_at, reference=row.notification.reference) if row else None
 
 
+def _check_draft_request(*, incident: Incident, kind: str, rule_id: str, language: str) -> None:
+    """What was asked for a new draft, checked before anything is written: a language we have words for, and an
+    obligation the incident really has (a draft tied to no obligation could never complete one when sent)."""
+    if kind not in drafts.KINDS:
+        raise DraftRefused(f"unknown kind of draft: choose one of {', '.join(drafts.KINDS)}")
+    if language and language not in drafts.LANGUAGES:
+        raise DraftRefused(f"unknown language: choose one of {', '.join(drafts.LANGUAGES)}")
+    if rule_id and not incident.obligations.filter(rule_id=rule_id).exists():
+        raise DraftRefused(f"{incident.reference} has no obligation {rule_id!r}: write the draft from the "
+                           "obligation on the incident's page, or without one")
+
+
 def create_draft(*, incident: Incident, kind: str, by: Any, rule_id: str = "", language: str = "") -> NotificationDraft:
     """Write a new version from the incident's facts as they are now, in ``language`` (default: the
     organisation's). After a version was sent, the new one is a follow-up to it (GDPR Art 33(4))."""
     ensure_open(incident)
+    _check_draft_request(incident=incident, kind=kind, rule_id=rule_id, language=language)
     try:
         written = drafts.draft(incident, kind, rule_id, language=language,
                                sent=_last_sent(incident, kind, rule_id))

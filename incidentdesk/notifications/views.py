@@ -32,14 +32,16 @@ def _draft(request, reference: str, pk: int) -> NotificationDraft:
 def new(request, reference: str):
     incident = workspace_of(request, reference)
     require(request, Capability.EDIT)
-    form = NewDraftForm(request.POST)
-    if not form.is_valid():
-        raise Http404("Unknown kind of draft.")
+    # The service checks kind, language and obligation, so that the page, the API and the CLI refuse alike.
     try:
-        draft = services.create_draft(incident=incident, kind=form.cleaned_data["kind"],
-                                      rule_id=form.cleaned_data["rule_id"], language=form.cleaned_data["language"],
-                                      by=request.user)
-    except Refused as exc:  # e.g. a closed incident
+        draft = services.create_draft(incident=incident, kind=request.POST.get("kind", ""),
+                                      rule_id=request.POST.get("rule_id", "").strip(),
+                                      language=request.POST.get("language", ""), by=request.user)
+    except services.DraftRefused as exc:  # an unknown kind, language or obligation: a bad request, said so
+        reason = str(exc)
+        return render(request, "notifications/refused.html",
+                      {"incident": incident, "reason": reason[:1].upper() + reason[1:]}, status=exc.status)
+    except Refused as exc:  # e.g. a closed incident: its page says so
         messages.error(request, f"Nothing was saved. {exc}")
         return redirect("incident-workspace", incident.reference)
     return redirect("draft", incident.reference, draft.pk)

@@ -126,3 +126,49 @@ def test_a_closed_incident_takes_no_new_record(people, time_machine, evidence_di
         record_communication(incident=closed, recipients="One more applicant", channel="phone",
                              informed_at=hr_case.T0 + timedelta(days=9), informed_by="DPO", by=people["manager"])
     assert table_counts() == before
+
+
+def _values(**bad):
+    return {"recipients": "Subscribers", "people": 3, "channel": "email",
+            "informed_at": DETECTED + timedelta(hours=2), "informed_by": "DPO"} | bad
+
+
+def test_more_people_informed_than_affected_is_refused_with_both_numbers(breach, manager):
+    before = table_counts()
+    with pytest.raises(CommunicationRefused, match="40 people are affected; you recorded 5,000 as informed"):
+        record_communication(incident=breach, by=manager, now=NOW, **_values(people=5000))
+    assert table_counts() == before
+    record_communication(incident=breach, by=manager, now=NOW, **_values(people=30))
+    with pytest.raises(CommunicationRefused, match=r"you recorded 11 as informed \(30 already recorded, so 41 in all"):
+        record_communication(incident=breach, by=manager, now=NOW, **_values(people=11))
+    record_communication(incident=breach, by=manager, now=NOW, **_values(people=10))  # exactly all 40: fine
+    record_communication(incident=breach, by=manager, now=NOW, **_values(people=None))  # a number not known: fine
+    assert SubjectCommunication.objects.count() == 3
+
+
+def test_a_huge_number_is_too_large_not_below_one(record, manager):
+    unknown_size = record(facts={"personal_data": {"involved": True, "lost": ["confidentiality"]}})
+    before = table_counts()
+    with pytest.raises(CommunicationRefused, match=r"\(99,999,999,999\) is too large"):
+        record_communication(incident=unknown_size, by=manager, now=NOW, **_values(people=99_999_999_999))
+    assert table_counts() == before
+
+
+def test_a_refused_web_form_keeps_what_was_typed(breach, as_person, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    before = table_counts()
+    response = _post(as_person("manager"), breach, **{"informed-people": "5000",
+                                                      "informed-recipients": "Applicants rejected in March"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "40 people are affected; you recorded 5,000 as informed" in page
+    assert 'value="Applicants rejected in March"' in page
+    assert 'value="5000"' in page
+    assert "<details open>" in page
+    assert table_counts() == before
+
+
+def test_the_register_says_0_of_about_when_nobody_is_informed_yet(breach, as_person):
+    page = as_person("manager").get("/breaches/").content.decode()
+    assert "0 of about 40" in page
+    assert "— of about" not in page

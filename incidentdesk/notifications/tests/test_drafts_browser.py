@@ -49,7 +49,9 @@ def test_the_art_34_letter_is_written_in_dutch_and_sent_once_its_summary_is_writ
     expect(page.locator(".messages")).to_contain_text("only you can write")
 
     body = page.get_by_label("Body")
-    body.fill(body.input_value().replace("[schrijf een eenvoudige samenvatting voor de betrokkenen]", SUMMARY))
+    # The summary, and the contact point typed in English checked for Dutch readers (its marker removed).
+    body.fill(body.input_value().replace("[schrijf een eenvoudige samenvatting voor de betrokkenen]", SUMMARY)
+              .replace("[vertaal de tekst hierboven in het Nederlands]", ""))
     page.get_by_role("button", name="Save new version").click()
     expect(preview).to_contain_text(SUMMARY)
     expect(page.locator("#fill-markers")).to_have_count(0)

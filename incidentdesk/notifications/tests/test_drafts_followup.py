@@ -19,8 +19,11 @@ def test_art_34_cannot_be_recorded_as_sent_until_its_summary_is_written(hr_case,
     with pytest.raises(services.DraftRefused, match="only you can write"):
         services.send_draft(draft=draft, recipient="Applicants", channel="email", sent_at=NOW, by=manager, now=NOW)
     assert table_counts() == before
-    written = services.edit_draft(draft=draft, subject=draft.subject, by=manager, body=draft.body.replace(
-        marker, "Ons selectiemodel heeft sollicitaties van kandidaten ouder dan 50 jaar ten onrechte afgewezen."))
+    body = draft.body.replace(
+        marker, "Ons selectiemodel heeft sollicitaties van kandidaten ouder dan 50 jaar ten onrechte afgewezen.")
+    # The contact point was typed in English, the organisation's language: a person checks it reads in Dutch.
+    body = body.replace(words("nl")["meta"]["fill_translate"], "")
+    written = services.edit_draft(draft=draft, subject=draft.subject, by=manager, body=body)
     services.send_draft(draft=written, recipient="Applicants", channel="email", sent_at=NOW, by=manager, now=NOW)
     assert hr_case.obligations.get(rule_id="GDPR-34-1-SUBJECTS").completed_at == NOW
 

@@ -86,7 +86,8 @@ def test_the_api_writes_a_draft_in_the_language_asked_and_refuses_an_unknown_one
     body = response.json()
     assert body["language"] == "fr"
     assert "Notification d’une violation de données à caractère personnel" in body["subject"]
-    assert body["to_write"] == []
+    # The description and contact point were typed in English: the French letter asks for their translation.
+    assert body["to_write"] == [words("fr")["meta"]["fill_translate"]]
     before = table_counts()
     refused = client.post(url, {"kind": "gdpr_33", "language": "es"}, content_type="application/json", **headers)
     assert refused.status_code == 422
