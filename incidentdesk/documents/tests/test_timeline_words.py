@@ -69,3 +69,19 @@ def test_still_unknown_facts_read_as_their_vocabulary_labels():
 def test_workspace_register_and_report_share_the_data_category_words():
     for name in ("identity", "professional", "contact"):
         assert vocabulary.choice_label("personal_data.data_categories", name) == category_label(name)
+
+
+def test_workspace_breach_register_and_report_show_the_same_category_words(record, manager, as_person, time_machine):
+    """Item 2, as a person sees it: the three pages name the data categories in the same words."""
+    import html
+
+    time_machine.move_to(NOW, tick=False)
+    incident = record(now=NOW, facts={"published_externally": True, "personal_data": {
+        "involved": True, "data_categories": ["identity", "professional"]}})
+    words = ["Identity data (date of birth, ID or passport numbers)", "Work and employment details"]
+    client = as_person("manager")
+    for url in (f"/incidents/{incident.reference}/", "/breaches/", f"/incidents/{incident.reference}/report/"):
+        page = html.unescape(client.get(url).content.decode())
+        for text in words:
+            assert text in page, (url, text)
+        assert "Identity documents or numbers" not in page, url
