@@ -120,3 +120,16 @@ def test_the_api_schema_describes_facts_in_the_vocabulary_words():
     assert "Why: Encryption only protects" in data["description"]
     assert schema["properties"]["published_externally"]["title"] == (
         "Was the output published outside the organisation?")
+
+
+def test_data_categories_listed_again_in_the_vocabulary_are_refused(tmp_path, monkeypatch):
+    """Decision 89: gdpr.toml is their one list; a second list in a vocabulary file fails at load."""
+    (tmp_path / "a.toml").write_text('["personal_data.data_categories"]\nlabel = "A"\nhelp = "B"\nwhy = "C"\n'
+                                     '["personal_data.data_categories".choices]\nidentity = "ID"\n', encoding="utf-8")
+    monkeypatch.setattr(vocabulary, "FOLDER", tmp_path)
+    vocabulary.terms.cache_clear()
+    try:
+        with pytest.raises(vocabulary.VocabularyError, match="repeats choices"):
+            vocabulary.terms()
+    finally:
+        vocabulary.terms.cache_clear()
