@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .facts import IncidentFacts, ToolFacts
-from .rulebook import AnnexDates, ObligationRule
+from .rulebook import AnnexDates, ObligationRule, default_rulebook
 
 EVENT_WORDS = {
     "aware_at": "awareness",
@@ -165,6 +165,12 @@ def sector_limits(rule: ObligationRule, facts: IncidentFacts, reasons: list[str]
                            "are reported under the AI Act; other serious incidents go through that sector's regime")
 
 
+def _action_of(rule_id: str) -> str:
+    """The step a rule asks for, in its own words: a reason names the step people see, never its rule id."""
+    found = next((rule for rule in default_rulebook().obligations if rule.id == rule_id), None)
+    return found.action if found else "Inform the provider of the AI system of the serious incident"
+
+
 def provider_unreachable(rule: ObligationRule, facts: IncidentFacts, now: datetime, zone: ZoneInfo,
                          reasons: list[str]) -> bool | None:
     """Art 26(5): could the deployer not reach the provider? True raises the deployer's own Art 73 duty.
@@ -177,8 +183,10 @@ def provider_unreachable(rule: ObligationRule, facts: IncidentFacts, now: dateti
     sent = facts.completed.get(notice_rule)
     hours = facts.organisation.provider_ack_hours
     if sent is None:
-        reasons.append(f"Not raised: the provider has not been notified yet ({notice_rule}); Art 73 applies to "
-                       "the deployer only where it cannot reach the provider (Art 26(5))")
+        step = _action_of(notice_rule)
+        reasons.append(f"Not raised: the provider has not been notified yet (the step \u201c{step}\u201d is not marked "
+                       "done); Art 73 applies to the deployer only where it cannot reach the provider "
+                       "(Art 26(5))")
         return False
     limit = sent + timedelta(hours=hours)
     ack = facts.provider_acknowledged_at

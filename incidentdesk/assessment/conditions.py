@@ -17,6 +17,7 @@ None (unknown) plus the facts that decided it, which become the outcome's reason
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,10 +74,10 @@ def _fact(node: dict[str, Any], facts: IncidentFacts, extra: dict[str, Any]) -> 
         raise ConditionError(f"unknown fact {path!r}") from exc
     if path.startswith("tools[]."):
         results = [_test(node, item) for item in value]
-        shown = ", ".join(f"{tool.name}: {vocabulary.show(path, item)}"
-                          for tool, item in zip(facts.tools, value, strict=True))
         if any(r is True for r in results) or (results and all(r is False for r in results)):
-            return Outcome(any(r is True for r in results), [_because(path, shown)])
+            because = [_because(path, vocabulary.show(path, item), tool.name)
+                       for tool, item in zip(facts.tools, value, strict=True)]
+            return Outcome(any(r is True for r in results), because)
         return Outcome(None, unknown=[fact_label(path)])
     result = _test(node, value)
     if result is None:
@@ -84,19 +85,27 @@ def _fact(node: dict[str, Any], facts: IncidentFacts, extra: dict[str, Any]) -> 
     return Outcome(result, [_because(path, vocabulary.show(path, value))])
 
 
-#: Facts the rules read that the assessment derives (not in the facts schema, so not in the vocabulary).
-DERIVED_LABELS = {"severity.level": "Severity level"}
-
-
 def fact_label(path: str) -> str:
-    """A fact a rule reads, in the vocabulary's words (a reason shows it to people, never its field name)."""
-    return DERIVED_LABELS.get(path) or vocabulary.label(path)
+    """A fact a rule reads, in the vocabulary's words (a reason shows it to people, never its field name).
+
+    Derived facts (``tools[].high_risk_provided``, ``severity.level`` …) have their words in the vocabulary's
+    derived.toml, so every fact a condition names reads as words.
+    """
+    return vocabulary.label(path)
 
 
-def _because(path: str, shown: str) -> str:
-    """A reason line: "Was the output published outside the organisation? Yes", "Severity level: 3"."""
+def _because(path: str, shown: str, tool: str | None = None) -> str:
+    """A reason line: "Was the output published outside the organisation? Yes", "Severity level: 3", and for one
+    AI system "We provide this AI system as a high-risk system (TalentRank): No"."""
     name = fact_label(path)
+    if tool is not None:
+        return f"{name} {tool}: {shown}" if name.endswith("?") else f"{name} ({tool}): {shown}"
     return f"{name} {shown}" if name.endswith("?") else f"{name}: {shown}"
+
+
+def _once(lines: Iterable[str]) -> list[str]:
+    """Each reason once: a fact two branches of a condition read is not listed twice."""
+    return list(dict.fromkeys(lines))
 
 
 def evaluate(node: dict[str, Any], facts: IncidentFacts, extra: dict[str, Any] | None = None) -> Outcome:
@@ -116,11 +125,11 @@ def evaluate(node: dict[str, Any], facts: IncidentFacts, extra: dict[str, Any] |
         decisive = not is_all
         hits = [p for p in parts if p.value is decisive]
         if hits:
-            return Outcome(decisive, [b for p in hits for b in p.because])
-        unknown = [u for p in parts for u in p.unknown]
+            return Outcome(decisive, _once(b for p in hits for b in p.because))
+        unknown = _once(u for p in parts for u in p.unknown)
         if unknown:
-            return Outcome(None, [b for p in parts for b in p.because], unknown)
-        return Outcome(not decisive, [b for p in parts for b in p.because])
+            return Outcome(None, _once(b for p in parts for b in p.because), unknown)
+        return Outcome(not decisive, _once(b for p in parts for b in p.because))
     raise ConditionError(f"cannot read condition {node!r}")
 
 

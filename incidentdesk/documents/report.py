@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from incidentdesk import times
+from incidentdesk.assessment import vocabulary
 from incidentdesk.audit.models import AuditEvent
 from incidentdesk.audit.services import head_checkpoint
 from incidentdesk.breaches import register as breach_register
@@ -61,7 +62,7 @@ def register_entry(incident: Incident) -> str:
         _item("Detected", f"{_t(incident.detected_at)} ({incident.get_detection_source_display()})"),
         _item("Occurred", _t(incident.occurred_at)), _item("Became aware", _t(incident.aware_at)),
         _item("AI tools", ", ".join(tools) or "—"),
-        _item("Categories", ", ".join(breach_register._words(c) for c in incident.categories) or "—"),
+        _item("Categories", vocabulary.show("categories", incident.categories) if incident.categories else "—"),
         _item("Categories of personal data", ", ".join(breach_register.data_categories(incident)) or "—"),
         _item("Affected parties", incident.affected_parties),
         _item("Severity level", f"{incident.severity_level}"
@@ -158,6 +159,13 @@ def containment(incident: Incident) -> str:
                      f"({a.get_result_display()})" for a in incident.containment_actions.all()) or "None."
 
 
+def _cause(value: str) -> str:
+    """A cause category by its label ("human_error" → "Human error"), as the analysis form offers it."""
+    from incidentdesk.investigation.models import CauseCategory
+
+    return CauseCategory(value).label if value in CauseCategory.values else value.replace("_", " ")
+
+
 def rca(incident: Incident) -> str:
     row = getattr(incident, "rca", None)
     if row is None:
@@ -168,7 +176,7 @@ def rca(incident: Incident) -> str:
         _item("What changes to prevent recurrence", row.what_changes),
         _item("Five whys", " → ".join(row.five_whys) or "—"),
         _item("Contributing factors", row.contributing_factors),
-        _item("Cause categories", ", ".join(breach_register._words(c) for c in row.cause_categories) or "—"),
+        _item("Cause categories", ", ".join(_cause(c) for c in row.cause_categories) or "—"),
         _item("Systemic cause", row.systemic_cause),
         _item("Completed", f"{_t(row.completed_at)} by {_name(row.completed_by)}" if row.completed_at
               else "Not completed (draft)")])

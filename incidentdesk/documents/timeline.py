@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from incidentdesk import times
+from incidentdesk.assessment import vocabulary
 from incidentdesk.audit.models import AuditEvent
 from incidentdesk.incidents.models import ClassificationKind, Incident, Status
 
@@ -78,21 +79,42 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def fact_label(path: str) -> str:
-    """``personal_data.data_subjects`` → ``Personal data: data subjects``; an incident column by its label."""
+    """A changed value's name in the vocabulary's words (``personal_data.data_categories`` → "Categories of
+    personal data"); an incident column the vocabulary does not name by its own label."""
+    if vocabulary.term(path) is not None:
+        return vocabulary.label(path)
     try:
         return str(Incident._meta.get_field(path).verbose_name).capitalize()
-    except Exception:  # noqa: BLE001 - not a column: a path in the facts
-        parts = [_words(p) for p in path.split(".")]
-        head = parts[0].capitalize()
-        return head if len(parts) == 1 else f"{head}: {' '.join(parts[1:])}"
+    except Exception:  # noqa: BLE001 - not a column: a path in the facts the vocabulary does not name either
+        return vocabulary.label(path)
+
+
+def _shown(path: str, value: Any) -> str:
+    """A changed value in words: a choice fact's answers by their labels, anything else as ``value_text``."""
+    found = vocabulary.term(path)
+    if found is None or not found.choices or value in (None, "", []):
+        return value_text(value)
+    if isinstance(value, list):
+        return ", ".join(vocabulary.choice_label(path, item) for item in value)
+    return vocabulary.choice_label(path, value)
 
 
 def changes_text(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """``Label: old → new`` for every value that differs, facts flattened to their paths."""
+    """``Label: old → new`` for every value whose words differ, facts flattened to their paths.
+
+    A value stored differently that reads the same (the same time with another offset or with microseconds)
+    changed nothing a person can see, so it is left out; "" when nothing is left.
+    """
     old, new = _flatten(before or {}), _flatten(after or {})
-    parts = [f"{fact_label(key.removeprefix('facts.'))}: {value_text(old.get(key))} → {value_text(new.get(key))}"
-             for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key) and key != "updated_at"]
-    return "; ".join(parts) or "no visible change"
+    parts = []
+    for key in sorted(set(old) | set(new)):
+        if key == "updated_at" or old.get(key) == new.get(key):
+            continue
+        path = key.removeprefix("facts.")
+        was, now = _shown(path, old.get(key)), _shown(path, new.get(key))
+        if was != now:
+            parts.append(f"{fact_label(path)}: {was} → {now}")
+    return "; ".join(parts)
 
 
 def _clock_changes(before: dict[str, Any], after: dict[str, Any], ctx: Context,
@@ -147,7 +169,29 @@ def _transition(d: dict, ctx: Context, e: AuditEvent) -> str:
 
 
 def _updated(d: dict, ctx: Context, e: AuditEvent) -> str:
-    return "Changed " + changes_text(d["before"] or {}, d["after"] or {})
+    """"Changed …", or "" for an edit that changed nothing a person can see (it is then not listed)."""
+    changes = changes_text(d["before"] or {}, d["after"] or {})
+    return f"Changed {changes}" if changes else ""
+
+
+def _language(code: str) -> str:
+    """A draft's language in English words: "Nederlands (Dutch)" → "Dutch"."""
+    from incidentdesk.organisation.models import DraftLanguage
+
+    name = DraftLanguage(code).label if code in DraftLanguage.values else code
+    return name[name.find("(") + 1:name.rfind(")")] if "(" in name else name
+
+
+def _draft_written(d: dict, ctx: Context, e: AuditEvent) -> str:
+    """Which draft, in which language, which version: "Draft written: GDPR Art 33 notification … (Dutch), version 2"."""
+    from incidentdesk.notifications.drafts import KINDS
+
+    after = d["after"] or {}
+    kind = after.get("kind", "")
+    name = KINDS.get(kind) or ctx.obligations.get(after.get("rule_id", "")) or after.get("subject") or "a draft"
+    language = f" ({_language(after['language'])})" if after.get("language") else ""
+    version = f", version {after['version']}" if after.get("version") else ""
+    return f"Draft written: {name}{language}{version}"
 
 
 def _access(d: dict, ctx: Context, e: AuditEvent) -> str:
@@ -262,6 +306,7 @@ TRANSLATIONS: dict[str, Callable[[dict, Context, AuditEvent], str]] = {
     "obligation.settled": _completed, "breach.recommendation": _recommendation, "breach.decided": _decided,
     "containment.added": _contained, "notification.recorded": _notified, "rca.completed": _rca, "rca.saved": _rca,
     "lesson.proposed": _lesson, "lesson.decided": _lesson, "document.changed": _document,
+    "draft.written": _draft_written,
 }
 PREFIXES: dict[str, Callable[[dict, Context, AuditEvent], str]] = {
     "incident.classified.": _classified, "evidence.": _evidence, "capa.": _capa}
@@ -321,6 +366,8 @@ def lines(incident: Incident, events: Iterable[AuditEvent] | None = None) -> lis
             told.add((data.get("after") or {}).get("rule_id", ""))
         elif pending is not None:
             flush()
-        out.append(Line(event.at, event.actor_name, _translate(event, data, ctx)))
+        text = _translate(event, data, ctx)
+        if text:  # an edit that changed nothing a person can see is not history
+            out.append(Line(event.at, event.actor_name, text))
     flush()
     return out

@@ -6,6 +6,11 @@ with ``label``, ``help`` and ``why`` and, for a fact with a fixed set of answers
 covers the schema as first built; an engineer who adds a fact adds a file of their own, so files merge without
 conflicts. A path defined twice is an error, and a test fails when the schema and the vocabulary disagree.
 
+``derived.toml`` names, with ``derived = true``, the facts the assessment derives from the schema's facts
+(properties of the facts models, e.g. ``tools[].high_risk_provided``): the rules' conditions read them, and a
+reason shows them to people in these words. The data categories' choices are not repeated here: their one
+source is ``[enisa.categories]`` in the rules' gdpr.toml (labels), filled in by :func:`terms` (decision 89).
+
 The forms, the workspace, the preview's "Still unknown" list, validation errors and the API schema all read
 their words from here, through :func:`label`, :func:`help`, :func:`why`, :func:`choice_label`,
 :func:`describe` and :func:`show`.
@@ -42,17 +47,33 @@ class Term:
     why: str
     choices: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    derived: bool = False
+
+
+def _gdpr_categories() -> dict[str, str]:
+    from incidentdesk.assessment.categories import category_labels
+
+    return category_labels()
+
+
+#: Facts whose choices have their one source elsewhere: path → the function returning {value: label}.
+CHOICES_FROM = {"personal_data.data_categories": _gdpr_categories}
 
 
 def _term(path: str, table: dict[str, Any], source: str) -> Term:
     missing = [key for key in ("label", "help", "why") if not str(table.get(key, "")).strip()]
     if missing:
         raise VocabularyError(f"{source}: [{path!r}] needs {', '.join(missing)}")
-    extra = set(table) - {"label", "help", "why", "choices"}
+    extra = set(table) - {"label", "help", "why", "choices", "derived"}
     if extra:
         raise VocabularyError(f"{source}: [{path!r}] has unknown keys {sorted(extra)}")
+    if path in CHOICES_FROM and table.get("choices"):
+        raise VocabularyError(f"{source}: [{path!r}] repeats choices whose one source is elsewhere; remove them")
     choices = {str(k): str(v) for k, v in (table.get("choices") or {}).items()}
-    return Term(path, table["label"].strip(), table["help"].strip(), table["why"].strip(), choices, source)
+    if path in CHOICES_FROM:
+        choices = dict(CHOICES_FROM[path]())
+    return Term(path, table["label"].strip(), table["help"].strip(), table["why"].strip(), choices, source,
+                table.get("derived") is True)
 
 
 @lru_cache(maxsize=1)

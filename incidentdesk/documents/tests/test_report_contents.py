@@ -63,7 +63,7 @@ ITEMS = {
         "AI usage policy changed on 2026-11-12: " + hr_case.LESSON_CHANGE],
     "Evidence and its chain of custody": ["**rejections.csv**", "SHA-256 `", "viewed / downloaded by p-auditor"],
     "Closure": ["Closed 2026-11-19 07:52 CET (06:52 UTC) by p-manager."],
-    "Timeline (audit log)": ["Status changed from Resolved to Closed", "Changed Personal data: data subjects: 100 → 120",
+    "Timeline (audit log)": ["Status changed from Resolved to Closed", "Changed Number of people affected: 100 → 120",
                  "Classified definitively at level 3", "GDPR decision: notify the supervisory authority: yes",
                  "Audit log at the time of this report: event #"],
 }
