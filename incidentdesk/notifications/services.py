@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -88,6 +88,10 @@ def record_acknowledgement(*, notification: Notification, at: datetime, how: str
     if not how:
         raise AcknowledgementRefused("how: say who confirmed and how, e.g. \"email from the provider's incident "
                                      "desk, ticket 4411\"")
+    try:  # year 1 with an offset east of UTC has no UTC time: a typing error, refused rather than a crash
+        at = at.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise AcknowledgementRefused("acknowledged at: out of range, check the year") from exc
     if row.acknowledged_at is not None:
         raise AlreadyAcknowledged(f"the acknowledgement of this notification is already on record "
                                   f"({row.acknowledged_at:%Y-%m-%d %H:%M} UTC)")
