@@ -335,7 +335,10 @@ def _plausible(value: datetime) -> datetime:
     Times before 2000 are typing errors in an incident register (and PostgreSQL refuses offsets beyond
     ±16 hours, which Python accepts): both are refused as a 422 instead of reaching the database.
     """
-    value = value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError as exc:  # year 1 east of UTC has no UTC instant
+        raise ValueError("a time before the year 2000 is not plausible here: check the year") from exc
     if value.year < 2000:
         raise ValueError("a time before the year 2000 is not plausible here: check the year")
     return value

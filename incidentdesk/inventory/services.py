@@ -26,9 +26,15 @@ class ToolRefused(Refused):
 
 
 def save_tool(*, by: Any, tool: AITool | None = None, **fields: Any) -> AITool:
+    """Add or change a tool. What the rules read of it (annex, role, medical device, equivalent reporting) is a
+    fact of every open incident that names it, so those incidents' clocks are recomputed in the same transaction:
+    marking a tool as a medical device must start the MDR clocks now, not at the next unrelated edit."""
     with transaction.atomic():
+        before = tool.as_facts(tool.name) if tool and tool.pk else None
         saved = audit.save_audited(instance=tool or AITool(), fields=fields, by=by, object_type="aitool",
                                    action="tool", refused=ToolRefused,
                                    summary=fields.get("name") or (tool.name if tool else ""))
-        obligations.after_tool_saved(tool=saved, by=by)
+        linked = obligations.after_tool_saved(tool=saved, by=by)
+        if before is not None and saved.as_facts(saved.name) != before:
+            obligations.after_tool_changed(tool=saved, by=by, skip=set(linked))
     return saved

@@ -14,6 +14,7 @@ from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
 from incidentdesk.obligations import services as obligations
+from incidentdesk.obligations.models import Obligation
 from incidentdesk.refusals import Conflict, NotFound, Refused
 
 from . import drafts
@@ -83,7 +84,6 @@ def record_acknowledgement(*, notification: Notification, at: datetime, how: str
     incident = notification.incident
     ensure_open(incident)
     now = now or timezone.now()
-    row = Notification.objects.select_related("incident").get(pk=notification.pk)  # the stored state
     how = (how or "").strip()
     if not how:
         raise AcknowledgementRefused("how: say who confirmed and how, e.g. \"email from the provider's incident "
@@ -92,14 +92,16 @@ def record_acknowledgement(*, notification: Notification, at: datetime, how: str
         at = at.astimezone(UTC)
     except (OverflowError, ValueError) as exc:
         raise AcknowledgementRefused("acknowledged at: out of range, check the year") from exc
-    if row.acknowledged_at is not None:
-        raise AlreadyAcknowledged(f"the acknowledgement of this notification is already on record "
-                                  f"({row.acknowledged_at:%Y-%m-%d %H:%M} UTC)")
-    if at > now + FUTURE_SKEW:
-        raise AcknowledgementRefused("acknowledged at: lies in the future")
-    if at < row.sent_at:
-        raise AcknowledgementRefused("acknowledged at: is before the notification was sent")
     with transaction.atomic():
+        # Locked, so two people recording it at once cannot both pass the check and overwrite each other.
+        row = Notification.objects.select_for_update().select_related("incident").get(pk=notification.pk)
+        if row.acknowledged_at is not None:
+            raise AlreadyAcknowledged(f"the acknowledgement of this notification is already on record "
+                                      f"({row.acknowledged_at:%Y-%m-%d %H:%M} UTC)")
+        if at > now + FUTURE_SKEW:
+            raise AcknowledgementRefused("acknowledged at: lies in the future")
+        if at < row.sent_at:
+            raise AcknowledgementRefused("acknowledged at: is before the notification was sent")
         row.acknowledged_at, row.acknowledged_how = at, how
         row.acknowledgement_recorded_by = by if getattr(by, "pk", None) else None
         row.save(update_fields=["acknowledged_at", "acknowledged_how", "acknowledgement_recorded_by"])
@@ -179,6 +181,25 @@ def _store(*, incident, kind, rule_id, subject, body, unknown, language, by) -> 
     return row
 
 
+def _check_delay_explained(draft: NotificationDraft, sent_at: datetime) -> None:
+    """GDPR Art 33(1): a notification made after 72 hours carries the reasons for the delay.
+
+    Whether a draft is late is decided when it is written; one written in time but sent late lacks the section,
+    so sending it is refused until it is written again (which adds the section to fill in).
+    """
+    if draft.kind != "gdpr_33" or draft.rule_id != "GDPR-33-1-SA":
+        return
+    clock = Obligation.objects.filter(incident=draft.incident, rule_id="GDPR-33-1-SA").first()
+    if clock is None or clock.due_at is None or sent_at <= clock.due_at:
+        return
+    if Notification.objects.filter(incident=draft.incident, obligation=clock).exists():
+        return  # a follow-up (Art 33(4)): the first notification carried the reasons
+    heading = drafts.words(draft.language)["gdpr_33"]["delay"]
+    if heading not in draft.body:
+        raise DraftRefused("This notification is sent after the 72 hours, so it must give the reasons for the delay "
+                           "(GDPR Art 33(1)): write the draft again, fill in the reasons, then record it as sent")
+
+
 def send_draft(*, draft: NotificationDraft, recipient: str, channel: str, sent_at: datetime, by: Any,
                reference: str = "", now: datetime | None = None) -> Notification:
     """Mark a draft as sent: records the notification (completing its obligation) and links the two."""
@@ -194,6 +215,7 @@ def send_draft(*, draft: NotificationDraft, recipient: str, channel: str, sent_a
     if markers:
         raise DraftRefused("This draft still has parts only you can write: replace "
                            + " and ".join(f"“{m}”" for m in markers) + ", save, then record it as sent")
+    _check_delay_explained(draft, sent_at)
     with transaction.atomic():
         notification = record_notification(incident=draft.incident, recipient=recipient, sent_at=sent_at, by=by,
                                            channel=channel, rule_id=draft.rule_id or None, reference=reference,

@@ -38,8 +38,8 @@ from .acts import CONTAIN_RULE, CORRECT_RULE, GDPR_ASSESSMENT_RULE, INVENTORY_RU
 from .models import Obligation, ObligationStatus, Settlement
 
 __all__ = ["CONTAIN_RULE", "CORRECT_RULE", "GDPR_ASSESSMENT_RULE", "INVENTORY_RULE", "RCA_RULE", "AlreadySettled",
-           "NoSuchObligation", "SettleRefused", "after_containment", "after_tool_saved", "complete_obligation",
-           "obligation_of", "settle", "settle_by_act"]
+           "NoSuchObligation", "SettleRefused", "after_containment", "after_tool_changed", "after_tool_saved",
+           "complete_obligation", "obligation_of", "settle", "settle_by_act"]
 
 class SettleRefused(Refused):
     """The obligation cannot be settled as asked; nothing was stored."""
@@ -189,3 +189,21 @@ def after_tool_saved(*, tool: AITool, by: Any, now: datetime | None = None) -> l
                       how=f"{tool.name} added to the AI tool inventory")
         linked.append(incident.reference)
     return linked
+
+
+def after_tool_changed(*, tool: AITool, by: Any, skip: set[str] | None = None,
+                       now: datetime | None = None) -> list[str]:
+    """A tool's facts changed: recompute the clocks of every open incident that names it (audited as usual).
+
+    ``skip``: references already reassessed by ``after_tool_saved``. Returns the references recomputed.
+    """
+    now = now or timezone.now()
+    done = []
+    links = (IncidentTool.objects.filter(tool=tool).exclude(incident__status=Status.CLOSED)
+             .select_related("incident").order_by("incident_id"))
+    for incident in {link.incident.pk: link.incident for link in links}.values():
+        if incident.reference in (skip or set()):
+            continue
+        incidents.reassess(incident=incident, by=by, now=now)
+        done.append(incident.reference)
+    return done

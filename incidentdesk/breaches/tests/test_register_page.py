@@ -166,4 +166,21 @@ def test_a_late_notification_says_how_late_and_that_reasons_are_owed(people, rec
     record_notification(incident=breach, recipient="Belgian DPA", rule_id="GDPR-33-1-SA", channel="portal",
                         sent_at=detected + timedelta(days=4), by=people["manager"], reference="GBA-LATE")
     page = as_person("viewer").get("/breaches/").content.decode()
-    assert "No: 23 hour(s) late (Art 33(1) asks for the reasons for the delay)" in page
+    assert "No: 24 h 00 min late (Art 33(1) asks for the reasons for the delay)" in page  # against the 72 hours
+
+
+def test_a_clock_settled_by_hand_counts_as_notified(people, record, time_machine, as_person):
+    """Found by review: an Art 33(1) clock settled by hand (the authority's portal) read "Not notified yet"."""
+    from incidentdesk.breaches.services import decide_breach
+    from incidentdesk.obligations.services import obligation_of, settle
+
+    detected = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    time_machine.move_to(detected + timedelta(days=2), tick=False)
+    breach = record(detected_at=detected, now=detected + timedelta(days=2), facts=UNNOTIFIED)
+    decide_breach(incident=breach, notify_authority=True, communicate_subjects=False, reasons="Contact data leaked",
+                  by=people["manager"])
+    settle(obligation=obligation_of(breach, "GDPR-33-1-SA"), reason="Notified through the GBA portal, ref 77",
+           by=people["manager"], at=detected + timedelta(days=1))
+    page = as_person("viewer").get("/breaches/").content.decode()
+    assert "Not notified yet" not in page
+    assert "2026-11-03 10:00 CET (09:00 UTC)" in page

@@ -61,3 +61,25 @@ def test_the_api_takes_the_new_fields(as_person, people):
     assert response.status_code == 201, response.content
     assert response.json()["risk_class"] == "high_risk_annex_i"
     assert AITool.objects.get(name="Triage").medical_device is True
+
+
+def test_changing_a_tools_facts_recomputes_its_open_incidents(organisation, manager):
+    """Found by review: the facts read each tool live, but only newly linked incidents were reassessed, so marking a
+    tool as a medical device (or limiting it under Art 73(9)-(10)) left its open incidents' clocks stale."""
+    from datetime import UTC, datetime
+
+    from incidentdesk.incidents.services import record_incident
+    from incidentdesk.inventory.services import save_tool
+    from incidentdesk.organisation.services import save_profile
+
+    aware = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    save_profile(by=manager, mdr_manufacturer=True)
+    tool = save_tool(by=manager, name="Triage AI", risk_class="minimal", medical_device=False)
+    incident = record_incident(title="Triage AI under-rated a patient", description="Found on the ward.",
+                               detected_at=aware, by=manager, tools=["Triage AI"], now=aware,
+                               facts={"harm": {"serious_health_harm": True, "death": False},
+                                      "personal_data": {"involved": False},
+                                      "medical_device": {"expected_documented_side_effect": False}})
+    assert incident.obligations.get(rule_id="MDR-87-3-SERIOUS-INCIDENT").status == "not_required"
+    save_tool(by=manager, tool=tool, medical_device=True)
+    assert incident.obligations.get(rule_id="MDR-87-3-SERIOUS-INCIDENT").status in ("pending", "overdue")

@@ -86,3 +86,16 @@ def test_the_api_shows_the_version_followed_up_and_its_changes(hr_case, manager,
                       headers={"Authorization": f"Bearer {token}"}).json()
     assert body["follows_version"] == 1
     assert {"change": "added", "line": body["body"].splitlines()[3]} in body["changes_since_sent"]
+
+
+def test_a_draft_written_in_time_but_sent_late_must_be_written_again_with_the_reasons(hr_case, manager, frozen_now):
+    """Found by review: lateness was judged when the draft was written, so a draft written at 70 h and sent at
+    75 h went out without the reasons for the delay that Art 33(1) asks for."""
+    frozen_now.move_to(NOW)  # in time: no delay section
+    draft = services.create_draft(incident=hr_case, kind="gdpr_33", rule_id="GDPR-33-1-SA", by=manager)
+    assert words("en")["gdpr_33"]["delay"] not in draft.body
+    late = datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
+    frozen_now.move_to(late)
+    with pytest.raises(services.DraftRefused, match="reasons for the delay"):
+        services.send_draft(draft=draft, recipient="GBA", channel="portal", by=manager, sent_at=late)
+    assert not draft.incident.notifications.exists()
