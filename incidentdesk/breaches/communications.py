@@ -108,8 +108,3 @@ def record_communication(*, incident: Incident, recipients: str, channel: str, i
                      summary=f"Recorded who was informed: {row.recipients} ({row.get_channel_display().lower()})")
     return row
 
-
-def reached(incident: Incident, user: Any) -> tuple[int, bool]:
-    """How many people the recorded communications reached, and whether a group's number was left unknown."""
-    rows = SubjectCommunication.objects.visible_to(user).filter(incident=incident)
-    return sum(r.people or 0 for r in rows), any(r.people is None for r in rows)

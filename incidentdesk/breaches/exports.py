@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from incidentdesk import spreadsheet, times
 from incidentdesk.audit import services as audit
-from incidentdesk.documents.markdown import to_html
+from incidentdesk.documents.markdown import escape, to_html
 from incidentdesk.documents.render import pdf
 from incidentdesk.organisation.models import Organisation
 
@@ -49,16 +49,11 @@ def write_xlsx(stream: IO[bytes], user: Any) -> int:
     return sheet.rows
 
 
-def _markdown(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("#", "\\#")
-    return escaped.replace("\n", "  \n")
-
-
 def pdf_bytes(user: Any) -> tuple[bytes, int]:
     """The register as a printable document: one section per breach, every column as a line."""
     sections = []
     for item in entries(user):
-        lines = [f"- **{c.header}:** {_markdown(text(item[c.key]))}" for c in COLUMNS[2:]]
+        lines = [f"- **{c.header}:** {escape(text(item[c.key]))}" for c in COLUMNS[2:]]
         sections.append((f"{item['reference']}: {item['title']}", to_html("\n".join(lines))))
     org = Organisation.current()
     content = pdf("documents/print.html", {

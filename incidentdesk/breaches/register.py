@@ -67,11 +67,6 @@ COLUMNS: tuple[Column, ...] = (
 _TRI = {True: "Yes", False: "No", None: "Not yet established"}
 
 
-def _words(value: str) -> str:
-    """A stored code as words: ``data_issue_leakage`` → ``data issue leakage``."""
-    return str(value).replace("_", " ")
-
-
 def _yes_no(value: bool | None, yes: str, no: str, unknown: str) -> str:
     return yes if value is True else no if value is False else unknown
 

@@ -13,3 +13,9 @@ TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h1", "h2", "h3", "h4", "bl
 def to_html(text: str) -> str:
     return nh3.clean(_md.render(text or ""), tags=TAGS, attributes={"a": {"href"}},
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def escape(text: str) -> str:
+    """User text kept as text inside generated Markdown (report, breach register): markup escaped, breaks kept."""
+    escaped = text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("#", "\\#")
+    return escaped.replace("`", "\\`").replace("\n", "  \n")

@@ -27,6 +27,7 @@ from incidentdesk.organisation.models import Organisation
 from incidentdesk.procedure.references import readable
 
 from . import timeline
+from .markdown import escape
 
 
 def _t(value: datetime | None) -> str:
@@ -35,9 +36,7 @@ def _t(value: datetime | None) -> str:
 
 def _md(text: Any) -> str:
     """Escape user text so it stays text inside the generated Markdown (line breaks kept)."""
-    text = str(text) if text not in (None, "") else "—"
-    escaped = text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("#", "\\#")
-    return escaped.replace("`", "\\`").replace("\n", "  \n")
+    return escape(str(text) if text not in (None, "") else "—")
 
 
 def _item(label: str, value: Any) -> str:
