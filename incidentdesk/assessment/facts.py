@@ -361,8 +361,8 @@ class IncidentFacts(Strict):
     @classmethod
     def _tool_roles(cls, data: Any) -> Any:
         """A tool without its own AI Act role takes the organisation's (the profile's default)."""
-        if not isinstance(data, dict) or not data.get("tools"):
-            return data
+        if not isinstance(data, dict) or not isinstance(data.get("tools"), list):
+            return data  # anything else is refused by the field's own validation, with its message
         org = data.get("organisation") or {}
         role = org.get("ai_act_role") if isinstance(org, dict) else getattr(org, "ai_act_role", None)
         if role is None:

@@ -188,3 +188,15 @@ def test_timestamps_at_the_ends_of_the_calendar_are_refused_not_overflowed(year)
         raw |= {"detected_at": value} if field == "detected_at" else {"completed": {"GDPR-33-1-SA": value}}
         with pytest.raises(ValidationError, match="check the year|out of range"):
             IncidentFacts.model_validate(raw)
+
+
+@pytest.mark.parametrize("tools", [1, "x", {"name": "a"}, True])
+def test_tools_that_are_not_a_list_are_refused_not_a_crash(tools):
+    """Found by the hypothesis test in CI: a number for ``tools`` crashed the role default (TypeError)."""
+    from pydantic import ValidationError
+
+    from incidentdesk.assessment.facts import IncidentFacts
+
+    with pytest.raises(ValidationError):
+        IncidentFacts.model_validate({"detected_at": "2026-11-20T09:00:00+01:00", "tools": tools,
+                                      "organisation": {"ai_act_role": "deployer"}})
