@@ -261,6 +261,10 @@ WORKSPACE_PANELS = [
     "incidentdesk.lessons.panel.panel",
 ]
 
+# Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives
+# people tasks, ``source(user, now) -> list[WorkItem]``.
+MY_WORK_SOURCES: list[str] = []
+
 # --- Client address, shared counters, sign-in lock-out (issue 10; incidentdesk/clientaddress.py) ---------
 # Proxies whose X-Forwarded-For is believed: addresses or networks, comma separated. Empty (the default):
 # no proxy is trusted, the header is ignored and the client is REMOTE_ADDR. A mistyped entry stops start-up.

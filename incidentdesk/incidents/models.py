@@ -68,6 +68,9 @@ class Incident(models.Model):
     override_basis = models.PositiveSmallIntegerField(null=True, blank=True,
                                                       help_text="Computed level when the override was set")
     restricted = models.BooleanField(default=False, help_text="Only the people named on it can see it")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="owned_incidents",
+                              help_text="The incident manager: the person who runs this incident")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
