@@ -265,6 +265,10 @@ WORKSPACE_PANELS = [
 # people tasks, ``source(user, now) -> list[WorkItem]``.
 MY_WORK_SOURCES: list[str] = []
 
+# Where the readiness check finds what each app knows (incidentdesk/readiness.py):
+# ``check(now) -> list[ReadinessItem]``.
+READINESS_CHECKS: list[str] = []
+
 # --- Client address, shared counters, sign-in lock-out (issue 10; incidentdesk/clientaddress.py) ---------
 # Proxies whose X-Forwarded-For is believed: addresses or networks, comma separated. Empty (the default):
 # no proxy is trusted, the header is ignored and the client is REMOTE_ADDR. A mistyped entry stops start-up.
