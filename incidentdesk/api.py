@@ -123,5 +123,9 @@ def _routers() -> None:
 
     api.add_router("/audit", audit)
 
+    from incidentdesk.reviews.api import router as reviews
+
+    api.add_router("/management-review", reviews)
+
 
 _routers()

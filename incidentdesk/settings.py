@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "incidentdesk.documents",
     "incidentdesk.intake",
     "incidentdesk.reminders",
+    "incidentdesk.reviews",
     "incidentdesk.procedure",
     "incidentdesk.idempotency",
     "django_tasks",

@@ -113,6 +113,8 @@ WEB: dict[str, Row] = {
     "organisation": row("get", READERS),
     "audit-log": row("get", "ok 403 403 403 ok 403 login"),
     "audit-checkpoint": row("get", "ok 403 403 403 ok 403 login"),
+    "management-review": row("get", READERS),  # figures over what the person may see
+    "management-review-export": row("get", READERS),
     # The API's own pages (its operations are in API below).
     "api:openapi-json": row("get", ALL),
     "api:openapi-view": row("get", ALL),
@@ -242,6 +244,8 @@ API: dict[str, Row] = {
     # sending alerts is triage work: a viewer's, auditor's or reporter's token cannot carry the intake scope
     "POST /api/intake/alerts": row("post", "ok ok ok 403 403 403 401", data={"title": "x"}),
     "GET /api/audit/checkpoint": row("get", "ok 403 403 403 ok 403 401"),
+    "GET /api/management-review": row("get", API_STEP_READ),
+    "GET /api/management-review/{fmt}": row("get", API_STEP_READ),
 }
 
 

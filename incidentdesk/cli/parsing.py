@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -65,3 +65,13 @@ def tri(text: str | None, *, field: str) -> bool | None:
     if value not in (True, False, None):
         raise CommandError(f"{field}: answer yes, no or unknown")
     return value
+
+
+def parse_day(text: str | None, field: str) -> date | None:
+    """A calendar day, ``YYYY-MM-DD`` (the organisation's day); empty is None."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise CommandError(f"{field}: {text!r} is not a day; use e.g. 2026-01-31") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Min, QuerySet
@@ -15,8 +15,11 @@ from incidentdesk.capa import services as capa
 from incidentdesk.capa.models import CorrectiveAction
 from incidentdesk.containment.models import ContainmentAction
 from incidentdesk.incidents.models import Incident, IncidentTool, Status
+from incidentdesk.notifications.models import Notification
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 from incidentdesk.obligations.store import due_between
+
+from .period import Period, last_twelve_months
 
 LEVELS = (1, 2, 3, 4)
 
@@ -47,8 +50,14 @@ def _months(now: datetime, count: int = 12) -> list[str]:
     return list(reversed(months))
 
 
-def _median_hours(deltas: list[timedelta]) -> float | None:
-    return round(statistics.median(d.total_seconds() for d in deltas) / 3600, 1) if deltas else None
+def median(deltas: list[timedelta]) -> timedelta | None:
+    """The middle duration (the dashboard shows it in hours, the management review pack in words)."""
+    return timedelta(seconds=statistics.median(d.total_seconds() for d in deltas)) if deltas else None
+
+
+def median_hours(deltas: list[timedelta]) -> float | None:
+    middle = median(deltas)
+    return round(middle.total_seconds() / 3600, 1) if middle is not None else None
 
 
 def compliance(obligations: QuerySet[Obligation]) -> dict[str, Any]:
@@ -60,25 +69,94 @@ def compliance(obligations: QuerySet[Obligation]) -> dict[str, Any]:
             "rate": round(100 * on_time / total, 1) if total else None}
 
 
+def incidents_in(user: Any, period: Period) -> QuerySet:
+    """The incidents this person may see that were detected in the period (the organisation's days)."""
+    return Incident.objects.visible_to(user).filter(detected_at__gte=period.start, detected_at__lt=period.end)
+
+
 def recent_incidents(user: Any, now: datetime) -> QuerySet:
-    """The last twelve months (and a few days) of the incidents this person may see."""
-    return Incident.objects.visible_to(user).filter(detected_at__gte=now - timedelta(days=370))
+    """The last twelve months of the incidents this person may see (the same period the review pack defaults to)."""
+    return incidents_in(user, last_twelve_months(now))
 
 
-def per_month(recent: QuerySet, now: datetime) -> dict[str, dict[str, int]]:
-    """Incidents per month by category, for the chart (each chart computes only its own figures)."""
-    counts: dict[str, Counter] = {m: Counter() for m in _months(now)}
+def by_level(incidents: QuerySet) -> dict[int, int]:
+    """How many of these incidents are at each severity level (every level listed, zero included)."""
+    counts = dict(incidents.values_list("severity_level").annotate(n=Count("id")).order_by())
+    return {level: counts.get(level, 0) for level in LEVELS}
+
+
+def _category_counts(categories_lists) -> Counter:
+    counts: Counter = Counter()
+    for categories in categories_lists:
+        counts.update(categories or ["uncategorised"])
+    return counts
+
+
+def by_category(incidents: QuerySet) -> dict[str, int]:
+    """Incidents per category, most frequent first (an incident in two categories counts in both)."""
+    return dict(_category_counts(incidents.values_list("categories", flat=True).iterator(chunk_size=5000))
+                .most_common())
+
+
+def per_month(recent: QuerySet, now: datetime, period: Period | None = None) -> dict[str, dict[str, int]]:
+    """Incidents per month by category, for the chart (each chart computes only its own figures); with a
+    period, its months, counted in its time zone (the dashboard: the last twelve months in the page's zone)."""
+    counts: dict[str, Counter] = {m: Counter() for m in (period.months() if period else _months(now))}
+    tz = period.tz if period else None
     for detected, categories in recent.values_list("detected_at", "categories").iterator(chunk_size=5000):
-        month = timezone.localtime(detected).strftime("%Y-%m")
+        month = timezone.localtime(detected, tz).strftime("%Y-%m")
         if month in counts:
-            counts[month].update(categories or ["uncategorised"])
+            counts[month].update(_category_counts([categories]))
     return {m: dict(c.most_common()) for m, c in counts.items()}
 
 
-def per_tool(recent: QuerySet, user: Any = None) -> list[tuple[str, int]]:
+def per_tool(recent: QuerySet, user: Any = None, limit: int | None = 10) -> list[tuple[str, int]]:
+    """Incidents per AI tool, most frequent first (the dashboard shows the first ten)."""
     links = IncidentTool.objects.visible_to(user) if user is not None else IncidentTool.objects.all()
-    return list(links.filter(incident__in=recent).values_list("name").annotate(n=Count("id"))
-                .order_by("-n", "name")[:10])
+    rows = links.filter(incident__in=recent).values_list("name").annotate(n=Count("id")).order_by("-n", "name")
+    return list(rows[:limit] if limit else rows)
+
+
+def times_to_classify(incidents: QuerySet) -> list[timedelta]:
+    """From detection to the definitive classification, per classified incident."""
+    return [c - d for d, c in incidents.filter(classified_at__isnull=False).values_list("detected_at", "classified_at")
+            if c >= d]
+
+
+def _since_detection(incidents: QuerySet, firsts: dict[int, datetime]) -> list[timedelta]:
+    detected = dict(incidents.filter(pk__in=list(firsts)).values_list("pk", "detected_at"))
+    return [firsts[pk] - d for pk, d in detected.items() if firsts[pk] >= d]
+
+
+def times_to_contain(incidents: QuerySet, user: Any) -> list[timedelta]:
+    """From detection to the first containment action, per incident with one."""
+    firsts = dict(ContainmentAction.objects.visible_to(user).filter(incident__in=incidents).values("incident")
+                  .annotate(first=Min("taken_at")).values_list("incident", "first"))
+    return _since_detection(incidents, firsts)
+
+
+def times_to_notify(incidents: QuerySet, user: Any) -> list[timedelta]:
+    """From detection to the first notification sent (to an authority, a client, a provider...), per incident."""
+    firsts = dict(Notification.objects.visible_to(user).filter(incident__in=incidents).values("incident")
+                  .annotate(first=Min("sent_at")).values_list("incident", "first"))
+    return _since_detection(incidents, firsts)
+
+
+def pending_clocks(user: Any) -> QuerySet[Obligation]:
+    """Running clocks (pending, with a due time) of the incidents this person may see."""
+    return Obligation.objects.visible_to(user).filter(incident__in=Incident.objects.visible_to(user),
+                                                      status=ObligationStatus.PENDING, due_at__isnull=False)
+
+
+def overdue_clocks(user: Any, now: datetime) -> QuerySet[Obligation]:
+    """Running clocks past their due time, oldest first."""
+    return pending_clocks(user).filter(due_at__lt=now).select_related("incident").order_by("due_at")
+
+
+def overdue_actions(user: Any, today: date) -> QuerySet[CorrectiveAction]:
+    """Corrective actions past their due date or effectiveness check, of incidents this person may see."""
+    return (capa.overdue(today).filter(incident__in=Incident.objects.visible_to(user))
+            .filter(pk__in=CorrectiveAction.objects.visible_to(user).values("pk")))
 
 
 def build(*, user: Any, now: datetime | None = None) -> Dashboard:
@@ -87,30 +165,22 @@ def build(*, user: Any, now: datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     incidents = Incident.objects.visible_to(user)
     open_ = incidents.exclude(status=Status.CLOSED)
-    by_level = dict(open_.values_list("severity_level").annotate(n=Count("id")).order_by())
     by_status = dict(open_.values_list("status").annotate(n=Count("id")).order_by())
     obligations = Obligation.objects.visible_to(user)
-    clocks = obligations.filter(incident__in=incidents, status=ObligationStatus.PENDING, due_at__isnull=False)
+    clocks = pending_clocks(user)
     recent = recent_incidents(user, now)
-    classified = [c - d for d, c in recent.filter(classified_at__isnull=False)
-                  .values_list("detected_at", "classified_at")]
-    first_action = dict(ContainmentAction.objects.visible_to(user).filter(incident__in=recent).values("incident")
-                        .annotate(first=Min("taken_at")).values_list("incident", "first"))
-    detected = dict(recent.filter(pk__in=list(first_action)).values_list("pk", "detected_at"))
+    overdue = overdue_clocks(user, now)
     return Dashboard(
-        open_by_severity={level: by_level.get(level, 0) for level in LEVELS},
+        open_by_severity=by_level(open_),
         open_by_status={s.label: by_status.get(s.value, 0) for s in Status if s != Status.CLOSED},
         due_24h=clocks.filter(due_at__gte=now, due_at__lt=now + timedelta(hours=24)).count(),
         due_7d=clocks.filter(due_at__gte=now, due_at__lt=now + timedelta(days=7)).count(),
-        overdue=clocks.filter(due_at__lt=now).count(),
-        overdue_clocks=list(clocks.filter(due_at__lt=now).select_related("incident").order_by("due_at")[:10]),
+        overdue=overdue.count(), overdue_clocks=list(overdue[:10]),
         per_month=per_month(recent, now), per_tool=per_tool(recent, user),
-        median_hours_to_classify=_median_hours([d for d in classified if d >= timedelta(0)]),
-        median_hours_to_contain=_median_hours([first_action[pk] - d for pk, d in detected.items()
-                                               if first_action[pk] >= d]),
+        median_hours_to_classify=median_hours(times_to_classify(recent)),
+        median_hours_to_contain=median_hours(times_to_contain(recent, user)),
         due_soon=list(due_between(now, now + timedelta(hours=24), incidents)
                       .filter(pk__in=obligations.values("pk"))[:10]),
-        overdue_actions=list(capa.overdue(timezone.localdate(now)).filter(incident__in=incidents)
-                            .filter(pk__in=CorrectiveAction.objects.visible_to(user).values("pk"))[:10]),
+        overdue_actions=list(overdue_actions(user, timezone.localdate(now))[:10]),
         compliance=compliance(obligations.filter(incident__in=recent)),
     )

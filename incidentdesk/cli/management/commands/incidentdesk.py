@@ -32,7 +32,7 @@ from incidentdesk.audit.keys import KeyProblem
 from incidentdesk.breaches import services as breaches
 from incidentdesk.cli import demo as demo_data
 from incidentdesk.cli.output import LEVEL_NAMES, countdown, incident_detail, incident_summary, law_change_text, local
-from incidentdesk.cli.parsing import parse_assignments, parse_time, tri
+from incidentdesk.cli.parsing import parse_assignments, parse_day, parse_time, tri
 from incidentdesk.containment.services import contain
 from incidentdesk.documents.services import FORMATS, report_export
 from incidentdesk.incidents import exports as register_export
@@ -408,6 +408,22 @@ class Command(TyperCommand):
         # The same service as the web and the API: the same text, times in the organisation's zone, one audit event.
         output.write_bytes(report_export(incident=incident, fmt=fmt, by=by, via="cli"))
         self.stderr.write(f"Wrote {output}.")
+
+    @command(name="management-review")
+    def management_review(
+        self,
+        first: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD; default: a year ago)")] = None,
+        last: Annotated[str | None, typer.Option("--to", help="Last day, included (YYYY-MM-DD; today)")] = None,
+        format_: Annotated[str, typer.Option("--format", help="pdf or docx")] = "pdf",
+        output: Annotated[Path, typer.Option("--output", "-o", help="File to write")] = ...,
+    ):
+        """Write the management review pack (ISO/IEC 42001 clause 9.3) for a period, as the acting person sees it."""
+        from incidentdesk.reviews import services as reviews
+
+        by = operator(Capability.EXPORT)
+        period = reviews.period(parse_day(first, "--from"), parse_day(last, "--to"))
+        output.write_bytes(reviews.export(user=by, period=period, fmt=format_, via="cli"))
+        self.stderr.write(f"Wrote {output}: the management review for {period.words()}.")
 
     @command()
     def reevaluate(

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "incidentdesk.reviews"
+    verbose_name = "Management review and the review cycle"

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("management-review/", views.management_review, name="management-review"),
+    path("management-review/pack.<str:fmt>", views.management_review_export, name="management-review-export"),
+]
