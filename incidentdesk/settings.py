@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "incidentdesk.investigation",
     "incidentdesk.capa",
     "incidentdesk.lessons",
+    "incidentdesk.governance",
     "incidentdesk.documents",
     "incidentdesk.intake",
     "incidentdesk.reminders",

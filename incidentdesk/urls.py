@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("incidentdesk.audit.urls")),
     path("", include("incidentdesk.procedure.urls")),
     path("", include("incidentdesk.reviews.urls")),
+    path("", include("incidentdesk.governance.urls")),
     path("admin/", admin.site.urls),
 ]

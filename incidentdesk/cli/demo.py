@@ -17,6 +17,7 @@ from incidentdesk.accounts.models import Role
 from incidentdesk.accounts.services import add_person
 from incidentdesk.contacts.services import save_contact
 from incidentdesk.containment.services import contain
+from incidentdesk.governance import demo as governance_demo
 from incidentdesk.incidents import lifecycle
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.access import restrict
@@ -36,7 +37,7 @@ CONTACTS = [
     dict(kind="legal", name="External privacy counsel", organisation="Demo Law BV", email="counsel@example.org",
          last_verified_on=date(2026, 3, 15)),
     dict(kind="management", name="Founder", email="founder@demo.example", escalation_order=1,
-         last_verified_on=date(2026, 11, 1)),
+         last_verified_on=date(2026, 11, 1), private=True),
 ]
 #: One login per role, all with the demo password, so a visitor can see what each role sees.
 PEOPLE = [("manager", Role.INCIDENT_MANAGER), ("responder", Role.RESPONDER), ("viewer", Role.VIEWER),
@@ -171,6 +172,7 @@ def load() -> tuple[int, str, str]:
         for tool in TOOLS:
             if not AITool.objects.filter(name=tool["name"]).exists():
                 save_tool(by=user, **tool)
+        governance_demo.seed(by=user)  # the policy and procedure in force before the first incident is recorded
         entries = _incidents(now)
         for entry in entries:
             incidents.record_incident(by=user, now=now, **entry)

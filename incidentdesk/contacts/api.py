@@ -22,6 +22,7 @@ class ContactIn(Schema):
     how_to_reach: str = Field("", description="Portal, form, hours, escalation order")
     escalation_order: int = Field(1, ge=0, le=32767, description="1 first, then 2…")
     last_verified_on: date = Field(description="When these details were last checked (not in the future)")
+    private: bool = Field(False, description="Internal only: left out of published documents")
 
 
 class ContactOut(Schema):
@@ -34,6 +35,7 @@ class ContactOut(Schema):
     how_to_reach: str = Field(description="Portal, form, hours, escalation order")
     escalation_order: int = Field(description="1 first, then 2…")
     last_verified_on: date = Field(description="When these details were last checked")
+    private: bool = Field(description="Internal only: left out of published documents")
     stale: bool = Field(description="Not verified for more than 12 months")
     updated_at: UtcDateTime = Field(description="Last changed (UTC)")
 

@@ -31,6 +31,9 @@ class Contact(models.Model):
     how_to_reach = models.TextField(blank=True, help_text="Portal, form, hours, escalation order")
     escalation_order = models.PositiveSmallIntegerField(default=1, help_text="1 first, then 2…")
     last_verified_on = models.DateField(help_text="When these details were last checked")
+    private = models.BooleanField(
+        "Internal only", default=False,
+        help_text="Left out of published documents (a personal phone number, an internal escalation line)")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

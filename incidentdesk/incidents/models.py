@@ -73,6 +73,10 @@ class Incident(models.Model):
                               help_text="The incident manager: the person who runs this incident")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # PROTECT: a procedure version stays readable as long as an incident handled under it is retained.
+    procedure_version = models.ForeignKey(
+        "governance.DocumentVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents",
+        help_text="The version of the incident procedure in force when the incident was recorded")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

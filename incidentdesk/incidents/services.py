@@ -24,6 +24,7 @@ from incidentdesk.assessment.rulebook import default_rulebook
 from incidentdesk.assessment.severity import classify as compute_severity
 from incidentdesk.audit import services as audit
 from incidentdesk.breaches import store as breaches
+from incidentdesk.governance.current import procedure_in_force
 from incidentdesk.inventory.lookup import find_tool
 from incidentdesk.obligations import store as obligations
 from incidentdesk.organisation.models import Organisation
@@ -193,7 +194,7 @@ def record_incident(*, title: str, description: str, detected_at: datetime, by: 
         number, reference = allocate_reference(detected_at.astimezone(ZoneInfo(Organisation.current().time_zone)).year)
         incident = Incident.objects.create(reference=reference, year=int(reference[4:8]), number=number,
                                            facts=stored, created_by=by if getattr(by, "pk", None) else None,
-                                           **columns)
+                                           procedure_version=procedure_in_force(), **columns)
         _set_tools(incident, list(tools or []))
         audit.record(action="incident.created", object_type="incident", object_id=incident.pk, by=by,
                      incident_ref=reference, after=audit.snapshot(incident) | {"tools": _tool_names(incident)})

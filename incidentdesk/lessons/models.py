@@ -14,6 +14,7 @@ class Target(models.TextChoices):
     INVENTORY = "inventory", "AI tool inventory"
     PROCEDURE = "procedure", "Incident procedure"
     TRAINING = "training", "Training"
+    INCIDENT_POLICY = "incident_policy", "AI incident management policy"
 
 
 class LessonStatus(models.TextChoices):
@@ -24,7 +25,7 @@ class LessonStatus(models.TextChoices):
 
 class Lesson(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="lessons")
-    target = models.CharField(max_length=10, choices=Target.choices)
+    target = models.CharField(max_length=16, choices=Target.choices)
     text = models.TextField(help_text="What we learned and what should change")
     status = models.CharField(max_length=10, choices=LessonStatus.choices, default=LessonStatus.PROPOSED)
     decision_reason = models.TextField(blank=True)
@@ -44,12 +45,16 @@ class Lesson(models.Model):
 class DocumentChange(models.Model):
     """One dated line in the change log of the policy, the inventory, the procedure or training."""
 
-    document = models.CharField(max_length=10, choices=Target.choices)
+    document = models.CharField(max_length=16, choices=Target.choices)
     changed_on = models.DateField()
     summary = models.TextField()
     # SET_NULL: the change log outlives an incident deleted at the end of its retention period.
     lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes")
     recorded_by = models.CharField(max_length=150)
+    # The tracked change: the draft version of the governance document this change lands in (issue 14).
+    # Empty for training, which is not a controlled document, and for lines written before documents existed.
+    version = models.ForeignKey("governance.DocumentVersion", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="tracked_changes")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = scoped("lesson__incident", unattached_visible=True)

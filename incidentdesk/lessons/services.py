@@ -1,4 +1,5 @@
-"""Propose lessons and decide them; an accepted lesson is a dated change in its document's log."""
+"""Propose lessons and decide them; an accepted lesson is a dated change in its document's log, tracked in the
+next draft of that document (``governance.tracked``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidentdesk.audit import services as audit
+from incidentdesk.governance.tracked import draft_for_lesson
 from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
 from incidentdesk.refusals import Refused
@@ -48,8 +50,10 @@ def decide(*, lesson: Lesson, accept: bool, by: Any, reason: str = "", summary: 
         audit.record(action="lesson.decided", object_type="lesson", object_id=lesson.pk, by=by,
                      incident_ref=lesson.incident.reference, before=before, after=audit.snapshot(lesson))
         if accept:
+            # The tracked change: the line names the draft of the document it changes (issue 14, item 3).
             change = DocumentChange.objects.create(
                 document=lesson.target, changed_on=timezone.localdate(), lesson=lesson,
+                version=draft_for_lesson(lesson.target, by=by),
                 summary=(summary or lesson.text).strip() + f" (lesson from {lesson.incident.reference})",
                 recorded_by=audit.actor_name(by))
             audit.record(action="document.changed", object_type="documentchange", object_id=change.pk, by=by,
