@@ -123,9 +123,11 @@ def _routers() -> None:
 
     api.add_router("/audit", audit)
 
+    from incidentdesk.reviews.api import reviews_router
     from incidentdesk.reviews.api import router as reviews
 
     api.add_router("/management-review", reviews)
+    api.add_router("/reviews", reviews_router)
 
 
 _routers()

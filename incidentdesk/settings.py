@@ -265,11 +265,24 @@ WORKSPACE_PANELS = [
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives
 # people tasks, ``source(user, now) -> list[WorkItem]``.
-MY_WORK_SOURCES: list[str] = []
+MY_WORK_SOURCES: list[str] = [
+    "incidentdesk.reviews.work.my_reviews",
+]
 
 # Where the readiness check finds what each app knows (incidentdesk/readiness.py):
 # ``check(now) -> list[ReadinessItem]``.
-READINESS_CHECKS: list[str] = []
+READINESS_CHECKS: list[str] = [
+    "incidentdesk.reviews.readiness.procedure_approved",
+]
+
+# Called in the transaction that closes an incident (incidents/lifecycle.py), ``hook(incident=, by=)``: what other
+# apps start when an incident closes (a review of the procedure after a level 2+ incident), without the incidents
+# app importing them.
+INCIDENT_CLOSED_HOOKS: list[str] = ["incidentdesk.reviews.cycle.after_incident_closed"]
+
+# Called by each pass of the reminder schedule (reminders/runner.py), ``scheduled(now)``: date-driven work of
+# other apps (annual document reviews, reviews after a rule file's new version).
+SCHEDULED_PASSES: list[str] = ["incidentdesk.reviews.cycle.scheduled"]
 
 # --- Client address, shared counters, sign-in lock-out (issue 10; incidentdesk/clientaddress.py) ---------
 # Proxies whose X-Forwarded-For is believed: addresses or networks, comma separated. Empty (the default):

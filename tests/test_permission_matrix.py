@@ -115,6 +115,8 @@ WEB: dict[str, Row] = {
     "audit-checkpoint": row("get", "ok 403 403 403 ok 403 login"),
     "management-review": row("get", READERS),  # figures over what the person may see
     "management-review-export": row("get", READERS),
+    "reviews": row("get", READERS),
+    "review-no-change": row("post", MANAGERS),  # manage documents
     # The API's own pages (its operations are in API below).
     "api:openapi-json": row("get", ALL),
     "api:openapi-view": row("get", ALL),
@@ -246,6 +248,8 @@ API: dict[str, Row] = {
     "GET /api/audit/checkpoint": row("get", "ok 403 403 403 ok 403 401"),
     "GET /api/management-review": row("get", API_STEP_READ),
     "GET /api/management-review/{fmt}": row("get", API_STEP_READ),
+    "GET /api/reviews": row("get", API_STEP_READ),
+    "POST /api/reviews/{review_id}/no-change": row("post", API_STEP_MANAGE, data={"reason": " "}),
 }
 
 
@@ -410,7 +414,12 @@ def _build() -> dict:
         if kind == "restricted":
             access.restrict(incident=incident, restricted=True, people=[], by=owner)
     contact = Contact.objects.create(kind="management", name="Board", last_verified_on=date(2026, 1, 1))
-    return {"users": users, "tokens": tokens, "feeds": feeds, "sessions": sessions, "tool": tool, "contact": contact, **objects}
+    from incidentdesk.governance.services import document
+    from incidentdesk.reviews.cycle import open_review
+
+    review = open_review(document("incident_procedure"), reason="annual", due_on=date(2026, 12, 31), by=None)
+    return {"users": users, "tokens": tokens, "feeds": feeds, "sessions": sessions, "tool": tool, "contact": contact,
+            "review": review, **objects}
 
 
 # --- requesting every route ----------------------------------------------------------------------
@@ -422,7 +431,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
           "draft-export": o["draft"].pk, "capa-step": o["capa"].pk, "lesson-decide": o["lesson"].pk,
           "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "contact-edit": world["contact"].pk,
           "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
-          "notification-acknowledge": o["notification"].pk,
+          "notification-acknowledge": o["notification"].pk, "review-no-change": world["review"].pk,
           "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
@@ -433,6 +442,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,
         "draft_id": o["draft"].pk, "evidence_id": o["evidence"].pk, "action_id": o["capa"].pk,
         "lesson_id": o["lesson"].pk, "contact_id": world["contact"].pk, "notification_id": o["notification"].pk,
+        "review_id": world["review"].pk,
     }
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from incidentdesk.audit import services as audit
 from incidentdesk.refusals import Conflict
@@ -60,4 +62,7 @@ def transition(*, incident: Incident, to: str, by: Any, reason: str = "") -> Inc
         audit.record(action="incident.reopened" if reopening else "incident.transition", object_type="incident",
                      object_id=incident.pk, by=by, incident_ref=incident.reference,
                      before={"status": before}, after={"status": to, "reason": reason.strip()})
+        if to == Status.CLOSED:
+            for hook in settings.INCIDENT_CLOSED_HOOKS:  # in this transaction: closed with its follow-ups, or not
+                import_string(hook)(incident=incident, by=by)
     return incident

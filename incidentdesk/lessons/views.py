@@ -4,7 +4,7 @@ from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.obligations.lawchange import review_open
-from incidentdesk.organisation.models import Organisation
+from incidentdesk.reviews.last import procedure_reviewed_on
 from incidentdesk.web import post_action, require
 
 from . import services
@@ -42,8 +42,8 @@ def change_log(request):
     """
     require(request, Capability.VIEW_REGISTER)
     changes = list(DocumentChange.objects.visible_to(request.user).select_related("lesson__incident")[:500])
-    reviewed_on = Organisation.current().procedure_reviewed_on
+    reviewed_on = procedure_reviewed_on()
     for change in changes:  # a procedure line stays open until the procedure is reviewed (its review date)
         change.review_open = review_open(change, reviewed_on)
     return render(request, "lessons/change_log.html", {"changes": changes, "reviewed_on": reviewed_on,
-                                                       "may_review": can(request.user, Capability.MANAGE_ORGANISATION)})
+                                                       "may_review": can(request.user, Capability.MANAGE_DOCUMENTS)})

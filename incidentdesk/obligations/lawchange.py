@@ -39,6 +39,7 @@ from incidentdesk.incidents.models import Incident, Status
 from incidentdesk.lessons.models import DocumentChange, Target
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.refusals import Conflict, Forbidden, NotFound, Refused
+from incidentdesk.reviews.last import procedure_reviewed_on
 
 from .models import Obligation, ObligationStatus
 from .store import OPEN_STATUSES, rule_file_changes
@@ -362,7 +363,7 @@ def review_open(change: DocumentChange, reviewed_on: date | None) -> bool:
 
 def open_reviews(user: Any) -> list[DocumentChange]:
     """Procedure change-log lines (that ``user`` may see) written after the procedure was last reviewed."""
-    reviewed_on = Organisation.current().procedure_reviewed_on
+    reviewed_on = procedure_reviewed_on()
     lines = DocumentChange.objects.visible_to(user).filter(document=Target.PROCEDURE)
     if reviewed_on is not None:
         lines = lines.filter(changed_on__gt=reviewed_on)

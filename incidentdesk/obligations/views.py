@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.organisation.models import Organisation
 from incidentdesk.refusals import Refused
+from incidentdesk.reviews.last import procedure_reviewed_on
 from incidentdesk.web import post_action, require
 
 from . import lawchange, services
@@ -32,8 +32,8 @@ def law_change(request):
     require(request, Capability.CLASSIFY)
     return render(request, "obligations/law_change.html", {
         "preview": lawchange.preview(request.user), "reviews": lawchange.open_reviews(request.user),
-        "reviewed_on": Organisation.current().procedure_reviewed_on,
-        "may_review": can(request.user, Capability.MANAGE_ORGANISATION)})
+        "reviewed_on": procedure_reviewed_on(),
+        "may_review": can(request.user, Capability.MANAGE_DOCUMENTS)})
 
 
 @login_required

@@ -13,8 +13,6 @@ OTHER_LABELS = {
     "ai_act_authority": ("AI Act authority", "The AI Act market surveillance authority, e.g. BIPT (presumed)."),
     "retention_reason": ("Reason for a shorter retention",
                          f"Why the register is kept less than {RETENTION_FLOOR_YEARS} years (required then)."),
-    "procedure_reviewed_on": ("Procedure last reviewed on",
-                              readable("The last annual review of the incident procedure (seed §9).")),
     "tabletop_done_on": ("Last tabletop exercise on", readable("The last yearly tabletop exercise (seed §9).")),
 }
 
@@ -30,10 +28,9 @@ class ProfileForm(forms.ModelForm):
                   "gdpr_role", "nis2_entity", "nis2_trust_service_provider", "dora_financial_entity",
                   "dora_weekend_relief", "sb53_frontier_developer", "raise_frontier_developer",
                   "gpai_systemic_risk_provider", "mdr_manufacturer", "cra_manufacturer",
-                  "retention_years", "retention_reason", "procedure_reviewed_on",
+                  "retention_years", "retention_reason",
                   "tabletop_done_on"]
         widgets = {"retention_reason": forms.Textarea(attrs={"rows": 2}),
-                   "procedure_reviewed_on": forms.DateInput(attrs={"type": "date"}),
                    "tabletop_done_on": forms.DateInput(attrs={"type": "date"})}
 
     #: AI Act settings added after the first profiles: a form (or a script) that leaves them out keeps what is stored.

@@ -102,8 +102,6 @@ class Organisation(models.Model):
         "We manufacture products with digital elements", default=False,
         help_text="Software or hardware we place on the EU market under our name (Cyber Resilience Act): "
                   "exploited vulnerabilities and severe incidents are reported to the CSIRT and ENISA (CRA Art 14)")
-    procedure_reviewed_on = models.DateField(null=True, blank=True,
-                                             help_text="Last annual review of the incident procedure (seed §9)")
     tabletop_done_on = models.DateField(null=True, blank=True, help_text="Last tabletop exercise (seed §9)")
     retention_years = models.PositiveSmallIntegerField(
         default=RETENTION_FLOOR_YEARS, validators=[MinValueValidator(1)],  # the facts schema's minimum too

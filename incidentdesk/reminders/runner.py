@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
 
 from incidentdesk.audit import services as audit
@@ -32,6 +33,7 @@ def tick(now: datetime | None = None) -> int:
     """
     requeue_abandoned()
     now = now or timezone.now()
+    run_scheduled_passes(now)
     services.plan(now)
     claimed = 0
     for reminder in services.due(now):
@@ -41,6 +43,16 @@ def tick(now: datetime | None = None) -> int:
             # Nothing of this reminder was committed: it is still unclaimed, and the next pass tries again.
             logger.exception("Reminder %s could not be handed to the worker; the next pass tries again", reminder.pk)
     return claimed
+
+
+def run_scheduled_passes(now: datetime) -> None:
+    """Other apps' date-driven work (``settings.SCHEDULED_PASSES``), before the reminders are planned so a task
+    opened now gets its reminder in this pass. One failing pass is logged and the others still run."""
+    for dotted in settings.SCHEDULED_PASSES:
+        try:
+            import_string(dotted)(now)
+        except Exception:
+            logger.exception("Scheduled pass %s failed; the next pass tries again", dotted)
 
 
 def _claim_and_enqueue(reminder: Reminder, now: datetime) -> int:

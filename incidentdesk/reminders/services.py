@@ -19,6 +19,8 @@ from incidentdesk.incidents.models import Incident
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.procedure.references import readable
+from incidentdesk.reviews.last import procedure_reviewed_on
+from incidentdesk.reviews.models import DocumentReview, ReviewStatus
 
 from .models import Channel, Delivery, Preference, Reminder, ReminderKind
 
@@ -43,11 +45,18 @@ def _yearly(today: date) -> list[tuple[str, datetime]]:
         return []
     created = timezone.localtime(org.updated_at).date() if org.updated_at else today
     oldest = Contact.objects.aggregate(oldest=Min("last_verified_on"))["oldest"]
-    due = {ReminderKind.PROCEDURE_REVIEW: (org.procedure_reviewed_on or created) + YEAR,
+    due = {ReminderKind.PROCEDURE_REVIEW: _procedure_review_due(procedure_reviewed_on() or created),
            ReminderKind.TABLETOP: (org.tabletop_done_on or created) + YEAR}
     if oldest:
         due[ReminderKind.CONTACTS_REVIEW] = oldest + YEAR
     return [(kind, timezone.make_aware(datetime.combine(day, time(9)))) for kind, day in due.items()]
+
+
+def _procedure_review_due(reviewed_on: date) -> date:
+    """A year after the procedure's last review, or sooner when a review task of a governance document falls due
+    first (after an incident, a change in the law): the yearly reminder names the earliest."""
+    earliest = DocumentReview.objects.filter(status=ReviewStatus.OPEN).aggregate(first=Min("due_on"))["first"]
+    return min(reviewed_on + YEAR, earliest) if earliest else reviewed_on + YEAR
 
 
 def plan(now: datetime | None = None) -> int:
@@ -153,8 +162,9 @@ def message(reminder: Reminder, base_url: str = "", *, outsider: bool = False) -
     the directory), who is told of a restricted incident only that it exists and its clock: no reference,
     no title, no link to it."""
     if reminder.obligation_id is None:
-        text = {ReminderKind.PROCEDURE_REVIEW: readable("The incident procedure is due for its annual review "
-                                                        "(seed §9)."),
+        text = {ReminderKind.PROCEDURE_REVIEW: readable("A review of the incident procedure or another governance "
+                                                        "document is due (seed §9): see Document reviews "
+                                                        f"at {base_url}/reviews/."),
                 ReminderKind.CONTACTS_REVIEW: "A contact in the escalation directory was last verified a year ago.",
                 ReminderKind.TABLETOP: readable("The yearly tabletop exercise is due (seed §9).")}[reminder.kind]
         return Message(subject=f"[IncidentDesk] {reminder.get_kind_display()}", body=text)

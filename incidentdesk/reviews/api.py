@@ -10,12 +10,17 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from incidentdesk.api_base import PROBLEMS, READ
+from incidentdesk.accounts.permissions import Capability
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, UtcDateTime, choices, require
 from incidentdesk.dashboard.services import median_hours
+from incidentdesk.refusals import NotFound
 
-from . import document, services
+from . import cycle, document, services
+from .models import DocumentReview, ReviewReason, ReviewStatus
+from .words import describe
 
 router = Router(tags=["management review"])
+reviews_router = Router(tags=["document reviews"])
 
 
 class PeriodIn(Schema):
@@ -75,3 +80,48 @@ def export(request, fmt: Literal["pdf", "docx"], period: Query[PeriodIn]):
                             content_type=services.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{services.filename(chosen, fmt)}"'
     return response
+
+
+class ReviewOut(Schema):
+    id: int = Field(description="The review's id")
+    document: str = Field(description="The document's kind (the governance register's)")
+    reason: str = Field(description=choices(ReviewReason))
+    why: str = Field(description="Why it is due, in words")
+    incident: str | None = Field(description="The incident whose closure asked for it, if any")
+    rule_file: str = Field(description="The law (rule file) whose new version asked for it, if any")
+    rule_version: str = Field(description="That rule file's new version")
+    assignee: str | None = Field(description="Who does the review (username)")
+    due_on: date = Field(description="Done by this day")
+    status: str = Field(description=choices(ReviewStatus))
+    completed_at: UtcDateTime | None = Field(description="When it was done (UTC)")
+    outcome: str = Field(description="Why no change was needed, or which version was approved")
+
+
+class NoChangeIn(Schema):
+    reason: str = Field(description="Why the document needs no change: what was checked and found")
+
+
+def _review(review: DocumentReview) -> dict:
+    return {"id": review.pk, "document": review.document.kind, "reason": review.reason, "why": describe(review),
+            "incident": review.incident.reference if review.incident else None, "rule_file": review.rule_file,
+            "rule_version": review.rule_version,
+            "assignee": review.assignee.get_username() if review.assignee else None, "due_on": review.due_on,
+            "status": review.status, "completed_at": review.completed_at, "outcome": review.outcome}
+
+
+@reviews_router.get("", response={200: list[ReviewOut], **PROBLEMS}, auth=READ,
+                    summary="Review tasks of the governance documents")
+def list_reviews(request):
+    require(request, Capability.VIEW_REGISTER)
+    rows = DocumentReview.objects.visible_to(request.user).select_related("document", "incident", "assignee")
+    return [_review(r) for r in rows.order_by("status", "due_on", "pk")[:500]]
+
+
+@reviews_router.post("/{review_id}/no-change", response={200: ReviewOut, **PROBLEMS}, auth=WRITE,
+                     summary="Record a review as done with no change, and why")
+def no_change(request, review_id: int, body: NoChangeIn):
+    require(request, Capability.MANAGE_DOCUMENTS)
+    review = DocumentReview.objects.visible_to(request.user).filter(pk=review_id).first()
+    if review is None:
+        raise NotFound("No such review that you may see")
+    return _review(cycle.complete_without_change(review, reason=body.reason, by=request.user))

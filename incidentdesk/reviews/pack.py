@@ -29,6 +29,7 @@ from incidentdesk.organisation.models import Organisation
 from . import decisions, exercises
 from .decisions import Decision
 from .exercises import ExerciseHeld
+from .last import procedure_reviewed_on
 
 SERIOUS = 3  # levels 3 (major) and 4 (serious) are the open risks management hears about by name
 
@@ -108,11 +109,6 @@ class Pack:
             "procedure_review_due": int(self.procedure_reviewed_on is None or self.procedure_reviewed_on < year_ago),
             "law_change_pending": self.law_change_pending,
         }
-
-
-def procedure_reviewed_on() -> date | None:
-    """When the incident procedure was last reviewed (the organisation profile's date)."""
-    return Organisation.current().procedure_reviewed_on
 
 
 def _actions(user: Any, period: Period, today: date) -> Actions:

@@ -14,7 +14,6 @@ from incidentdesk.audit.models import AuditEvent
 from incidentdesk.incidents.models import Incident, Status
 from incidentdesk.lessons.models import DocumentChange
 from incidentdesk.obligations import lawchange
-from incidentdesk.organisation.services import save_profile
 from incidentdesk.refusals import Forbidden
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -109,8 +108,18 @@ def test_applying_to_some_leaves_the_others_pending_and_audits_each(record, rule
     assert "internal 1.1.0 → 1.2.0" in data["summary"]
 
 
+def _procedure_reviewed(day, by) -> None:
+    """The procedure's review recorded as done on ``day`` (the review date is derived from the reviews)."""
+    from incidentdesk.governance.services import document
+    from incidentdesk.reviews import cycle
+
+    review = cycle.open_review(document("incident_procedure"), reason="annual", due_on=day, by=None)
+    cycle.complete_without_change(review, reason="Reviewed", by=by, now=datetime(day.year, day.month, day.day, 12,
+                                                                                 tzinfo=UTC))
+
+
 def test_applying_to_all_opens_one_review_of_the_procedure(record, rules_dir, people):
-    save_profile(by=None, procedure_reviewed_on=datetime(2026, 6, 1).date())
+    _procedure_reviewed(datetime(2026, 6, 1).date(), people["manager"])
     first = record()
     classify_in_12_hours(rules_dir)
     record(title="Recorded after the change")  # already computed with 1.2.0: not pending
@@ -125,7 +134,7 @@ def test_applying_to_all_opens_one_review_of_the_procedure(record, rules_dir, pe
     assert str(line.changed_on) == "2026-11-22"
     assert lawchange.open_reviews(people["manager"]) == [line]
     assert AuditEvent.objects.filter(action="document.changed", object_id=str(line.pk)).exists()
-    save_profile(by=None, procedure_reviewed_on=line.changed_on)  # the procedure was reviewed
+    _procedure_reviewed(line.changed_on, people["manager"])  # the procedure was reviewed
     assert lawchange.open_reviews(people["manager"]) == []
 
 
