@@ -39,6 +39,8 @@ def management_review(request):
     period = _period(request, form)
     context = {"form": form, "here": "management-review", "problems": form_problems(form) if form.errors else ""}
     if period is not None:
+        if not request.GET:  # show which period the default is
+            context["form"] = PeriodForm(initial={"first": period.first, "last": period.last})
         pack = services.figures(user=request.user, period=period)
         context |= {"pack": pack, "title": document.title(pack), "query": request.GET.urlencode(),
                     "sections": [(heading, to_html(text)) for heading, text in document.sections(pack)]}

@@ -1,7 +1,8 @@
 """The organisation profile's "procedure last reviewed on" becomes a completed review of the procedure.
 
 The date is then derived from the reviews (``reviews/last.py``) and the profile's field is removed by
-``organisation 0008``, which runs after this one: one truth, nothing lost.
+``organisation 0008``, which runs after this one (and, reversed, puts the last review's day back): one truth,
+nothing lost.
 """
 
 from datetime import datetime, time
@@ -30,16 +31,6 @@ def forwards(apps, schema_editor):
         defaults={"status": "no_change", "opened_at": at, "completed_at": at, "outcome": OUTCOME})
 
 
-def backwards(apps, schema_editor):
-    """Back to the profile's field (organisation 0008 reversed adds it again): the last completed review's day."""
-    organisation = apps.get_model("organisation", "Organisation").objects.filter(pk=1).first()
-    review = (apps.get_model("reviews", "DocumentReview").objects.filter(document__kind=PROCEDURE)
-              .exclude(status="open").order_by("-completed_at").first())
-    if organisation is not None and review is not None:
-        organisation.procedure_reviewed_on = review.completed_at.astimezone(ZoneInfo(organisation.time_zone)).date()
-        organisation.save(update_fields=["procedure_reviewed_on"])
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("reviews", "0001_review_cycle"),
@@ -47,4 +38,4 @@ class Migration(migrations.Migration):
         ("governance", "0001_documents_under_control"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
