@@ -11,7 +11,8 @@ Applying re-evaluates the chosen incidents (``incidents.services.reassess`` with
 each with one audit event naming who, the rule file versions before and after and what changed, in the
 same transaction as the change; incidents not chosen keep their computation and stay pending. A closed
 incident is refused: it keeps the law that applied when it was handled. The first application of a rule
-file's new version also writes a line in the procedure's change log, open until the procedure is reviewed.
+file's new version also writes a line in the procedure's change log, open until the procedure is reviewed,
+and opens the review task of the procedure when the law applies to us (``reviews.cycle``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from incidentdesk.incidents.models import Incident, Status
 from incidentdesk.lessons.models import DocumentChange, Target
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.refusals import Conflict, Forbidden, NotFound, Refused
+from incidentdesk.reviews.cycle import law_change_reviews
 from incidentdesk.reviews.last import procedure_reviewed_on
 
 from .models import Obligation, ObligationStatus
@@ -327,6 +329,7 @@ def apply(*, by: Any, references: list[str] | None = None, now: datetime | None 
         for incident in chosen:
             incidents.reassess(incident=incident, by=by, now=now, reevaluate=True)
         open_procedure_review(files, by=by)
+        law_change_reviews(now, by=by)  # the review task of the procedure, if a law that applies changed
     return [incident.reference for incident in chosen]
 
 

@@ -103,7 +103,7 @@ def annual_reviews(now: datetime) -> list[DocumentReview]:
     return [review for review in opened if review]
 
 
-def law_change_reviews(now: datetime) -> list[DocumentReview]:
+def law_change_reviews(now: datetime, by: Any = None) -> list[DocumentReview]:
     """A rule file of a law that applies to us now has a version other than the one the procedure in force was
     written with: open a review of the procedure for that version (once). Laws that do not apply to us, and our
     own rule files (severity), open nothing."""
@@ -119,7 +119,7 @@ def law_change_reviews(now: datetime) -> list[DocumentReview]:
         if regime in rule["not_law"] or regime not in written_with or written_with[regime] == version:
             continue
         opened.append(open_review(doc, reason=ReviewReason.LAW_CHANGE, rule_file=regime, rule_version=version,
-                                  due_on=_today(now) + timedelta(days=rule["due_days"]), by=None, now=now))
+                                  due_on=_today(now) + timedelta(days=rule["due_days"]), by=by, now=now))
     return [review for review in opened if review]
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from conftest import NOW, table_counts
+from incidentdesk.reviews.words import describe
 
 RCA = {"what_happened": "Bot invented a policy", "why": "No grounding on the policy page",
        "what_was_done": "Bot switched off", "impact": "Three clients misinformed",
@@ -104,40 +105,65 @@ def procedure_in_force(people, now):
     return DocumentVersion.objects.get(document__kind="incident_procedure", status="in_force")
 
 
-def _written_with(version, **versions) -> None:
-    """As if the procedure in force had been written when these rule files had these versions."""
-    from incidentdesk.governance.models import DocumentVersion
+@pytest.fixture
+def rule_files(tmp_path, monkeypatch):
+    """A copy of the rule files that ``default_rulebook()`` reads for this test; ``new_version(file, version)``
+    gives one of them a new version, as an update of the law would."""
+    import re
+    import shutil
 
-    sources = version.sources
-    sources["rules"] = sources["rules"] | versions
-    DocumentVersion.objects.filter(pk=version.pk).update(sources=sources)
+    from incidentdesk.assessment import rulebook
+
+    folder = tmp_path / "rules"
+    shutil.copytree(rulebook.RULES_DIR, folder)
+    monkeypatch.setattr(rulebook, "RULES_DIR", folder)
+    rulebook.default_rulebook.cache_clear()
+
+    def new_version(name: str, version: str) -> None:
+        path = folder / name
+        path.write_text(re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', path.read_text(), count=1))
+        rulebook.default_rulebook.cache_clear()
+
+    yield new_version
+    monkeypatch.undo()
+    rulebook.default_rulebook.cache_clear()
 
 
-def test_a_new_rule_file_version_for_an_applicable_regime_opens_one_review(procedure_in_force, now):
-    from incidentdesk.assessment.rulebook import default_rulebook
+def test_a_new_rule_file_version_for_an_applicable_regime_opens_one_review(rule_files, procedure_in_force, now):
     from incidentdesk.reviews import cycle
 
-    applying = procedure_in_force.sources["rules"]
-    assert "gdpr" in applying
-    assert cycle.law_change_reviews(NOW) == []  # written with today's files: nothing changed
-    _written_with(procedure_in_force, gdpr="0.0.1")
-    review = cycle.law_change_reviews(NOW)[0]
-    current = default_rulebook().regimes["gdpr"].meta.version
+    assert "gdpr" in procedure_in_force.sources["rules"]  # the GDPR applies to the test organisation
+    assert cycle.law_change_reviews(NOW) == []  # the procedure was written with today's files: nothing changed
+    rule_files("gdpr.toml", "2099.1.1")
+    (review,) = cycle.law_change_reviews(NOW)
     assert (review.reason, review.rule_file, review.rule_version, review.document.kind) == (
-        "law_change", "gdpr", current, "incident_procedure")
+        "law_change", "gdpr", "2099.1.1", "incident_procedure")
     assert review.assignee.get_username() == "p-administrator"  # the procedure's owner
+    assert describe(review) == \
+        "the rules for \u201cGDPR — Regulation (EU) 2016/679\u201d have a new version (2099.1.1)"
     cycle.scheduled(NOW + timedelta(hours=1))  # the next pass finds the same change: no second review
     assert _reviews().count() == 1
 
 
-def test_a_new_version_of_a_law_that_does_not_apply_or_of_our_own_levels_opens_nothing(procedure_in_force, now):
+def test_a_new_version_of_a_law_that_does_not_apply_or_of_our_own_rules_opens_nothing(rule_files,
+                                                                                      procedure_in_force, now):
     from incidentdesk.reviews import cycle
 
-    applying = set(procedure_in_force.sources["rules"])
-    assert "dora" not in applying  # the test organisation is no financial entity
-    _written_with(procedure_in_force, dora="0.0.1", severity="0.0.1")
+    assert "dora" not in procedure_in_force.sources["rules"]  # the test organisation is no financial entity
+    for name in ("dora.toml", "severity.toml", "internal.toml"):
+        rule_files(name, "2099.1.1")
     assert cycle.law_change_reviews(NOW) == []
     assert not _reviews().exists()
+
+
+def test_applying_a_law_change_opens_the_review_at_once(rule_files, procedure_in_force, people, record, now):
+    from incidentdesk.obligations import lawchange
+
+    incident = record(by=people["manager"])
+    rule_files("gdpr.toml", "2099.1.1")
+    lawchange.apply(by=people["manager"], references=[incident.reference])
+    (review,) = _reviews()
+    assert (review.rule_file, review.rule_version) == ("gdpr", "2099.1.1")
 
 
 def test_the_annual_review_opens_a_month_before_the_next_review_date(procedure_in_force, now):
