@@ -132,7 +132,8 @@ def scheduled(now: datetime) -> None:
 # --- completing a review ------------------------------------------------------------------------------------
 
 def _locked_open(review: DocumentReview) -> DocumentReview:
-    review = DocumentReview.objects.select_for_update().select_related("document", "incident").get(pk=review.pk)
+    review = (DocumentReview.objects.select_for_update(of=("self",)).select_related("document", "incident")
+              .get(pk=review.pk))
     if review.done:
         raise Conflict(f"This review is already done ({review.get_status_display().lower()}).")
     return review

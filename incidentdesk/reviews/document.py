@@ -83,6 +83,7 @@ def _lessons(pack: Pack) -> str:
     lines += ["", "**Changes made to our documents in the period**", ""]
     for change in pack.changes:
         source = f" (from the lesson of {change.incident_ref})" if change.incident_ref else ""
+        source += f", tracked in draft version {change.tracked_in}" if change.tracked_in else ""
         lines.append(f"- {change.changed_on}, {change.document.lower()}{source}: {escape(change.summary)}")
     if not pack.changes:
         lines.append("- None")
@@ -93,6 +94,9 @@ def _preparedness(pack: Pack) -> str:
     lines = [f"- {e.held_on}: {e.title}" for e in pack.exercises] or ["- No exercise held in the period"]
     reviewed = pack.procedure_reviewed_on
     lines.append(f"- Incident procedure last reviewed: {reviewed if reviewed else 'no review recorded'}")
+    r = pack.reviews
+    lines.append(f"- Document reviews done in the period: {r.done_in_period}; still to do today: {r.open_now}"
+                 f" ({r.overdue_now} overdue)")
     return "\n".join(lines)
 
 

@@ -30,6 +30,7 @@ from . import decisions, exercises
 from .decisions import Decision
 from .exercises import ExerciseHeld
 from .last import procedure_reviewed_on
+from .models import DocumentReview, ReviewStatus
 
 SERIOUS = 3  # levels 3 (major) and 4 (serious) are the open risks management hears about by name
 
@@ -49,13 +50,12 @@ class Actions:
 
 @dataclass(frozen=True)
 class LessonLine:
-    """An accepted lesson, and the document changes it made."""
+    """An accepted lesson (the changes it made are among the period's ``ChangeLine``)."""
 
     incident_ref: str
     document: str
     text: str
     accepted_on: date | None
-    changes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ class ChangeLine:
     document: str
     summary: str
     incident_ref: str
+    tracked_in: int | None = None  # the number of the document's draft version that carries it
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Pack:
     lessons: list[LessonLine]
     changes: list[ChangeLine]
     exercises: list[ExerciseHeld]
+    reviews: Reviews
     open_serious: list[Incident]
     overdue_clocks: list[Obligation]
     stale_contacts: list[Contact]
@@ -107,7 +109,7 @@ class Pack:
             "late_deadlines": self.compliance["late"], "stale_contacts": len(self.stale_contacts),
             "no_exercise": int(self.last_exercise_on is None or self.last_exercise_on < year_ago),
             "procedure_review_due": int(self.procedure_reviewed_on is None or self.procedure_reviewed_on < year_ago),
-            "law_change_pending": self.law_change_pending,
+            "law_change_pending": self.law_change_pending, "overdue_reviews": self.reviews.overdue_now,
         }
 
 
@@ -125,18 +127,36 @@ def _actions(user: Any, period: Period, today: date) -> Actions:
 def _lessons(user: Any, period: Period) -> list[LessonLine]:
     accepted = (Lesson.objects.visible_to(user).filter(status=LessonStatus.ACCEPTED, decided_at__gte=period.start,
                                                        decided_at__lt=period.end)
-                .select_related("incident").prefetch_related("changes").order_by("decided_at", "pk"))
+                .select_related("incident").order_by("decided_at", "pk"))
     return [LessonLine(lesson.incident.reference, lesson.get_target_display(), lesson.text,
-                       timezone.localtime(lesson.decided_at, period.tz).date() if lesson.decided_at else None,
-                       tuple(change.summary for change in lesson.changes.all()))
+                       timezone.localtime(lesson.decided_at, period.tz).date() if lesson.decided_at else None)
             for lesson in accepted]
 
 
 def _changes(user: Any, period: Period) -> list[ChangeLine]:
     lines = (DocumentChange.objects.visible_to(user).filter(changed_on__gte=period.first, changed_on__lte=period.last)
-             .select_related("lesson__incident").order_by("changed_on", "pk"))
+             .select_related("lesson__incident", "version").order_by("changed_on", "pk"))
     return [ChangeLine(line.changed_on, line.get_document_display(), line.summary,
-                       line.lesson.incident.reference if line.lesson else "") for line in lines]
+                       line.lesson.incident.reference if line.lesson else "",
+                       line.version.number if line.version else None) for line in lines]
+
+
+@dataclass(frozen=True)
+class Reviews:
+    """Reviews of the governance documents: done in the period, open and overdue today."""
+
+    done_in_period: int
+    open_now: int
+    overdue_now: int
+
+
+def _reviews(user: Any, period: Period, today: date) -> Reviews:
+    rows = DocumentReview.objects.visible_to(user)
+    return Reviews(
+        done_in_period=rows.exclude(status=ReviewStatus.OPEN).filter(completed_at__gte=period.start,
+                                                                    completed_at__lt=period.end).count(),
+        open_now=rows.filter(status=ReviewStatus.OPEN).count(),
+        overdue_now=rows.filter(status=ReviewStatus.OPEN, due_on__lt=today).count())
 
 
 def build(*, user: Any, period: Period | None = None, now: datetime | None = None) -> Pack:
@@ -157,7 +177,8 @@ def build(*, user: Any, period: Period | None = None, now: datetime | None = Non
         time_to_classify=dashboard.times_to_classify(incidents),
         time_to_notify=dashboard.times_to_notify(incidents, user),
         actions=_actions(user, period, today), lessons=_lessons(user, period), changes=_changes(user, period),
-        exercises=exercises.held(period.first, period.last), open_serious=list(open_serious),
+        exercises=exercises.held(period.first, period.last), reviews=_reviews(user, period, today),
+        open_serious=list(open_serious),
         overdue_clocks=list(dashboard.overdue_clocks(user, now)),
         stale_contacts=[c for c in Contact.objects.order_by("kind", "name") if c.stale(today)],
         law_change_pending=lawchange.pending_count(user), procedure_reviewed_on=procedure_reviewed_on(),

@@ -341,3 +341,43 @@ def test_one_review_per_cause_even_when_it_is_opened_twice(people, record, now):
     assert first is not None
     assert again is None
     assert _reviews().count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_passes_at_the_same_moment_open_one_review(transactional_register, people):
+    """Two reminder workers (or a close and a pass) racing on one cause open one review, on SQLite and PostgreSQL."""
+    import threading
+
+    from django.db import connection
+
+    from incidentdesk.audit.models import AuditEvent
+    from incidentdesk.governance.services import document
+    from incidentdesk.incidents.services import record_incident
+    from incidentdesk.reviews.cycle import open_review
+
+    incident = record_incident(title="Bot invented a policy", description="x", detected_at=NOW, by=people["manager"],
+                               now=NOW, facts=LEVEL_2)
+    procedure = document("incident_procedure")
+    racers = 6
+    barrier = threading.Barrier(racers)
+    opened, errors = [], []
+
+    def race():
+        try:
+            barrier.wait(timeout=10)
+            opened.append(open_review(procedure, reason="incident", incident=incident, due_on=date(2026, 12, 22),
+                                      by=None))
+        except Exception as exc:  # asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=race) for _ in range(racers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert len([r for r in opened if r is not None]) == 1
+    assert _reviews().count() == 1
+    assert AuditEvent.objects.filter(action="review.opened").count() == 1
