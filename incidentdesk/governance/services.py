@@ -245,6 +245,7 @@ def _move(version: DocumentVersion, *, to: str, by: Any, action: str, summary: s
 
 def submit(version: DocumentVersion, *, by: Any) -> DocumentVersion:
     _require(by)
+    version = DocumentVersion.objects.get(pk=version.pk)  # as stored, not as passed
     if not version.body.strip():
         raise DocumentRefused("Text: write the version (or generate it) before sending it for approval.")
     return _move(version, to=VersionStatus.IN_REVIEW, by=by, action="document.submitted",
