@@ -41,7 +41,8 @@ def test_the_author_may_not_approve_alone_while_another_approver_exists(people):
         services.approve(draft, by=people["responder"])
     assert DocumentVersion.objects.get(pk=draft.pk).status == VersionStatus.IN_REVIEW  # nothing stored
     approved = services.approve(draft, by=people["manager"])
-    assert approved.status == VersionStatus.IN_FORCE and approved.approved_by == people["manager"]
+    assert approved.status == VersionStatus.IN_FORCE
+    assert approved.approved_by == people["manager"]
     assert services.document(PROC).next_review_on == date(2027, 12, 2)
 
 
