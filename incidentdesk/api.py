@@ -123,5 +123,9 @@ def _routers() -> None:
 
     api.add_router("/audit", audit)
 
+    from incidentdesk.governance.api import router as governance
+
+    api.add_router("/documents", governance)
+
 
 _routers()
