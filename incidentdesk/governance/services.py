@@ -162,8 +162,8 @@ def start_draft(kind: str, *, by: Any) -> DocumentVersion:
     doc = document(kind)
     try:
         return draft_from_base(doc, by=by, why="started by hand")
-    except IntegrityError as exc:  # two drafts at once: the unique constraints let one through
-        raise Conflict(f"{doc} already has a draft being written; open it instead.") from exc
+    except IntegrityError as exc:  # a number taken by a version that is no longer open
+        raise Conflict(f"{doc} changed while the draft was being started; try again.") from exc
 
 
 def proposed_changes(doc: Document) -> list[str]:
