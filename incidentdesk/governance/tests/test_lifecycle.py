@@ -105,3 +105,28 @@ def test_the_incident_records_the_procedure_in_force_which_then_cannot_be_delete
     assert incident.procedure_version == version
     with pytest.raises(ProtectedError):
         version.delete()
+
+
+def test_the_workspace_and_the_report_say_which_procedure_version_it_was_handled_under(people, record, as_person):
+    from incidentdesk.documents.report import register_entry
+
+    before = record()
+    version = _in_force(people)
+    incident = record(title="Second")
+    page = as_person("viewer").get(f"/incidents/{incident.reference}/").content.decode()
+    assert "Handled under" in page and f"/documents/{PROC}/v{version.number}/" in page
+    assert "AI Incident Procedure, version 1 (in force from 2 December 2026)" in register_entry(incident)
+    assert "No procedure version was in force when it was recorded" in register_entry(before)
+
+
+def test_the_web_refuses_the_author_approving_with_a_sentence(people, as_person):
+    services.update_document(services.document(PROC), by=people["administrator"], approver_role="incident_manager")
+    draft = services.start_draft(PROC, by=people["manager"])
+    services.edit_draft(draft, by=people["manager"], body="## 1. Purpose\nText.\n")
+    services.submit(draft, by=people["manager"])
+    client = as_person("manager")
+    page = client.get(f"/documents/{PROC}/v{draft.number}/").content.decode()
+    assert "You wrote this version" in page and 'id="approve"' not in page
+    response = client.post(f"/documents/{PROC}/v{draft.number}/approve/", {}, follow=True)
+    assert "You wrote this version" in response.content.decode()
+    assert DocumentVersion.objects.get(pk=draft.pk).status == VersionStatus.IN_REVIEW
