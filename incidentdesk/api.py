@@ -123,6 +123,10 @@ def _routers() -> None:
 
     api.add_router("/audit", audit)
 
+    from incidentdesk.governance.api import router as governance
+
+    api.add_router("/documents", governance)
+
     from incidentdesk.reviews.api import reviews_router
     from incidentdesk.reviews.api import router as reviews
 

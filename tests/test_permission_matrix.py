@@ -111,6 +111,19 @@ WEB: dict[str, Row] = {
     "tool-detail": row("get", READERS),
     "tool-edit": row("get", MANAGERS),
     "organisation": row("get", READERS),
+    "documents": row("get", READERS),
+    "document": row("get", READERS),
+    "document-version": row("get", READERS),
+    "document-export": row("get", READERS),
+    "document-generate": row("post", MANAGERS),
+    "document-draft": row("post", MANAGERS),
+    "document-settings": row("post", MANAGERS),
+    "document-publish": row("post", MANAGERS),
+    "document-edit": row("get", MANAGERS),
+    "document-submit": row("post", MANAGERS),
+    "document-return": row("post", MANAGERS),
+    "document-approve": row("post", MANAGERS),
+    "document-public": row("get", ALL),  # no sign-in: a published document is public
     "audit-log": row("get", "ok 403 403 403 ok 403 login"),
     "audit-checkpoint": row("get", "ok 403 403 403 ok 403 login"),
     "management-review": row("get", READERS),  # figures over what the person may see
@@ -246,6 +259,18 @@ API: dict[str, Row] = {
     # sending alerts is triage work: a viewer's, auditor's or reporter's token cannot carry the intake scope
     "POST /api/intake/alerts": row("post", "ok ok ok 403 403 403 401", data={"title": "x"}),
     "GET /api/audit/checkpoint": row("get", "ok 403 403 403 ok 403 401"),
+    "GET /api/documents": row("get", API_STEP_READ),
+    "GET /api/documents/{kind}": row("get", API_STEP_READ),
+    "GET /api/documents/{kind}/versions/{number}": row("get", API_STEP_READ),
+    "GET /api/documents/{kind}/versions/{number}/diff": row("get", API_STEP_READ),
+    "POST /api/documents/{kind}/generate": row("post", API_STEP_MANAGE),
+    "POST /api/documents/{kind}/draft": row("post", API_STEP_MANAGE),
+    "PATCH /api/documents/{kind}/versions/{number}": row("patch", API_STEP_MANAGE, data={"change_notes": "x"}),
+    "POST /api/documents/{kind}/versions/{number}/submit": row("post", API_STEP_MANAGE),
+    "POST /api/documents/{kind}/versions/{number}/return": row("post", API_STEP_MANAGE, data={"reason": "x"}),
+    "POST /api/documents/{kind}/versions/{number}/approve": row("post", API_STEP_MANAGE, data={}),
+    "POST /api/documents/{kind}/publish": row("post", API_STEP_MANAGE),
+    "POST /api/documents/{kind}/unpublish": row("post", API_STEP_MANAGE),
     "GET /api/management-review": row("get", API_STEP_READ),
     "GET /api/management-review/{fmt}": row("get", API_STEP_READ),
     "GET /api/reviews": row("get", API_STEP_READ),
@@ -350,6 +375,17 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             settings.disable()
 
 
+def _procedure_in_force(owner) -> None:
+    """Version 1 of the incident procedure, in force and published (governance routes name it)."""
+    from django.utils import timezone
+
+    from incidentdesk.governance.models import Document, DocumentVersion
+
+    doc = Document.objects.create(kind="incident_procedure", published_at=timezone.now())
+    DocumentVersion.objects.create(document=doc, number=1, status="in_force", body="## 1. Purpose\nx\n",
+                                   effective_on=date(2026, 1, 1), author=owner)
+
+
 def _build() -> dict:
     from django.conf import settings as django_settings
     from django.contrib.auth import get_user_model
@@ -417,6 +453,7 @@ def _build() -> dict:
     from incidentdesk.governance.services import document
     from incidentdesk.reviews.cycle import open_review
 
+    _procedure_in_force(owner)
     review = open_review(document("incident_procedure"), reason="annual", due_on=date(2026, 12, 31), by=None)
     return {"users": users, "tokens": tokens, "feeds": feeds, "sessions": sessions, "tool": tool, "contact": contact,
             "review": review, **objects}
@@ -443,6 +480,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "draft_id": o["draft"].pk, "evidence_id": o["evidence"].pk, "action_id": o["capa"].pk,
         "lesson_id": o["lesson"].pk, "contact_id": world["contact"].pk, "notification_id": o["notification"].pk,
         "review_id": world["review"].pk,
+        "kind": "incident_procedure", "number": 1,
     }
 
 

@@ -49,6 +49,15 @@ def _name(user: Any, fallback: str = "—") -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _procedure(incident: Incident) -> str:
+    """The procedure version in force when the incident was recorded (issue 14): what it was handled under."""
+    version = incident.procedure_version
+    if version is None:
+        return "No procedure version was in force when it was recorded"
+    since = f" (in force from {version.effective_on:%-d %B %Y})" if version.effective_on else ""
+    return f"{version.document}, version {version.number}{since}"
+
+
 def register_entry(incident: Incident) -> str:
     """Seed procedure §8: the register's fields for this incident."""
     org = Organisation.current()
@@ -58,6 +67,7 @@ def register_entry(incident: Incident) -> str:
     return "\n".join([
         _item("Organisation", org.name), _item("Reference", incident.reference), _item("Title", incident.title),
         _item("Status", incident.get_status_display()),
+        _item("Handled under", _procedure(incident)),
         _item("Detected", f"{_t(incident.detected_at)} ({incident.get_detection_source_display()})"),
         _item("Occurred", _t(incident.occurred_at)), _item("Became aware", _t(incident.aware_at)),
         _item("AI tools", ", ".join(tools) or "—"),

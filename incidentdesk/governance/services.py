@@ -162,8 +162,8 @@ def start_draft(kind: str, *, by: Any) -> DocumentVersion:
     doc = document(kind)
     try:
         return draft_from_base(doc, by=by, why="started by hand")
-    except IntegrityError as exc:  # two drafts at once: the unique constraints let one through
-        raise Conflict(f"{doc} already has a draft being written; open it instead.") from exc
+    except IntegrityError as exc:  # a number taken by a version that is no longer open
+        raise Conflict(f"{doc} changed while the draft was being started; try again.") from exc
 
 
 def proposed_changes(doc: Document) -> list[str]:
@@ -245,6 +245,7 @@ def _move(version: DocumentVersion, *, to: str, by: Any, action: str, summary: s
 
 def submit(version: DocumentVersion, *, by: Any) -> DocumentVersion:
     _require(by)
+    version = DocumentVersion.objects.get(pk=version.pk)  # as stored, not as passed
     if not version.body.strip():
         raise DocumentRefused("Text: write the version (or generate it) before sending it for approval.")
     return _move(version, to=VersionStatus.IN_REVIEW, by=by, action="document.submitted",

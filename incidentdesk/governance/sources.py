@@ -119,15 +119,15 @@ def gather(*, now: datetime | None = None, rulebook: Rulebook | None = None) -> 
                      classify_within_hours=rulebook.severity.meta.classify_within_hours,
                      regimes=applying, not_applicable=not_applicable,
                      contacts=list(Contact.objects.order_by("kind", "escalation_order", "name")),
-                     people=_people(), rule_versions={"severity": rulebook.severity.meta.version}
-                     | {r.key: r.version for r in applying})
+                     people=_people(), rule_versions={rulebook.severity.meta.title: rulebook.severity.meta.version}
+                     | {r.title: r.version for r in applying})
 
 
 def fingerprint(knowledge: Knowledge) -> dict[str, Any]:
     """What a generated version depends on, in a form that compares and stores as JSON."""
     return {
         "rules": dict(sorted(knowledge.rule_versions.items())),
-        "regimes": sorted(r.key for r in knowledge.regimes),
+        "regimes": sorted(r.title for r in knowledge.regimes),
         "tools": sorted(t.name for t in knowledge.tools),
         "high_risk_tools": sorted(t.name for t in knowledge.high_risk_tools),
         "authority_contacts": sorted(f"{c.get_kind_display()}: {c.name}" for c in knowledge.authority_contacts),
@@ -136,11 +136,11 @@ def fingerprint(knowledge: Knowledge) -> dict[str, Any]:
 
 
 _WORDS = {
-    "regimes": ("now applies", "no longer applies"),
-    "tools": ("new AI tool in the inventory", "AI tool removed from the inventory"),
-    "high_risk_tools": ("new high-risk AI tool", "no longer a high-risk AI tool"),
-    "authority_contacts": ("new authority contact", "authority contact removed"),
-    "contacts": ("new contact", "contact removed"),
+    "regimes": ("Law that now applies", "Law that no longer applies"),
+    "tools": ("New AI tool in the inventory", "AI tool removed from the inventory"),
+    "high_risk_tools": ("New high-risk AI tool", "No longer a high-risk AI tool"),
+    "authority_contacts": ("New authority contact", "Authority contact removed"),
+    "contacts": ("New contact", "Contact removed"),
 }
 
 
@@ -153,11 +153,11 @@ def changes_since(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     old_rules, new_rules = old.get("rules", {}), new.get("rules", {})
     for key in sorted(set(old_rules) & set(new_rules)):
         if old_rules[key] != new_rules[key]:
-            lines.append(f"Rule file '{key}' has a new version: {old_rules[key]} → {new_rules[key]}")
+            lines.append(f"New version of the rules for {key}: {old_rules[key]} → {new_rules[key]}")
     for key, (added, removed) in _WORDS.items():
         if key == "contacts":
             continue  # authority contacts are told above; other contacts change the procedure's list only
         before, after = set(old.get(key, [])), set(new.get(key, []))
-        lines += [f"{added.capitalize()}: {name}" for name in sorted(after - before)]
-        lines += [f"{removed.capitalize()}: {name}" for name in sorted(before - after)]
+        lines += [f"{added}: {name}" for name in sorted(after - before)]
+        lines += [f"{removed}: {name}" for name in sorted(before - after)]
     return lines

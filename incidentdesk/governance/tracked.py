@@ -23,19 +23,29 @@ LESSON_TARGETS = {"incident_policy": DocumentKind.INCIDENT_POLICY, "procedure": 
 
 
 def draft_from_base(doc: Document, *, by: Any, why: str) -> DocumentVersion:
-    """The open draft or version in review of ``doc``, or a new draft copied from the version in force."""
+    """The open draft or version in review of ``doc``, or a new draft copied from the version in force.
+
+    Two callers at once (two lessons accepted in the same second) get the same draft: the database lets one
+    version be open per document, and the one that loses the race reads the winner's."""
     current = doc.versions.filter(status__in=OPEN_STATUSES).first()
     if current:
         return current
     base = (doc.versions.filter(status=VersionStatus.IN_FORCE).first()
             or doc.versions.filter(status=VersionStatus.APPROVED).order_by("-number").first())
     number = (doc.versions.aggregate(top=Max("number"))["top"] or 0) + 1
-    with transaction.atomic():
-        version = DocumentVersion.objects.create(document=doc, number=number, body=base.body if base else "",
-                                                 sources=base.sources if base else {},
-                                                 author=by if getattr(by, "pk", None) else None)
-        record(action="document.draft_started", object_type="governance.DocumentVersion", object_id=version.pk,
-               by=by, summary=f"{doc}: draft version {number} started ({why})", after=snapshot(version))
+    try:
+        with transaction.atomic():
+            version = DocumentVersion.objects.create(document=doc, number=number, body=base.body if base else "",
+                                                     sources=base.sources if base else {},
+                                                     author=by if getattr(by, "pk", None) else None)
+            record(action="document.draft_started", object_type="governance.DocumentVersion",
+                   object_id=version.pk, by=by, summary=f"{doc}: draft version {number} started ({why})",
+                   after=snapshot(version))
+    except IntegrityError:
+        current = doc.versions.filter(status__in=OPEN_STATUSES).first()
+        if current is None:
+            raise
+        return current
     return version
 
 

@@ -139,7 +139,7 @@ def send_back(request, kind: str, number: int):
 @login_required
 @require_POST
 def approve(request, kind: str, number: int):
-    require(request, Capability.VIEW_REGISTER)
+    require(request, Capability.MANAGE_DOCUMENTS)  # who among them may approve: services.approval_refusal
     item = _version(kind, number)
     form = ApproveForm(request.POST)
     if not form.is_valid():

@@ -41,7 +41,8 @@ def change_log(request):
     is gone (deleted at the end of its retention period) stay: they name no incident.
     """
     require(request, Capability.VIEW_REGISTER)
-    changes = list(DocumentChange.objects.visible_to(request.user).select_related("lesson__incident")[:500])
+    changes = list(DocumentChange.objects.visible_to(request.user).select_related(
+        "lesson__incident", "version__document")[:500])
     reviewed_on = procedure_reviewed_on()
     for change in changes:  # a procedure line stays open until the procedure is reviewed (its review date)
         change.review_open = review_open(change, reviewed_on)

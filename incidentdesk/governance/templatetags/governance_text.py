@@ -18,3 +18,10 @@ def names(values: list[object]) -> str:
     """"A, B and C" for a list of names."""
     items = [md(v) for v in values]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+@register.filter
+def here(citation: str) -> str:
+    """Inside the procedure itself, "Our incident procedure, section 6 …" reads "section 6 …"."""
+    return md(citation).replace("Our incident procedure, section", "section").replace(
+        "our incident procedure, section", "section")

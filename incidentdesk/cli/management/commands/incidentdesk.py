@@ -6,11 +6,12 @@ import json
 import os
 import sys
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -31,10 +32,13 @@ from incidentdesk.audit import services as audit
 from incidentdesk.audit.keys import KeyProblem
 from incidentdesk.breaches import services as breaches
 from incidentdesk.cli import demo as demo_data
+from incidentdesk.cli import documents as document_words
 from incidentdesk.cli.output import LEVEL_NAMES, countdown, incident_detail, incident_summary, law_change_text, local
 from incidentdesk.cli.parsing import parse_assignments, parse_day, parse_time, tri
 from incidentdesk.containment.services import contain
 from incidentdesk.documents.services import FORMATS, report_export
+from incidentdesk.governance import services as governance
+from incidentdesk.governance.models import DocumentKind
 from incidentdesk.incidents import exports as register_export
 from incidentdesk.incidents import lifecycle, section8
 from incidentdesk.incidents import services as incidents
@@ -55,6 +59,7 @@ Json = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
 #: ``incidentdesk --as USER …`` for this run; otherwise the environment variable below.
 ACTING_AS: ContextVar[str | None] = ContextVar("incidentdesk_acting_as", default=None)
 USER_VARIABLE = "INCIDENTDESK_USER"
+DOCUMENT_KINDS = ", ".join(DocumentKind.values)
 
 
 def reader():
@@ -612,6 +617,7 @@ class Command(TyperCommand):
 
         while True:
             claimed = tick()
+            governance.bring_into_force()  # approved versions whose effective date has come (idempotent)
             purge()
             self._anchor_audit_log()
             self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} {claimed} reminder(s) handed to the worker.")
@@ -741,6 +747,75 @@ class Command(TyperCommand):
         if obligation.status == "may_apply":
             return f"may apply; if so {countdown(obligation.due_at, now)}"
         return countdown(obligation.due_at, now)
+
+    @group(help="Governance documents: the policy, the procedure, the usage policy and the tool inventory")
+    def documents(self):
+        pass
+
+    @documents.command(name="list")
+    def documents_list(self, as_json: Json = False):
+        """The document register: the version in force, the one being written, proposed new drafts."""
+        operator(Capability.VIEW_REGISTER)
+        data, text = document_words.listing()
+        self.emit(data, as_json, text)
+
+    @documents.command(name="show")
+    def documents_show(self, kind: Annotated[str, typer.Argument(help=DOCUMENT_KINDS)],
+                       number: Annotated[int | None, typer.Option(
+                           "--version-number", help="Version number (default: in force)")] = None,
+                       as_json: Json = False):
+        """A version with its document-control block (seed §1) and its text."""
+        operator(Capability.VIEW_REGISTER)
+        data, text = document_words.show(kind, number)
+        self.emit(data, as_json, text)
+
+    @documents.command(name="generate")
+    def documents_generate(self, kind: Annotated[str, typer.Argument(help=DOCUMENT_KINDS)]):
+        """Write the draft from what IncidentDesk knows (rule files, inventory, contacts, people)."""
+        version = governance.generate_draft(kind, by=operator(Capability.MANAGE_DOCUMENTS))
+        self.stdout.write(f"{version} is a draft: {version.change_notes}")
+
+    @documents.command(name="diff")
+    def documents_diff(self, kind: Annotated[str, typer.Argument(help=DOCUMENT_KINDS)],
+                       number: Annotated[int, typer.Argument(help="Version number")], as_json: Json = False):
+        """What a version changes against the version in force, section by section."""
+        operator(Capability.VIEW_REGISTER)
+        data, text = document_words.difference(kind, number)
+        self.emit(data, as_json, text)
+
+    @documents.command(name="submit")
+    def documents_submit(self, kind: Annotated[str, typer.Argument(help=DOCUMENT_KINDS)],
+                         number: Annotated[int, typer.Argument(help="Version number")]):
+        """Send a draft for approval."""
+        done = governance.submit(governance.version_of(kind, number), by=operator(Capability.MANAGE_DOCUMENTS))
+        self.stdout.write(f"{done} is in review.")
+
+    @documents.command(name="approve")
+    def documents_approve(self, kind: Annotated[str, typer.Argument(help=DOCUMENT_KINDS)],
+                          number: Annotated[int, typer.Argument(help="Version number")],
+                          effective: Annotated[str | None, typer.Option(help="In force from (YYYY-MM-DD; today)")]
+                          = None):
+        """Approve a version in review; it comes into force on its effective date."""
+        by = operator(Capability.MANAGE_DOCUMENTS)
+        try:
+            on = date.fromisoformat(effective) if effective else None
+        except ValueError as exc:
+            raise CommandError(f"--effective {effective!r}: give a date such as 2027-01-01") from exc
+        done = governance.approve(governance.version_of(kind, number), by=by, effective_on=on)
+        self.stdout.write(f"{done} approved: {done.get_status_display().lower()} from {done.effective_on}.")
+
+    @documents.command(name="publish")
+    def documents_publish(self, kind: Annotated[str, typer.Argument(help=DOCUMENT_KINDS)],
+                          undo: Annotated[bool, typer.Option("--unpublish", help="Take it off")] = False):
+        """Publish the approved document at its public address (or take it off with --unpublish)."""
+        by = operator(Capability.MANAGE_DOCUMENTS)
+        doc = governance.document(kind)
+        if undo:
+            governance.unpublish(doc, by=by)
+            self.stdout.write(f"The {doc} is no longer public.")
+            return
+        governance.publish(doc, by=by)
+        self.stdout.write(f"The {doc} is public at {settings.BASE_URL}/public/documents/{kind}/")
 
     @staticmethod
     def _get(reference: str, by=None) -> Incident:
