@@ -163,14 +163,16 @@ def complete_without_change(review: DocumentReview, *, reason: str, by: Any,
 
 
 def complete_by_approval(version: DocumentVersion) -> list[DocumentReview]:
-    """An approved version of a document completes its open reviews (called when the approval is saved, in
-    the approval's transaction). Each completion is an audit event naming the approver."""
+    """An approved version of a document completes the reviews of it opened before the approval (called when the
+    approval is saved, in the approval's transaction). Each completion is an audit event naming the approver."""
     done = []
-    for review in DocumentReview.objects.select_for_update().filter(document_id=version.document_id,
-                                                                    status=ReviewStatus.OPEN):
+    approved_at = version.approved_at or timezone.now()
+    opened_before = DocumentReview.objects.select_for_update().filter(
+        document_id=version.document_id, status=ReviewStatus.OPEN, opened_at__lte=approved_at)
+    for review in opened_before:  # a review opened after the approval is not answered by it
         before = audit.snapshot(review)
         review.status, review.version = ReviewStatus.CHANGED, version
-        review.completed_at, review.completed_by = version.approved_at or timezone.now(), version.approved_by
+        review.completed_at, review.completed_by = approved_at, version.approved_by
         review.outcome = f"Version {version.number} approved"
         review.save()
         audit.record(action="review.completed", object_type="documentreview", object_id=review.pk,
