@@ -112,13 +112,15 @@ def law_change_reviews(now: datetime, by: Any = None) -> list[DocumentReview]:
     written_with = (in_force.sources or {}).get("rules", {}) if in_force else {}
     if not written_with:
         return []  # no procedure in force, or one written by hand: nothing to compare with
-    current = gather(now=now).rule_versions
     doc = governance.document(rule["document"])
     opened = []
-    for regime, version in sorted(current.items()):
-        if regime in rule["not_law"] or regime not in written_with or written_with[regime] == version:
+    for regime in gather(now=now).regimes:  # the laws that apply to us now, with their files' versions
+        # the procedure's sources name a law by its title (older versions by its key)
+        before = written_with.get(regime.title, written_with.get(regime.key))
+        if regime.key in rule["not_law"] or before is None or before == regime.version:
             continue
-        opened.append(open_review(doc, reason=ReviewReason.LAW_CHANGE, rule_file=regime, rule_version=version,
+        opened.append(open_review(doc, reason=ReviewReason.LAW_CHANGE, rule_file=regime.key,
+                                  rule_version=regime.version,
                                   due_on=_today(now) + timedelta(days=rule["due_days"]), by=by, now=now))
     return [review for review in opened if review]
 
