@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "incidentdesk.documents",
     "incidentdesk.intake",
     "incidentdesk.reminders",
+    "incidentdesk.routing",
     "incidentdesk.procedure",
     "incidentdesk.idempotency",
     "django_tasks",
@@ -259,15 +260,30 @@ WORKSPACE_PANELS = [
     "incidentdesk.investigation.panel.panel",
     "incidentdesk.capa.panel.panel",
     "incidentdesk.lessons.panel.panel",
+    "incidentdesk.routing.panel.panel",
 ]
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives
 # people tasks, ``source(user, now) -> list[WorkItem]``.
-MY_WORK_SOURCES: list[str] = []
+MY_WORK_SOURCES: list[str] = [
+    "incidentdesk.routing.work.source",
+]
 
 # Where the readiness check finds what each app knows (incidentdesk/readiness.py):
 # ``check(now) -> list[ReadinessItem]``.
 READINESS_CHECKS: list[str] = []
+
+# Called at the end of every reassessment of an incident (incidents.services.reassess), inside its transaction:
+# ``hook(incident=, by=, now=)``. Internal routing tells the teams the new facts or level name.
+AFTER_REASSESS: list[str] = [
+    "incidentdesk.routing.services.on_reassess",
+]
+# Extra work of each reminders pass (reminders.runner.tick): ``pass_(now) -> int``.
+REMINDER_PASSES: list[str] = [
+    "incidentdesk.routing.services.escalation_pass",
+]
+# How long an internal notice's acknowledgement link works (seconds): a week, longer than any team's clock.
+ROUTING_LINK_MAX_AGE = int(env("INCIDENTDESK_ROUTING_LINK_MAX_AGE", str(7 * 24 * 3600)))
 
 # --- Client address, shared counters, sign-in lock-out (issue 10; incidentdesk/clientaddress.py) ---------
 # Proxies whose X-Forwarded-For is believed: addresses or networks, comma separated. Empty (the default):

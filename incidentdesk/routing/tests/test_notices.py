@@ -1,0 +1,106 @@
+"""Internal notices: told when recorded or when facts change, escalated when not acknowledged, then the owner."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+
+from incidentdesk.audit.models import AuditEvent
+from incidentdesk.incidents.services import update_incident
+from incidentdesk.reminders.runner import tick
+from incidentdesk.routing import services
+from incidentdesk.routing.models import Notice, NoticeState
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def test_recording_tells_each_team_the_facts_name_first_contact_first(directory, personal):
+    notices = {n.team: n for n in Notice.objects.filter(incident=personal)}
+    assert set(notices) == {"privacy", "it_security", "management"}
+    privacy = notices["privacy"]
+    step = privacy.steps.get()
+    assert step.contact == directory["dpo"] and step.sent_at == NOW
+    assert step.ack_due_at == NOW + timedelta(hours=4)
+    assert "Personal data" in privacy.reason and privacy.because
+    assert any(m.to == ["dana@example.org"] and personal.reference in m.subject for m in mail.outbox)
+    assert AuditEvent.objects.filter(action="routing.told", incident_ref=personal.reference).count() == 2
+
+
+def test_a_team_with_nobody_in_the_directory_is_a_gap_told_once_a_contact_is_added(directory, personal):
+    from incidentdesk.contacts.models import Contact
+
+    management = Notice.objects.get(incident=personal, team="management")
+    assert management.state(NOW) == NoticeState.GAP and not management.steps.exists()
+    Contact.objects.create(kind="management", name="Mia Board", email="mia@example.org", last_verified_on=NOW.date())
+    assert services.escalate(NOW + timedelta(minutes=1)) == 1
+    assert management.steps.get().recipient_name == "Mia Board"
+
+
+def test_new_facts_tell_a_new_team_and_a_team_told_stays_told(directory, personal, manager):
+    from incidentdesk.contacts.models import Contact
+
+    Contact.objects.create(kind="hr", name="Hanna HR", email="hanna@example.org", last_verified_on=NOW.date())
+    update_incident(incident=personal, by=manager, changes={"employee_conduct": True}, now=NOW)
+    hr = Notice.objects.get(incident=personal, team="hr")
+    assert hr.because == ["Is an employee's conduct part of the incident? Yes"]
+    update_incident(incident=personal, by=manager, changes={"employee_conduct": False}, now=NOW)
+    assert Notice.objects.filter(incident=personal, team="hr").exists()
+    assert Notice.objects.filter(incident=personal).count() == 4
+
+
+def test_not_acknowledged_in_time_escalates_down_the_directory_then_to_the_owner(directory, personal, manager):
+    privacy = Notice.objects.get(incident=personal, team="privacy")
+    with time_machine.travel(NOW + timedelta(hours=3, minutes=59), tick=False):
+        tick()
+    assert privacy.steps.count() == 1
+    with time_machine.travel(NOW + timedelta(hours=4, minutes=1), tick=False):
+        mail.outbox.clear()
+        tick()
+        tick()  # a second pass sends nothing more
+    steps = list(privacy.steps.all())
+    assert [s.recipient_name for s in steps] == ["Dana DPO", "Dirk Deputy"]
+    assert [m.to for m in mail.outbox if "Privacy" in m.subject] == [["dirk@example.org"]]
+    assert "did not acknowledge in time" in next(m.body for m in mail.outbox if m.to == ["dirk@example.org"])
+    with time_machine.travel(NOW + timedelta(hours=8, minutes=2), tick=False):
+        tick()
+    owner_step = privacy.steps.last()
+    assert owner_step.is_owner and owner_step.recipient_email == manager.email
+    assert privacy.state(NOW + timedelta(hours=9)) == NoticeState.OWNER_TOLD
+    with time_machine.travel(NOW + timedelta(days=3), tick=False):
+        tick()
+    assert privacy.steps.count() == 3, "after the owner nobody is left: no more messages"
+    assert AuditEvent.objects.filter(action="routing.escalated", object_id=str(privacy.pk)).count() == 2
+
+
+def test_an_acknowledged_notice_does_not_escalate(directory, personal, manager):
+    privacy = Notice.objects.get(incident=personal, team="privacy")
+    services.acknowledge(notice=privacy, by=manager, note="Dana confirmed by phone", now=NOW)
+    assert services.escalate(NOW + timedelta(days=1)) == 1  # IT security escalates; privacy does not
+    assert privacy.steps.count() == 1
+
+
+def test_acknowledging_twice_is_refused_and_changes_nothing(directory, personal, manager):
+    from incidentdesk.refusals import Conflict
+
+    privacy = Notice.objects.get(incident=personal, team="privacy")
+    services.acknowledge(notice=privacy, by=manager, note="by phone", now=NOW)
+    events = AuditEvent.objects.count()
+    with pytest.raises(Conflict, match="already acknowledged"):
+        services.acknowledge(notice=privacy, by=manager, note="again", now=NOW + timedelta(hours=1))
+    privacy.refresh_from_db()
+    assert privacy.ack_note == "by phone" and privacy.acknowledged_at == NOW
+    assert AuditEvent.objects.count() == events
+
+
+def test_my_work_lists_unacknowledged_notices_of_incidents_i_own(directory, personal, manager, people):
+    from incidentdesk.accounts.services import set_role
+    from incidentdesk.work import collect
+
+    set_role(user=manager, role="incident_manager", by=None)
+    mine = [i for i in collect(manager, NOW) if i.kind == "Internal notice"]
+    assert {i.title.split(" has")[0] for i in mine} == {"Privacy / data protection officer (DPO)", "IT security",
+                                                        "Management"}
+    assert not [i for i in collect(people["responder"], NOW) if i.kind == "Internal notice"]
+    services.acknowledge(notice=Notice.objects.get(incident=personal, team="privacy"), by=manager, now=NOW)
+    assert len([i for i in collect(manager, NOW) if i.kind == "Internal notice"]) == 2
