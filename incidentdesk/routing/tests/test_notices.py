@@ -20,9 +20,11 @@ def test_recording_tells_each_team_the_facts_name_first_contact_first(directory,
     assert set(notices) == {"privacy", "it_security", "management"}
     privacy = notices["privacy"]
     step = privacy.steps.get()
-    assert step.contact == directory["dpo"] and step.sent_at == NOW
+    assert step.contact == directory["dpo"]
+    assert step.sent_at == NOW
     assert step.ack_due_at == NOW + timedelta(hours=4)
-    assert "Personal data" in privacy.reason and privacy.because
+    assert "Personal data" in privacy.reason
+    assert privacy.because
     assert any(m.to == ["dana@example.org"] and personal.reference in m.subject for m in mail.outbox)
     assert AuditEvent.objects.filter(action="routing.told", incident_ref=personal.reference).count() == 2
 
@@ -31,7 +33,8 @@ def test_a_team_with_nobody_in_the_directory_is_a_gap_told_once_a_contact_is_add
     from incidentdesk.contacts.models import Contact
 
     management = Notice.objects.get(incident=personal, team="management")
-    assert management.state(NOW) == NoticeState.GAP and not management.steps.exists()
+    assert management.state(NOW) == NoticeState.GAP
+    assert not management.steps.exists()
     Contact.objects.create(kind="management", name="Mia Board", email="mia@example.org", last_verified_on=NOW.date())
     assert services.escalate(NOW + timedelta(minutes=1)) == 1
     assert management.steps.get().recipient_name == "Mia Board"
@@ -65,7 +68,8 @@ def test_not_acknowledged_in_time_escalates_down_the_directory_then_to_the_owner
     with time_machine.travel(NOW + timedelta(hours=8, minutes=2), tick=False):
         tick()
     owner_step = privacy.steps.last()
-    assert owner_step.is_owner and owner_step.recipient_email == manager.email
+    assert owner_step.is_owner
+    assert owner_step.recipient_email == manager.email
     assert privacy.state(NOW + timedelta(hours=9)) == NoticeState.OWNER_TOLD
     with time_machine.travel(NOW + timedelta(days=3), tick=False):
         tick()
@@ -89,7 +93,8 @@ def test_acknowledging_twice_is_refused_and_changes_nothing(directory, personal,
     with pytest.raises(Conflict, match="already acknowledged"):
         services.acknowledge(notice=privacy, by=manager, note="again", now=NOW + timedelta(hours=1))
     privacy.refresh_from_db()
-    assert privacy.ack_note == "by phone" and privacy.acknowledged_at == NOW
+    assert privacy.ack_note == "by phone"
+    assert privacy.acknowledged_at == NOW
     assert AuditEvent.objects.count() == events
 
 
@@ -104,3 +109,34 @@ def test_my_work_lists_unacknowledged_notices_of_incidents_i_own(directory, pers
     assert not [i for i in collect(people["responder"], NOW) if i.kind == "Internal notice"]
     services.acknowledge(notice=Notice.objects.get(incident=personal, team="privacy"), by=manager, now=NOW)
     assert len([i for i in collect(manager, NOW) if i.kind == "Internal notice"]) == 2
+
+
+def test_the_internal_update_is_a_draft_in_words_for_staff_that_waits_for_a_summary(directory, personal, manager):
+    from incidentdesk.containment.services import contain
+    from incidentdesk.notifications import services as notifications
+    from incidentdesk.notifications.services import DraftRefused
+
+    contain(incident=personal, kind="revoke_access", by=manager, taken_at=NOW, taken_by="IT",
+            description="Accounts locked", now=NOW)
+    draft = notifications.create_draft(incident=personal, kind="internal_update", by=manager)
+    body = draft.body
+    assert body.startswith("Our reference")
+    assert "Dear colleagues," in body
+    for heading in ("## What happened", "## What changes for you", "## What to do", "## Who to ask"):
+        assert heading in body
+    assert "We revoked access to the AI tool" in body
+    assert "Do not copy, forward or keep" in body
+    assert "manager@example.org" in body
+    assert body.rstrip().endswith("Test BV")
+    for internal in ("level", "Level", "PROC-", "ROUTE-", "score", personal.description):
+        assert internal not in body
+    with pytest.raises(DraftRefused, match="plain summary for staff"):
+        notifications.send_draft(draft=draft, recipient="All staff", channel="email", sent_at=NOW, by=manager,
+                                   now=NOW)
+    edited = notifications.edit_draft(draft=draft, subject=draft.subject, by=manager,
+                                      body=body.replace("[write a plain summary for staff, without naming anyone]",
+                                                        "A chatbot was given client data by mistake."))
+    notifications.send_draft(draft=edited, recipient="All staff", channel="email", sent_at=NOW, by=manager,
+                                   now=NOW)
+    edited.refresh_from_db()
+    assert edited.notification_id
