@@ -104,7 +104,7 @@ def _tell_next(notice: Notice, now: datetime, by: Any = None) -> NoticeStep | No
         text = messages.for_contact(step, link_token(step)) if contact.email else None
         user = None
     else:
-        user = notice.incident.owner or notice.incident.created_by
+        user = _owner(notice.incident)
         name = (user.get_full_name() or user.get_username()) if user else "Nobody: the incident has no owner"
         step = NoticeStep.objects.create(notice=notice, number=number, is_owner=True, recipient_name=name,
                                          recipient_email=getattr(user, "email", "") or "", sent_at=now,
@@ -117,6 +117,15 @@ def _tell_next(notice: Notice, now: datetime, by: Any = None) -> NoticeStep | No
         send_delivery.enqueue(step.delivery.pk)
     _audit_step(notice, step, by)
     return step
+
+
+def _owner(incident: Incident) -> Any:
+    """The incident owner (or, with none, whoever recorded it), if they are active and may see the incident: the
+    e-mail names it, and a restricted incident stays with the people named on it."""
+    for user in (incident.owner, incident.created_by):
+        if user is not None and user.is_active and Incident.objects.visible_to(user).filter(pk=incident.pk).exists():
+            return user
+    return None
 
 
 def _audit_step(notice: Notice, step: NoticeStep, by: Any) -> None:
