@@ -140,3 +140,22 @@ def test_the_internal_update_is_a_draft_in_words_for_staff_that_waits_for_a_summ
                                    now=NOW)
     edited.refresh_from_db()
     assert edited.notification_id
+
+
+def test_the_owner_is_told_only_if_they_may_see_a_restricted_incident(directory, personal, manager, people):
+    from incidentdesk.incidents import access
+    from incidentdesk.incidents.models import Incident
+
+    outsider = people["viewer"]
+    outsider.email = "viewer@example.org"
+    outsider.save()
+    Incident.objects.filter(pk=personal.pk).update(owner=outsider)
+    access.restrict(incident=personal, restricted=True, people=[], by=people["manager"])
+    security = Notice.objects.get(incident=personal, team="it_security")
+    mail.outbox.clear()
+    with time_machine.travel(NOW + timedelta(hours=5), tick=False):
+        tick()
+    last = security.steps.last()
+    assert last.is_owner
+    assert last.recipient_name == "manager", "the owner may not see it: whoever recorded it (named) is told"
+    assert not [m for m in mail.outbox if m.to == ["viewer@example.org"]]
