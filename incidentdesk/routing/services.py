@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from incidentdesk.audit import services as audit
@@ -150,15 +151,25 @@ def escalate(now: datetime | None = None) -> int:
     """One pass: each unacknowledged notice whose clock ran out goes to the next contact (then the owner), and
     each gap whose team now has a contact is told. Returns how many people were told."""
     now = now or timezone.now()
-    open_notices = (Notice.objects.filter(acknowledged_at__isnull=True).exclude(incident__status=Status.CLOSED)
-                    .order_by("pk"))
     told = 0
-    for pk in open_notices.values_list("pk", flat=True):
+    for pk in _due_notices(now):
         try:
             told += _escalate_one(pk, now)
         except IntegrityError:
             continue  # another pass took this step at the same moment: it is told once
     return told
+
+
+def _due_notices(now: datetime) -> list[int]:
+    """Open notices with something to do, found in one query: the last step's clock ran out (and it was not the
+    owner's), or nobody was told yet and the team now has a contact. The pass stays cheap with many notices."""
+    last = NoticeStep.objects.filter(notice=OuterRef("pk")).order_by("-number")
+    staffed = Contact.objects.values("kind").distinct()
+    return list(Notice.objects.filter(acknowledged_at__isnull=True).exclude(incident__status=Status.CLOSED)
+                .annotate(last_due=Subquery(last.values("ack_due_at")[:1]),
+                          last_owner=Subquery(last.values("is_owner")[:1]))
+                .filter(Q(last_due__isnull=True, team__in=staffed) | Q(last_due__lte=now, last_owner=False))
+                .order_by("pk").values_list("pk", flat=True))
 
 
 def _escalate_one(pk: int, now: datetime) -> int:
