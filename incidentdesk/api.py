@@ -86,8 +86,9 @@ def _workspace_routers() -> None:
     from incidentdesk.investigation.api import router as investigation
     from incidentdesk.lessons.api import router as lessons
     from incidentdesk.notifications.api import router as notifications
+    from incidentdesk.routing.api import router as routing
 
-    for router in (containment, evidence, gdpr, notifications, investigation, capa, lessons, documents):
+    for router in (containment, evidence, gdpr, notifications, investigation, capa, lessons, documents, routing):
         api.add_router("/incidents", router)
 
 

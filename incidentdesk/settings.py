@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "incidentdesk.intake",
     "incidentdesk.reminders",
     "incidentdesk.reviews",
+    "incidentdesk.routing",
     "incidentdesk.procedure",
     "incidentdesk.idempotency",
     "django_tasks",
@@ -261,12 +262,14 @@ WORKSPACE_PANELS = [
     "incidentdesk.investigation.panel.panel",
     "incidentdesk.capa.panel.panel",
     "incidentdesk.lessons.panel.panel",
+    "incidentdesk.routing.panel.panel",
 ]
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives
 # people tasks, ``source(user, now) -> list[WorkItem]``.
 MY_WORK_SOURCES: list[str] = [
     "incidentdesk.reviews.work.my_reviews",
+    "incidentdesk.routing.work.source",
 ]
 
 # Where the readiness check finds what each app knows (incidentdesk/readiness.py):
@@ -283,6 +286,18 @@ INCIDENT_CLOSED_HOOKS: list[str] = ["incidentdesk.reviews.cycle.after_incident_c
 # Called by each pass of the reminder schedule (reminders/runner.py), ``scheduled(now)``: date-driven work of
 # other apps (annual document reviews, reviews after a rule file's new version).
 SCHEDULED_PASSES: list[str] = ["incidentdesk.reviews.cycle.scheduled"]
+
+# Called at the end of every reassessment of an incident (incidents.services.reassess), inside its transaction:
+# ``hook(incident=, by=, now=)``. Internal routing tells the teams the new facts or level name.
+AFTER_REASSESS: list[str] = [
+    "incidentdesk.routing.services.on_reassess",
+]
+# Extra work of each reminders pass (reminders.runner.tick): ``pass_(now) -> int``.
+REMINDER_PASSES: list[str] = [
+    "incidentdesk.routing.services.escalation_pass",
+]
+# How long an internal notice's acknowledgement link works (seconds): a week, longer than any team's clock.
+ROUTING_LINK_MAX_AGE = int(env("INCIDENTDESK_ROUTING_LINK_MAX_AGE", str(7 * 24 * 3600)))
 
 # --- Client address, shared counters, sign-in lock-out (issue 10; incidentdesk/clientaddress.py) ---------
 # Proxies whose X-Forwarded-For is believed: addresses or networks, comma separated. Empty (the default):

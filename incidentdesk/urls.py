@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("incidentdesk.obligations.urls")),
     path("", include("incidentdesk.contacts.urls")),
     path("", include("incidentdesk.lessons.urls")),
+    path("", include("incidentdesk.routing.urls")),
     path("", include("incidentdesk.intake.urls")),
     path("", include("incidentdesk.reminders.urls")),
     path("", include("incidentdesk.inventory.urls")),

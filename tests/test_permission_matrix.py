@@ -85,6 +85,10 @@ WEB: dict[str, Row] = {
     "draft-send": row("post", EDITORS, HIDDEN),
     "draft-export": row("get", READERS, HIDDEN),
     "notification-acknowledge": row("post", EDITORS, HIDDEN),
+    "routing-acknowledge": row("post", EDITORS, HIDDEN),
+    # Public: the signed, single-use link in a contact's e-mail is the credential; a link this server did not
+    # sign (here: any other token) is not found for everyone, signed in or not.
+    "routing-ack-link": row("get", "404 404 404 404 404 404 404"),
     "rca-save": row("post", EDITORS, HIDDEN),
     "capa-plan": row("post", EDITORS, HIDDEN),
     "capa-step": row("post", EDITORS, HIDDEN),
@@ -239,6 +243,9 @@ API: dict[str, Row] = {
         "post", API_STEP_EDIT, API_STEP_HIDDEN,
         data={"reason": "x"}),
     "GET /api/incidents/{reference}/lessons": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "GET /api/incidents/{reference}/routing": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/routing/{notice_id}/acknowledge": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"note": "x"}),
     "POST /api/incidents/{reference}/lessons": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
         data={"target": "policy", "text": "x"}),
     "POST /api/incidents/{reference}/lessons/{lesson_id}/decision": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
@@ -469,6 +476,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
           "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "contact-edit": world["contact"].pk,
           "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
           "notification-acknowledge": o["notification"].pk, "review-no-change": world["review"].pk,
+          "routing-acknowledge": o["incident"].internal_notices.order_by("pk").first().pk,
           "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
@@ -481,6 +489,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "lesson_id": o["lesson"].pk, "contact_id": world["contact"].pk, "notification_id": o["notification"].pk,
         "review_id": world["review"].pk,
         "kind": "incident_procedure", "number": 1,
+        "notice_id": o["incident"].internal_notices.order_by("pk").first().pk,
     }
 
 

@@ -345,6 +345,8 @@ class IncidentFacts(Strict):
     significant_incident: Tri = None
     major_ict_incident: Tri = None
     clients_financial_interests_affected: Tri = None
+    employee_conduct: Tri = Field(None, description="An employee's conduct is part of it (playbook step 3: HR)")
+    potential_liability: Tri = Field(None, description="The organisation may be liable (playbook step 3: Legal)")
     personal_data: PersonalDataFacts = Field(default_factory=PersonalDataFacts)
     harm: HarmFacts = Field(default_factory=HarmFacts)
     gdpr_decision: GdprDecision = Field(default_factory=GdprDecision)

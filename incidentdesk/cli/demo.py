@@ -38,6 +38,12 @@ CONTACTS = [
          last_verified_on=date(2026, 3, 15)),
     dict(kind="management", name="Founder", email="founder@demo.example", escalation_order=1,
          last_verified_on=date(2026, 11, 1), private=True),
+    dict(kind="privacy", name="Data protection officer", email="dpo@demo.example", escalation_order=1,
+         last_verified_on=date(2026, 11, 1)),
+    dict(kind="privacy", name="Deputy data protection officer", email="dpo-deputy@demo.example",
+         escalation_order=2, last_verified_on=date(2026, 11, 1)),
+    dict(kind="it_security", name="IT security desk", email="security@demo.example", escalation_order=1,
+         last_verified_on=date(2026, 11, 1)),
 ]
 #: One login per role, all with the demo password, so a visitor can see what each role sees.
 PEOPLE = [("manager", Role.INCIDENT_MANAGER), ("responder", Role.RESPONDER), ("viewer", Role.VIEWER),

@@ -19,6 +19,7 @@ class ContactKind(models.TextChoices):
     LEGAL_TEAM = "legal_team", "Legal team"
     HR = "hr", "HR"
     MANAGEMENT = "management", "Management"
+    PRIVACY = "privacy", "Privacy / data protection officer (DPO)"
     OTHER = "other", "Other"
 
 

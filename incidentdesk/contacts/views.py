@@ -26,7 +26,8 @@ def directory(request):
 def edit(request, pk: int | None = None):
     require(request, Capability.MANAGE_INVENTORY)
     contact = get_object_or_404(Contact, pk=pk) if pk else None
-    form = ContactForm(request.POST or None, instance=Contact.objects.get(pk=pk) if pk else None)
+    initial = {"kind": request.GET["kind"]} if not pk and request.GET.get("kind") else None  # "add one" links
+    form = ContactForm(request.POST or None, instance=Contact.objects.get(pk=pk) if pk else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_contact(by=request.user, contact=contact, **form.cleaned_data)

@@ -20,6 +20,8 @@ FLAGS = (
     "significant_incident",
     "major_ict_incident",
     "clients_financial_interests_affected",
+    "employee_conduct",
+    "potential_liability",
 )
 TIMESTAMPS = ("detected_at", "occurred_at", "aware_at", "causal_link_suspected_at", "causal_link_established_at",
               "classified_at")

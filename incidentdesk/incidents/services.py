@@ -14,8 +14,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from incidentdesk.assessment import Assessment, assess
 from incidentdesk.assessment.categories import from_words
@@ -172,6 +174,8 @@ def reassess(*, incident: Incident, by: Any, now: datetime | None = None, reeval
                                rules=rules if rules is not None else default_rulebook().obligations, by=by,
                                reevaluated=reevaluate)
     breaches.store_recommendation(incident=incident, gdpr=result.gdpr, by=by)
+    for hook in settings.AFTER_REASSESS:  # e.g. internal routing tells the teams the new facts name
+        import_string(hook)(incident=incident, by=by, now=now)
     return result
 
 

@@ -49,6 +49,7 @@ KINDS = {
     "client_notice": "Notice to the client",
     "tool_provider": "Incident report to the AI tool provider",
     "authority_report": "Report to an authority",
+    "internal_update": "Internal team update (what happened, what changes)",
 }
 LANGUAGES = dict(DraftLanguage.choices)
 
@@ -90,7 +91,8 @@ def fill_markers(body: str) -> list[str]:
     found = []
     for language in LANGUAGES:
         meta = words(language)["meta"]
-        found += [meta[key] for key in ("fill_summary", "fill_delay", "fill_translate") if meta[key] in body]
+        found += [meta[key] for key in ("fill_summary", "fill_delay", "fill_translate", "fill_staff_summary")
+                  if meta[key] in body]
     return found
 
 
@@ -507,10 +509,48 @@ def _authority_report(letter: _Letter, incident: Incident, org: Organisation, la
     letter.closing_list()
 
 
+def _internal_update(letter: _Letter, incident: Incident, org: Organisation, late: bool) -> None:
+    """To staff (the playbook's "communicate transparently"): a plain summary a person writes (the description
+    may name the colleague involved; the update fixes the system, it does not point at a person), what changes,
+    what to do, and whom to ask. No level, rule or score."""
+    letter.para(letter.t("internal_update.greeting"))
+    letter.para(letter.t("internal_update.intro", org=org.name))
+    letter.heading(letter.t("internal_update.what_happened"))
+    letter.para(letter.t("meta.fill_staff_summary"))
+    letter.element("internal_update.changes", _staff_changes(letter, incident))
+    letter.element("internal_update.todo", _staff_todo(letter, incident))
+    owner = incident.owner
+    who = (f"{owner.get_full_name() or owner.get_username()}" + (f" ({owner.email})" if owner.email else "")
+           if owner else org.contact_point)
+    letter.element("internal_update.ask", who, typed=not owner)
+    letter.closing_list(complete_key="")
+
+
+def _staff_changes(letter: _Letter, incident: Incident) -> list[str]:
+    """What was done and what will change: containment (in words), accepted lessons, planned actions."""
+    out = _measures(letter, incident, detailed=False)
+    out += [lesson.text.strip() for lesson in incident.lessons.filter(status="accepted")]
+    out += [letter.t("meta.planned", due=letter.day(a.due_on), description=a.description.strip())
+            for a in incident.corrective_actions.all() if a.due_on]
+    return out
+
+
+def _staff_todo(letter: _Letter, incident: Incident) -> list[str]:
+    out = []
+    tools = letter.join([link.name for link in incident.tools.all()])
+    if tools and incident.containment_actions.filter(kind__in=["stop_operation", "revoke_access",
+                                                               "disable_feature"]).exists():
+        out.append(letter.t("internal_update.pause_tool", tools=tools))
+    if _personal_data(incident).get("involved") is True:
+        out.append(letter.t("internal_update.personal_data"))
+    out.append(letter.t("internal_update.report_similar"))
+    return out
+
+
 WRITERS = {"gdpr_33": _gdpr_33, "gdpr_34": _gdpr_34, "controller": _controller,
            "provider_notice": _provider_notice, "nis2_early_warning": _nis2_early_warning,
            "nis2_notification": _nis2_notification, "nis2_final": _nis2_final, "client_notice": _client_notice,
-           "tool_provider": _tool_provider}
+           "tool_provider": _tool_provider, "internal_update": _internal_update}
 
 
 def draft(incident: Incident, kind: str, rule_id: str = "", language: str = "", sent: Sent | None = None) -> Draft:
@@ -535,7 +575,8 @@ def draft(incident: Incident, kind: str, rule_id: str = "", language: str = "", 
         _authority_report(letter, incident, org, late, obligation.citation if obligation else "")
     else:
         WRITERS[kind](letter, incident, org, late)
-    letter.para(letter.t("meta.closing") + "  \n" + org.name)
+    closing = letter.t("internal_update.closing" if kind == "internal_update" else "meta.closing")
+    letter.para(closing + "  \n" + org.name)
     subject = f"{letter.t('kinds.' + kind)} — {org.name} — {incident.reference}"
     return Draft(kind=kind, subject=subject, body="\n".join(letter.lines).strip() + "\n", language=language,
                  unknown=letter.unknown)

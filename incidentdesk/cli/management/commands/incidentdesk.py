@@ -742,6 +742,38 @@ class Command(TyperCommand):
         if output:
             self.stderr.write(f"Exported {count} incident(s) to {output}.")
 
+    @command()
+    def routing(
+        self,
+        reference: Annotated[str, typer.Argument(help="The incident, e.g. INC-2026-001")],
+        action: Annotated[str | None, typer.Argument(help="acknowledge: record that TEAM acknowledged")] = None,
+        team: Annotated[str | None, typer.Argument(help="privacy, it_security, legal_team, hr, management")] = None,
+        note: Annotated[str, typer.Option(help="How the team acknowledged (by phone, who)")] = "",
+        as_json: Json = False,
+    ):
+        """Who inside was told (playbook step 3); with 'acknowledge TEAM', record the team's acknowledgement."""
+        from incidentdesk.routing import panel as routing_panel
+        from incidentdesk.routing import services as routing
+        from incidentdesk.routing.models import AckChannel, Notice
+        from incidentdesk.routing.text import lines
+
+        by = reader() if action is None else operator(Capability.EDIT)
+        incident = self._get(reference, by)
+        if action is not None:
+            if action != "acknowledge" or not team:
+                raise CommandError("Say: incidentdesk routing INC-… acknowledge TEAM (e.g. privacy, hr)")
+            notice = Notice.objects.visible_to(by).filter(incident=incident, team=team).first()
+            if notice is None:
+                raise Refused(f"{team}: that team was not told of {incident.reference}; nothing was stored.")
+            routing.acknowledge(notice=notice, by=by, via=AckChannel.CLI, note=note)
+        now = timezone.now()
+        rows = routing_panel.rows(incident, by, now)
+        data = [{"team": r.team, "state": r.state, "reason": r.reason, "because": r.because,
+                 "steps": [{"to": s.recipient_name, "sent_at": s.sent_at, "ack_due_at": s.ack_due_at}
+                           for s in (r.notice.steps.all() if r.notice else [])],
+                 "acknowledged_at": r.notice.acknowledged_at if r.notice else None} for r in rows]
+        self.emit(data, as_json, "\n".join(lines(incident.reference, rows, now)))
+
     @staticmethod
     def _when(obligation, now) -> str:
         if obligation.status == "may_apply":
