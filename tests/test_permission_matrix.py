@@ -77,6 +77,15 @@ WEB: dict[str, Row] = {
     "breach-register-export": row("get", READERS),
     "breach-informed-add": row("post", EDITORS, HIDDEN),
     "containment-add": row("post", EDITORS, HIDDEN),
+    # Issue 13, people and tasks: the owner is chosen by those who run incidents; tasks are (re)assigned by
+    # those who edit; viewers and auditors read who does what, and change nothing.
+    "incident-owner": row("post", MANAGERS, HIDDEN),
+    "containment-assign": row("post", EDITORS, HIDDEN),
+    "containment-result": row("post", EDITORS, HIDDEN),
+    "obligation-assign": row("post", EDITORS, HIDDEN),
+    "capa-assign": row("post", EDITORS, HIDDEN),
+    "lesson-assign": row("post", EDITORS, HIDDEN),
+    "draft-assign": row("post", EDITORS, HIDDEN),
     "evidence-upload": row("post", EDITORS, HIDDEN),
     "evidence-verify": row("post", READERS, HIDDEN),
     "evidence-download": row("get", READERS, HIDDEN),
@@ -184,6 +193,19 @@ API: dict[str, Row] = {
         "post", API_STEP_EDIT, API_STEP_HIDDEN, data={"at": WHEN, "how": "x"}),
     # The workspace's steps (one router per app): capability first (403), then the incident (404).
     "GET /api/incidents/{reference}/containment": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "PUT /api/incidents/{reference}/owner": row("put", API_MANAGERS, API_HIDDEN, data={"owner": "m-owner"}),
+    "PUT /api/incidents/{reference}/containment/{containment_id}/assignee": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner", "due_at": WHEN}),
+    "PUT /api/incidents/{reference}/containment/{containment_id}/result": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"result": "partial"}),
+    "PUT /api/incidents/{reference}/obligations/{rule_id}/assignee": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner"}),
+    "PUT /api/incidents/{reference}/corrective-actions/{action_id}/assignee": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner"}),
+    "PUT /api/incidents/{reference}/lessons/{lesson_id}/assignee": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner"}),
+    "PUT /api/incidents/{reference}/drafts/{draft_id}/assignee": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner"}),
     "POST /api/incidents/{reference}/containment": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
         data={"kind": "other", "description": "x", "taken_at": WHEN, "taken_by": "x"}),
     "GET /api/incidents/{reference}/evidence": row("get", API_STEP_READ, API_STEP_HIDDEN),
@@ -212,7 +234,7 @@ API: dict[str, Row] = {
     "POST /api/incidents/{reference}/rca/complete": row("post", API_STEP_EDIT, API_STEP_HIDDEN),
     "GET /api/incidents/{reference}/corrective-actions": row("get", API_STEP_READ, API_STEP_HIDDEN),
     "POST /api/incidents/{reference}/corrective-actions": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
-        data={"description": "x", "owner": "x", "due_on": "2026-12-31"}),
+        data={"description": "x", "assignee": "m-owner", "due_on": "2026-12-31"}),
     "POST /api/incidents/{reference}/corrective-actions/{action_id}/implemented": row(
         "post", API_STEP_EDIT, API_STEP_HIDDEN),
     "POST /api/incidents/{reference}/corrective-actions/{action_id}/verification": row(
@@ -351,6 +373,7 @@ def _build() -> dict:
     from incidentdesk.accounts.tokens import allowed_scopes, create_token
     from incidentdesk.capa import services as capa
     from incidentdesk.contacts.models import Contact
+    from incidentdesk.containment.services import contain
     from incidentdesk.evidence import services as evidence
     from incidentdesk.incidents import access
     from incidentdesk.incidents.services import record_incident
@@ -398,10 +421,12 @@ def _build() -> dict:
             "draft": notifications.create_draft(incident=incident, kind="gdpr_33", by=owner),
             "notification": notifications.record_notification(incident=incident, recipient="x", sent_at=detected,
                                                               by=owner),
-            "capa": capa.plan(incident=incident, description="x", owner="IT", due_on=date(2026, 12, 31), by=owner),
+            "capa": capa.plan(incident=incident, description="x", assignee=owner, due_on=date(2026, 12, 31), by=owner),
             "lesson": lessons.propose(incident=incident, target="policy", text="x", by=owner),
             "rca": save_analysis(incident=incident, by=owner, why="x"),
             "obligation": incident.obligations.first(),
+            "containment": contain(incident=incident, kind="other", description="x", taken_at=detected,
+                                   taken_by="x", by=owner),
         }
         if kind == "restricted":
             access.restrict(incident=incident, restricted=True, people=[], by=owner)
@@ -418,7 +443,9 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
           "draft-export": o["draft"].pk, "capa-step": o["capa"].pk, "lesson-decide": o["lesson"].pk,
           "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "contact-edit": world["contact"].pk,
           "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
-          "notification-acknowledge": o["notification"].pk,
+          "notification-acknowledge": o["notification"].pk, "containment-assign": o["containment"].pk,
+          "containment-result": o["containment"].pk, "capa-assign": o["capa"].pk, "lesson-assign": o["lesson"].pk,
+          "draft-assign": o["draft"].pk,
           "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
@@ -429,6 +456,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,
         "draft_id": o["draft"].pk, "evidence_id": o["evidence"].pk, "action_id": o["capa"].pk,
         "lesson_id": o["lesson"].pk, "contact_id": world["contact"].pk, "notification_id": o["notification"].pk,
+        "containment_id": o["containment"].pk,
     }
 
 
