@@ -123,5 +123,9 @@ def _routers() -> None:
 
     api.add_router("/audit", audit)
 
+    from incidentdesk.mywork.api import router as my_work
+
+    api.add_router("/my-work", my_work)
+
 
 _routers()

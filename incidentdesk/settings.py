@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "incidentdesk.reminders",
     "incidentdesk.procedure",
     "incidentdesk.idempotency",
+    "incidentdesk.mywork",
     "django_tasks",
     "django_tasks_db",
     "incidentdesk.cli",
@@ -263,7 +264,14 @@ WORKSPACE_PANELS = [
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives
 # people tasks, ``source(user, now) -> list[WorkItem]``.
-MY_WORK_SOURCES: list[str] = []
+MY_WORK_SOURCES: list[str] = [
+    "incidentdesk.incidents.work.source",
+    "incidentdesk.containment.work.source",
+    "incidentdesk.obligations.work.source",
+    "incidentdesk.notifications.work.source",
+    "incidentdesk.capa.work.source",
+    "incidentdesk.lessons.work.source",
+]
 
 # Where the readiness check finds what each app knows (incidentdesk/readiness.py):
 # ``check(now) -> list[ReadinessItem]``.

@@ -80,6 +80,7 @@ WEB: dict[str, Row] = {
     # Issue 13, people and tasks: the owner is chosen by those who run incidents; tasks are (re)assigned by
     # those who edit; viewers and auditors read who does what, and change nothing.
     "incident-owner": row("post", MANAGERS, HIDDEN),
+    "my-work": row("get", READERS),  # one's own tasks, through the access policy; the reporter has none
     "containment-assign": row("post", EDITORS, HIDDEN),
     "containment-result": row("post", EDITORS, HIDDEN),
     "obligation-assign": row("post", EDITORS, HIDDEN),
@@ -194,6 +195,7 @@ API: dict[str, Row] = {
     # The workspace's steps (one router per app): capability first (403), then the incident (404).
     "GET /api/incidents/{reference}/containment": row("get", API_STEP_READ, API_STEP_HIDDEN),
     "PUT /api/incidents/{reference}/owner": row("put", API_MANAGERS, API_HIDDEN, data={"owner": "m-owner"}),
+    "GET /api/my-work": row("get", API_STEP_READ),
     "PUT /api/incidents/{reference}/containment/{containment_id}/assignee": row(
         "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner", "due_at": WHEN}),
     "PUT /api/incidents/{reference}/containment/{containment_id}/result": row(
