@@ -81,7 +81,8 @@ def test_an_owner_who_cannot_see_a_restricted_incident_is_refused(incident, peop
 def test_the_workspace_shows_the_owner_and_changes_it_for_a_manager(incident, people, as_person):
     client = as_person("manager")
     page = client.get(f"/incidents/{incident.reference}/").content.decode()
-    assert 'id="owner"' in page and "Change owner" in page
+    assert 'id="owner"' in page
+    assert "Change owner" in page
     response = client.post(f"/incidents/{incident.reference}/owner/", {"owner": "p-administrator"}, follow=True)
     assert "Owner saved." in response.content.decode()
     assert Incident.objects.get(pk=incident.pk).owner == people["administrator"]
@@ -92,7 +93,9 @@ def test_the_workspace_shows_the_owner_and_changes_it_for_a_manager(incident, pe
 
 def test_a_viewer_sees_the_owner_but_no_form(incident, as_person):
     page = as_person("viewer").get(f"/incidents/{incident.reference}/").content.decode()
-    assert 'id="owner"' in page and "Change owner" not in page and "Reassign" not in page
+    assert 'id="owner"' in page
+    assert "Change owner" not in page
+    assert "Reassign" not in page
 
 
 # --- tasks ----------------------------------------------------------------------------------------------
@@ -181,13 +184,16 @@ def test_the_api_assigns_and_names_people_by_username(tasks, incident, people, c
                         json.dumps({"assignee": "p-responder", "due_on": "2026-12-05"}),
                         content_type="application/json", **auth)
     assert answer.status_code == 200, answer.content
-    assert answer.json()["assignee"] == "p-responder" and answer.json()["due_on"] == "2026-12-05"
+    assert answer.json()["assignee"] == "p-responder"
+    assert answer.json()["due_on"] == "2026-12-05"
     owner = client.put(f"{base}/owner", json.dumps({"owner": "p-administrator"}), content_type="application/json",
                        **auth)
-    assert owner.status_code == 200 and owner.json()["owner"] == "p-administrator"
+    assert owner.status_code == 200
+    assert owner.json()["owner"] == "p-administrator"
     unknown = client.put(f"{base}/owner", json.dumps({"owner": "nobody-here"}), content_type="application/json",
                          **auth)
-    assert unknown.status_code == 404 and "no active person called 'nobody-here'" in unknown.json()["detail"]
+    assert unknown.status_code == 404
+    assert "no active person called 'nobody-here'" in unknown.json()["detail"]
 
 
 # --- my work --------------------------------------------------------------------------------------------
@@ -201,7 +207,8 @@ def test_my_work_lists_my_tasks_overdue_first_and_the_incidents_i_own(tasks, inc
     notifications.assign_review(draft=tasks["draft"], assignee=people["responder"], due_at=None, by=by)
     mine = my_work(people["responder"], NOW)
     assert [i.object_type for i in mine.tasks] == ["correctiveaction", "containmentaction", "notificationdraft"]
-    assert mine.overdue(mine.tasks[0]) and not mine.overdue(mine.tasks[1])
+    assert mine.overdue(mine.tasks[0])
+    assert not mine.overdue(mine.tasks[1])
     assert mine.owned == []
     owned = my_work(by, NOW).owned
     assert [i.incident_ref for i in owned] == [incident.reference]
@@ -227,7 +234,8 @@ def test_the_page_the_api_and_the_cli_show_the_same_work(tasks, incident, people
 
     capa.reassign(action=tasks["action"], assignee=people["responder"], by=people["manager"])
     page = as_person("responder").get("/my-work/").content.decode()
-    assert "Carry out: Ground the bot" in page and f"/incidents/{incident.reference}/#capa" in page
+    assert "Carry out: Ground the bot" in page
+    assert f"/incidents/{incident.reference}/#capa" in page
     token = create_token(user=people["responder"], name="t", scopes=["read"], by=None)[1]
     data = client.get("/api/my-work", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert [t["title"] for t in data["tasks"]] == ["Carry out: Ground the bot"]
