@@ -127,5 +127,9 @@ def _routers() -> None:
 
     api.add_router("/my-work", my_work)
 
+    from incidentdesk.comments.api import router as comments
+
+    api.add_router("/incidents", comments)
+
 
 _routers()

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "incidentdesk.procedure",
     "incidentdesk.idempotency",
     "incidentdesk.mywork",
+    "incidentdesk.comments",
     "django_tasks",
     "django_tasks_db",
     "incidentdesk.cli",
@@ -260,6 +261,7 @@ WORKSPACE_PANELS = [
     "incidentdesk.investigation.panel.panel",
     "incidentdesk.capa.panel.panel",
     "incidentdesk.lessons.panel.panel",
+    "incidentdesk.comments.panel.panel",
 ]
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives
@@ -271,6 +273,7 @@ MY_WORK_SOURCES: list[str] = [
     "incidentdesk.notifications.work.source",
     "incidentdesk.capa.work.source",
     "incidentdesk.lessons.work.source",
+    "incidentdesk.comments.work.source",
 ]
 
 # Where the readiness check finds what each app knows (incidentdesk/readiness.py):

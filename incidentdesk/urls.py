@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("incidentdesk.audit.urls")),
     path("", include("incidentdesk.procedure.urls")),
     path("", include("incidentdesk.mywork.urls")),
+    path("", include("incidentdesk.comments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -87,6 +87,11 @@ WEB: dict[str, Row] = {
     "capa-assign": row("post", EDITORS, HIDDEN),
     "lesson-assign": row("post", EDITORS, HIDDEN),
     "draft-assign": row("post", EDITORS, HIDDEN),
+    # Comments: written by those who work on incidents (not viewers, not auditors: an auditor examines the
+    # record and must not become part of it); a mention is marked read by whoever it names.
+    "comment-add": row("post", EDITORS, HIDDEN),
+    "comment-edit": row("post", EDITORS, HIDDEN),  # the service then refuses anyone but the author, with a message
+    "comment-read": row("post", READERS, HIDDEN),
     "evidence-upload": row("post", EDITORS, HIDDEN),
     "evidence-verify": row("post", READERS, HIDDEN),
     "evidence-download": row("get", READERS, HIDDEN),
@@ -196,6 +201,12 @@ API: dict[str, Row] = {
     "GET /api/incidents/{reference}/containment": row("get", API_STEP_READ, API_STEP_HIDDEN),
     "PUT /api/incidents/{reference}/owner": row("put", API_MANAGERS, API_HIDDEN, data={"owner": "m-owner"}),
     "GET /api/my-work": row("get", API_STEP_READ),
+    "GET /api/incidents/{reference}/comments": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/comments": row("post", API_STEP_EDIT, API_STEP_HIDDEN, data={"body": "x"}),
+    # only its author corrects a comment (the matrix's comment was written by someone else: 403 for everyone)
+    "PUT /api/incidents/{reference}/comments/{comment_id}": row("put", "403 403 403 403 403 403 401", API_STEP_HIDDEN,
+                                                                data={"body": "y"}),
+    "POST /api/incidents/{reference}/comments/{comment_id}/read": row("post", API_STEP_READ, API_STEP_HIDDEN),
     "PUT /api/incidents/{reference}/containment/{containment_id}/assignee": row(
         "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner", "due_at": WHEN}),
     "PUT /api/incidents/{reference}/containment/{containment_id}/result": row(
@@ -374,6 +385,7 @@ def _build() -> dict:
     from incidentdesk.accounts.services import set_role
     from incidentdesk.accounts.tokens import allowed_scopes, create_token
     from incidentdesk.capa import services as capa
+    from incidentdesk.comments.services import add_comment
     from incidentdesk.contacts.models import Contact
     from incidentdesk.containment.services import contain
     from incidentdesk.evidence import services as evidence
@@ -429,6 +441,7 @@ def _build() -> dict:
             "obligation": incident.obligations.first(),
             "containment": contain(incident=incident, kind="other", description="x", taken_at=detected,
                                    taken_by="x", by=owner),
+            "comment": add_comment(incident=incident, body="x", by=owner).comment,
         }
         if kind == "restricted":
             access.restrict(incident=incident, restricted=True, people=[], by=owner)
@@ -447,7 +460,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
           "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
           "notification-acknowledge": o["notification"].pk, "containment-assign": o["containment"].pk,
           "containment-result": o["containment"].pk, "capa-assign": o["capa"].pk, "lesson-assign": o["lesson"].pk,
-          "draft-assign": o["draft"].pk,
+          "draft-assign": o["draft"].pk, "comment-edit": o["comment"].pk, "comment-read": o["comment"].pk,
           "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
@@ -458,7 +471,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,
         "draft_id": o["draft"].pk, "evidence_id": o["evidence"].pk, "action_id": o["capa"].pk,
         "lesson_id": o["lesson"].pk, "contact_id": world["contact"].pk, "notification_id": o["notification"].pk,
-        "containment_id": o["containment"].pk,
+        "containment_id": o["containment"].pk, "comment_id": o["comment"].pk,
     }
 
 
