@@ -60,6 +60,7 @@ WEB: dict[str, Row] = {
     "logout": row("post", ALL),
     "account": row("get", SIGNED_IN),
     "token-revoke": row("post", SIGNED_IN),
+    "password-change": row("get", SIGNED_IN),  # one's own password; the change itself is tested in accounts
     "register": row("get", SIGNED_IN),
     "procedure": row("get", SIGNED_IN),
     "register-export": row("get", READERS),
