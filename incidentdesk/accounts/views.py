@@ -10,10 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
+from incidentdesk.audit import services as audit
 from incidentdesk.refusals import Refused
 from incidentdesk.reminders.models import CalendarFeed, Preference
-
-from incidentdesk.audit import services as audit
 
 from . import tokens
 from .models import ApiToken, Scope
