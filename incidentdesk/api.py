@@ -133,6 +133,13 @@ def _routers() -> None:
 
     api.add_router("/management-review", reviews)
     api.add_router("/reviews", reviews_router)
+    from incidentdesk.mywork.api import router as my_work
+
+    api.add_router("/my-work", my_work)
+
+    from incidentdesk.comments.api import router as comments
+
+    api.add_router("/incidents", comments)
 
 
 _routers()

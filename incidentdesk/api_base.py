@@ -21,7 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.pagination import CursorPagination
@@ -366,3 +366,28 @@ class RegisterCursor(CursorPagination):
         except (DjangoValidationError, ValueError, TypeError) as exc:
             raise Problem(422, "Invalid request", "cursor: not a cursor this API gave out; start again "
                           "without it") from exc
+
+
+# --- Who does a task (issue 13): the body of every ".../assignee" route, and the person it names -----------
+class AssigneeIn(Schema):
+    """A task's assignee, by username or full name; null gives it to no one."""
+
+    assignee: str | None = Field(None, description="Username (or full name) of the person who does it; null: no one")
+
+
+class AssignIn(AssigneeIn):
+    """A task's assignee and due time."""
+
+    due_at: When | None = Field(None, description="By when (with a UTC offset); null: no due time")
+
+
+def person(name: str | None) -> Any:
+    """The person a body names, or None; an unknown name is a 404 problem, as any refusal."""
+    from incidentdesk.assignment import person_named
+
+    return person_named(name) if name and name.strip() else None
+
+
+def person_name(user: Any) -> str | None:
+    """A person in a response: the username (what the API takes back), or null."""
+    return user.get_username() if user is not None else None

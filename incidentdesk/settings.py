@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "incidentdesk.routing",
     "incidentdesk.procedure",
     "incidentdesk.idempotency",
+    "incidentdesk.mywork",
+    "incidentdesk.comments",
     "django_tasks",
     "django_tasks_db",
     "incidentdesk.cli",
@@ -263,6 +265,7 @@ WORKSPACE_PANELS = [
     "incidentdesk.capa.panel.panel",
     "incidentdesk.lessons.panel.panel",
     "incidentdesk.routing.panel.panel",
+    "incidentdesk.comments.panel.panel",
 ]
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives
@@ -270,6 +273,13 @@ WORKSPACE_PANELS = [
 MY_WORK_SOURCES: list[str] = [
     "incidentdesk.reviews.work.my_reviews",
     "incidentdesk.routing.work.source",
+    "incidentdesk.incidents.work.source",
+    "incidentdesk.containment.work.source",
+    "incidentdesk.obligations.work.source",
+    "incidentdesk.notifications.work.source",
+    "incidentdesk.capa.work.source",
+    "incidentdesk.lessons.work.source",
+    "incidentdesk.comments.work.source",
 ]
 
 # Where the readiness check finds what each app knows (incidentdesk/readiness.py):

@@ -32,5 +32,7 @@ urlpatterns = [
     path("", include("incidentdesk.procedure.urls")),
     path("", include("incidentdesk.reviews.urls")),
     path("", include("incidentdesk.governance.urls")),
+    path("", include("incidentdesk.mywork.urls")),
+    path("", include("incidentdesk.comments.urls")),
     path("admin/", admin.site.urls),
 ]

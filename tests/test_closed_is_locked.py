@@ -86,7 +86,7 @@ def closed(people, organisation, time_machine):
                   why="The policy was silent on health data", what_was_done="Chat deleted, DPA notified",
                   impact="One learner", what_changes="Policy forbids special-category data",
                   cause_categories=["policy_gap"])
-    action = capa.plan(incident=incident, description="Add a special-category rule to the policy", owner="Founder",
+    action = capa.plan(incident=incident, description="Add a special-category rule to the policy", assignee=by,
                        due_on=date(2026, 11, 23), by=by)
     capa.implement(action=action, by=by)
     capa.verify(action=action, effective=True, result="20 chats checked", method="Spot check", by=by)
@@ -131,7 +131,7 @@ def web_posts(incident):
                                                 "containment-taken_at": "2026-11-26T10:00",
                                                 "containment-taken_by": "Ops", "containment-result": "effective"}),
         ("corrective action", base + "capa/", {"capa-kind": "corrective", "capa-description": "Another action",
-                                               "capa-owner": "Ops", "capa-due_on": "2026-12-20"}),
+                                               "capa-assignee": "p-manager", "capa-due_on": "2026-12-20"}),
         ("corrective step", base + f"capa/{ids['action']}/", {"step": "accept", "note": "Superseded"}),
         ("lesson", base + "lessons/", {"lesson-target": "training", "lesson-text": "Too late"}),
         ("lesson decision", base + f"lessons/{ids['lesson']}/", {"accept": "no", "note": "Changed"}),
@@ -139,6 +139,12 @@ def web_posts(incident):
         ("draft", base + "drafts/", {"kind": "authority_report", "rule_id": GDPR_SA}),
         ("settle", base + f"obligations/{GDPR_SA}/settle/", {"reason": "Not applicable after all"}),
         ("settle rca", base + "obligations/PROC-6-5-RCA/settle/", {"reason": "Not applicable after all"}),
+        ("owner", base + "owner/", {"owner": "p-administrator"}),
+        ("assign containment", base + f"containment/{ids['containment']}/assign/", {"assignee": "p-responder"}),
+        ("containment result", base + f"containment/{ids['containment']}/result/", {"result": "partial"}),
+        ("assign action", base + f"capa/{ids['action']}/assign/", {"assignee": "p-responder"}),
+        ("assign lesson", base + f"lessons/{ids['lesson']}/assign/", {"assignee": "p-manager"}),
+        ("assign clock", base + f"obligations/{GDPR_SA}/assign/", {"assignee": "p-responder"}),
     ]
 
 
@@ -208,7 +214,7 @@ def test_a_closed_incident_is_read_only_in_the_api(closed, api):
                                           "reasons": "Changed our mind"}),
         ("post", f"{ref}/containment", {"kind": "stop_operation", "taken_at": "2026-11-26T10:00:00Z",
                                         "taken_by": "Ops"}),
-        ("post", f"{ref}/corrective-actions", {"description": "Another", "owner": "Ops", "due_on": "2026-12-20"}),
+        ("post", f"{ref}/corrective-actions", {"description": "Another", "assignee": "p-manager", "due_on": "2026-12-20"}),
         ("post", f"{ref}/corrective-actions/{ids['action']}/acceptance", {"reason": "Superseded"}),
         ("post", f"{ref}/lessons", {"target": "training", "text": "Too late"}),
         ("put", f"{ref}/rca", {"what_happened": "Rewritten"}),

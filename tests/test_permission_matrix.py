@@ -60,6 +60,7 @@ WEB: dict[str, Row] = {
     "logout": row("post", ALL),
     "account": row("get", SIGNED_IN),
     "token-revoke": row("post", SIGNED_IN),
+    "password-change": row("get", SIGNED_IN),  # one's own password; the change itself is tested in accounts
     "register": row("get", SIGNED_IN),
     "procedure": row("get", SIGNED_IN),
     "register-export": row("get", READERS),
@@ -77,6 +78,21 @@ WEB: dict[str, Row] = {
     "breach-register-export": row("get", READERS),
     "breach-informed-add": row("post", EDITORS, HIDDEN),
     "containment-add": row("post", EDITORS, HIDDEN),
+    # Issue 13, people and tasks: the owner is chosen by those who run incidents; tasks are (re)assigned by
+    # those who edit; viewers and auditors read who does what, and change nothing.
+    "incident-owner": row("post", MANAGERS, HIDDEN),
+    "my-work": row("get", READERS),  # one's own tasks, through the access policy; the reporter has none
+    "containment-assign": row("post", EDITORS, HIDDEN),
+    "containment-result": row("post", EDITORS, HIDDEN),
+    "obligation-assign": row("post", EDITORS, HIDDEN),
+    "capa-assign": row("post", EDITORS, HIDDEN),
+    "lesson-assign": row("post", EDITORS, HIDDEN),
+    "draft-assign": row("post", EDITORS, HIDDEN),
+    # Comments: written by those who work on incidents (not viewers, not auditors: an auditor examines the
+    # record and must not become part of it); a mention is marked read by whoever it names.
+    "comment-add": row("post", EDITORS, HIDDEN),
+    "comment-edit": row("post", EDITORS, HIDDEN),  # the service then refuses anyone but the author, with a message
+    "comment-read": row("post", READERS, HIDDEN),
     "evidence-upload": row("post", EDITORS, HIDDEN),
     "evidence-verify": row("post", READERS, HIDDEN),
     "evidence-download": row("get", READERS, HIDDEN),
@@ -205,6 +221,26 @@ API: dict[str, Row] = {
         "post", API_STEP_EDIT, API_STEP_HIDDEN, data={"at": WHEN, "how": "x"}),
     # The workspace's steps (one router per app): capability first (403), then the incident (404).
     "GET /api/incidents/{reference}/containment": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "PUT /api/incidents/{reference}/owner": row("put", API_MANAGERS, API_HIDDEN, data={"owner": "m-owner"}),
+    "GET /api/my-work": row("get", API_STEP_READ),
+    "GET /api/incidents/{reference}/comments": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/comments": row("post", API_STEP_EDIT, API_STEP_HIDDEN, data={"body": "x"}),
+    # only its author corrects a comment (the matrix's comment was written by someone else: 403 for everyone)
+    "PUT /api/incidents/{reference}/comments/{comment_id}": row("put", "403 403 403 403 403 403 401", API_STEP_HIDDEN,
+                                                                data={"body": "y"}),
+    "POST /api/incidents/{reference}/comments/{comment_id}/read": row("post", API_STEP_READ, API_STEP_HIDDEN),
+    "PUT /api/incidents/{reference}/containment/{containment_id}/assignee": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner", "due_at": WHEN}),
+    "PUT /api/incidents/{reference}/containment/{containment_id}/result": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"result": "partial"}),
+    "PUT /api/incidents/{reference}/obligations/{rule_id}/assignee": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner"}),
+    "PUT /api/incidents/{reference}/corrective-actions/{action_id}/assignee": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner"}),
+    "PUT /api/incidents/{reference}/lessons/{lesson_id}/assignee": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner"}),
+    "PUT /api/incidents/{reference}/drafts/{draft_id}/assignee": row(
+        "put", API_STEP_EDIT, API_STEP_HIDDEN, data={"assignee": "m-owner"}),
     "POST /api/incidents/{reference}/containment": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
         data={"kind": "other", "description": "x", "taken_at": WHEN, "taken_by": "x"}),
     "GET /api/incidents/{reference}/evidence": row("get", API_STEP_READ, API_STEP_HIDDEN),
@@ -233,7 +269,7 @@ API: dict[str, Row] = {
     "POST /api/incidents/{reference}/rca/complete": row("post", API_STEP_EDIT, API_STEP_HIDDEN),
     "GET /api/incidents/{reference}/corrective-actions": row("get", API_STEP_READ, API_STEP_HIDDEN),
     "POST /api/incidents/{reference}/corrective-actions": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
-        data={"description": "x", "owner": "x", "due_on": "2026-12-31"}),
+        data={"description": "x", "assignee": "m-owner", "due_on": "2026-12-31"}),
     "POST /api/incidents/{reference}/corrective-actions/{action_id}/implemented": row(
         "post", API_STEP_EDIT, API_STEP_HIDDEN),
     "POST /api/incidents/{reference}/corrective-actions/{action_id}/verification": row(
@@ -401,7 +437,9 @@ def _build() -> dict:
     from incidentdesk.accounts.services import set_role
     from incidentdesk.accounts.tokens import allowed_scopes, create_token
     from incidentdesk.capa import services as capa
+    from incidentdesk.comments.services import add_comment
     from incidentdesk.contacts.models import Contact
+    from incidentdesk.containment.services import contain
     from incidentdesk.evidence import services as evidence
     from incidentdesk.incidents import access
     from incidentdesk.incidents.services import record_incident
@@ -449,10 +487,13 @@ def _build() -> dict:
             "draft": notifications.create_draft(incident=incident, kind="gdpr_33", by=owner),
             "notification": notifications.record_notification(incident=incident, recipient="x", sent_at=detected,
                                                               by=owner),
-            "capa": capa.plan(incident=incident, description="x", owner="IT", due_on=date(2026, 12, 31), by=owner),
+            "capa": capa.plan(incident=incident, description="x", assignee=owner, due_on=date(2026, 12, 31), by=owner),
             "lesson": lessons.propose(incident=incident, target="policy", text="x", by=owner),
             "rca": save_analysis(incident=incident, by=owner, why="x"),
             "obligation": incident.obligations.first(),
+            "containment": contain(incident=incident, kind="other", description="x", taken_at=detected,
+                                   taken_by="x", by=owner),
+            "comment": add_comment(incident=incident, body="x", by=owner).comment,
         }
         if kind == "restricted":
             access.restrict(incident=incident, restricted=True, people=[], by=owner)
@@ -477,6 +518,9 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
           "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
           "notification-acknowledge": o["notification"].pk, "review-no-change": world["review"].pk,
           "routing-acknowledge": o["incident"].internal_notices.order_by("pk").first().pk,
+          "containment-assign": o["containment"].pk,
+          "containment-result": o["containment"].pk, "capa-assign": o["capa"].pk, "lesson-assign": o["lesson"].pk,
+          "draft-assign": o["draft"].pk, "comment-edit": o["comment"].pk, "comment-read": o["comment"].pk,
           "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
@@ -490,6 +534,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "review_id": world["review"].pk,
         "kind": "incident_procedure", "number": 1,
         "notice_id": o["incident"].internal_notices.order_by("pk").first().pk,
+        "containment_id": o["containment"].pk, "comment_id": o["comment"].pk,
     }
 
 

@@ -39,7 +39,7 @@ def world(people, organisation):
     update_incident(incident=secret, by=manager, changes={"tools": ["ChatGPT Team"]})
     lesson = lessons.propose(incident=secret, target="policy", text="No client files in chatbots", by=manager)
     lessons.decide(lesson=lesson, accept=True, by=manager, summary="Section 4 added")
-    capa.plan(incident=secret, description="Block uploads", owner="IT", due_on=date(2026, 11, 23), by=manager)
+    capa.plan(incident=secret, description="Block uploads", assignee=manager, due_on=date(2026, 11, 23), by=manager)
     access.restrict(incident=secret, restricted=True, people=[], by=manager)
     return {"tool": tool, "open": open_, "secret": secret, "item": item}
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", views.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", views.revoke, name="token-revoke"),
+    path("account/password/", views.PasswordChange.as_view(), name="password-change"),
 ]

@@ -1,11 +1,16 @@
-"""The signed-in person's own page: their role and their API tokens (shown once, stored hashed)."""
+"""The signed-in person's own page: their role, their password, and their API tokens (shown once, stored hashed)."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
+from incidentdesk.audit import services as audit
 from incidentdesk.refusals import Refused
 from incidentdesk.reminders.models import CalendarFeed, Preference
 
@@ -38,7 +43,8 @@ def account(request):
     return render(request, "accounts/account.html", {
         "form": form, "shown": shown, "tokens": ApiToken.objects.filter(user=request.user),
         "pref": Preference.objects.filter(user=request.user).first(),
-        "has_feed": CalendarFeed.objects.filter(user=request.user).exists()})
+        "has_feed": CalendarFeed.objects.filter(user=request.user).exists(),
+        "password_form": PasswordChangeForm(request.user)})
 
 
 @login_required
@@ -48,3 +54,21 @@ def revoke(request, pk: int):
     tokens.revoke_token(token=token, by=request.user)
     messages.success(request, f"Revoked {token.name}.")
     return redirect("account")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's own password change (the current password, then the new one twice, checked by the password
+    validators). The person stays signed in here (Django updates the session's hash), other sessions of theirs
+    end; the change is an audit event, in the same transaction, and no password is ever written there."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record(action="account.password_changed", object_type="user", object_id=self.request.user.pk,
+                         by=self.request.user, summary=f"{self.request.user.get_username()} changed their password")
+        messages.success(self.request, "Your password was changed. You stay signed in here; other sessions of "
+                                       "yours were signed out.")
+        return response

@@ -6,7 +6,19 @@ from datetime import date
 from ninja import Field, Router, Schema, Status
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.api_base import PROBLEMS, READ, WRITE, UtcDateTime, choices, owned, require, workspace_of
+from incidentdesk.api_base import (
+    PROBLEMS,
+    READ,
+    WRITE,
+    AssigneeIn,
+    UtcDateTime,
+    choices,
+    owned,
+    person,
+    person_name,
+    require,
+    workspace_of,
+)
 
 from . import services
 from .models import ActionKind, ActionStatus, CorrectiveAction
@@ -18,7 +30,9 @@ PATH = "/{reference}/corrective-actions"
 class PlanIn(Schema):
     kind: ActionKind = Field(ActionKind.CORRECTIVE, description=choices(ActionKind))
     description: str = Field(min_length=1, description="What will be done")
-    owner: str = Field(min_length=1, max_length=150, description="Who is responsible")
+    assignee: str | None = Field(None, max_length=150,
+                                 description="Who carries it out (its owner): a username or a full name; "
+                                             "default: the person planning it")
     due_on: date = Field(description="When it is due")
     effectiveness_method: str = Field("", description="How effectiveness will be checked")
     effectiveness_due_on: date | None = Field(None, description="When the effectiveness check is due")
@@ -38,7 +52,7 @@ class ActionOut(Schema):
     id: int = Field(description="The action's id")
     kind: str = Field(description=choices(ActionKind))
     description: str = Field(description="What will be done")
-    owner: str = Field(description="Who is responsible")
+    assignee: str | None = Field(description="Username of who carries it out (its owner)")
     due_on: date = Field(description="When it is due")
     status: str = Field(description=choices(ActionStatus))
     settled: bool = Field(description="Verified effective or accepted with a reason: closure may proceed")
@@ -48,6 +62,14 @@ class ActionOut(Schema):
     effectiveness_result: str = Field(description="What the check found")
     verified_at: UtcDateTime | None = Field(description="When the check was recorded (UTC)")
     acceptance_reason: str = Field(description="Why it was accepted without verification")
+
+    @staticmethod
+    def resolve_assignee(obj: CorrectiveAction) -> str | None:
+        return person_name(obj.assignee)
+
+
+class ReassignIn(AssigneeIn):
+    due_on: date | None = Field(None, description="A new due date (default: unchanged)")
 
 
 def _action(request, reference: str, action_id: int) -> CorrectiveAction:
@@ -66,7 +88,8 @@ def list_actions(request, reference: str):
 def plan_action(request, reference: str, body: PlanIn):
     incident = workspace_of(request, reference)
     require(request, Capability.EDIT)
-    data = body.dict() | {"kind": str(body.kind)}
+    assignee = person(body.assignee) if body.assignee is not None else request.user
+    data = body.dict() | {"kind": str(body.kind), "assignee": assignee}
     return Status(201, services.plan(incident=incident, by=request.user, **data))
 
 
@@ -87,3 +110,10 @@ def verification(request, reference: str, action_id: int, body: VerificationIn):
              summary="Accept the action without verification (needs a reason; logged)")
 def acceptance(request, reference: str, action_id: int, body: AcceptanceIn):
     return services.accept(action=_action(request, reference, action_id), reason=body.reason, by=request.user)
+
+
+@router.put(PATH + "/{int:action_id}/assignee", response={200: ActionOut, **PROBLEMS}, auth=WRITE,
+            summary="Give the action to another person (its owner), optionally with a new due date")
+def reassign(request, reference: str, action_id: int, body: ReassignIn):
+    return services.reassign(action=_action(request, reference, action_id), assignee=person(body.assignee),
+                             due_on=body.due_on, by=request.user)

@@ -24,7 +24,8 @@ class CorrectiveAction(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="corrective_actions")
     kind = models.CharField(max_length=10, choices=ActionKind.choices, default=ActionKind.CORRECTIVE)
     description = models.TextField()
-    owner = models.CharField(max_length=150)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="corrective_tasks", help_text="Who carries it out (its owner)")
     due_on = models.DateField()
     status = models.CharField(max_length=14, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     implemented_at = models.DateTimeField(null=True, blank=True)
@@ -45,6 +46,13 @@ class CorrectiveAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident.reference}: {self.description[:40]}"
+
+    @property
+    def owner_name(self) -> str:
+        """Who carries it out, in words (the full name, else the username)."""
+        if self.assignee is None:
+            return "no one yet"
+        return self.assignee.get_full_name() or self.assignee.get_username()
 
     @property
     def settled(self) -> bool:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from incidentdesk import assignment
 from incidentdesk.audit import services as audit
 from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
@@ -22,14 +23,14 @@ class ActionRefused(Refused):
 
 
 def _log(action: CorrectiveAction, name: str, by: Any, before: dict | None) -> None:
-    after = audit.snapshot(action)
+    after = audit.snapshot(action) | {"owner": action.owner_name}
     if before is not None:
         before, after = audit.changed(before, after)
     audit.record(action=f"capa.{name}", object_type="correctiveaction", object_id=action.pk, by=by,
                  incident_ref=action.incident.reference, before=before, after=after)
 
 
-def plan(*, incident: Incident, description: str, owner: str, due_on: date, by: Any,
+def plan(*, incident: Incident, description: str, assignee: Any, due_on: date, by: Any,
          kind: str = ActionKind.CORRECTIVE, effectiveness_method: str = "",
          effectiveness_due_on: date | None = None) -> CorrectiveAction:
     ensure_open(incident)
@@ -37,13 +38,14 @@ def plan(*, incident: Incident, description: str, owner: str, due_on: date, by: 
         raise ActionRefused(f"kind: choose one of {', '.join(ActionKind.values)}")
     if not description.strip():
         raise ActionRefused("description: say what will be done")
-    if not owner.strip():
-        raise ActionRefused("owner: every action needs an owner")
+    if assignee is None:
+        raise ActionRefused("assignee: every action needs an owner: choose the person who carries it out")
+    assignment.check_person(incident, assignee)
     if effectiveness_due_on and effectiveness_due_on < due_on:
         raise ActionRefused("effectiveness_due_on: the check comes after the action is due")
     with transaction.atomic():
         action = CorrectiveAction.objects.create(
-            incident=incident, kind=kind, description=description.strip(), owner=owner.strip(), due_on=due_on,
+            incident=incident, kind=kind, description=description.strip(), assignee=assignee, due_on=due_on,
             effectiveness_method=effectiveness_method.strip(), effectiveness_due_on=effectiveness_due_on,
             created_by=by if getattr(by, "pk", None) else None)
         _log(action, "planned", by, None)
@@ -98,6 +100,19 @@ def accept(*, action: CorrectiveAction, reason: str, by: Any) -> CorrectiveActio
     return action
 
 
+def reassign(*, action: CorrectiveAction, assignee: Any, by: Any, due_on: date | None = None) -> CorrectiveAction:
+    """Give the action to another person (its owner), and optionally a new due date. Nobody is refused: an
+    action always has an owner (ISO/IEC 42001 10.2 asks who is responsible)."""
+    ensure_open(action.incident)
+    if assignee is None:
+        raise ActionRefused("assignee: every action needs an owner: choose the person who carries it out")
+    if action.settled:
+        raise ActionRefused("the action is already settled; nobody needs to carry it out")
+    return assignment.assign(row=action, incident=action.incident, assignee=assignee, by=by,
+                             object_type="correctiveaction", what=f"Corrective action '{action.description[:60]}'",
+                             due_at=due_on if due_on else assignment.UNCHANGED, due_field="due_on")
+
+
 def overdue(today: date | None = None) -> QuerySet[CorrectiveAction]:
     """Open actions past their due date and implemented ones past their effectiveness check."""
     from django.db.models import Q
@@ -105,4 +120,4 @@ def overdue(today: date | None = None) -> QuerySet[CorrectiveAction]:
     today = today or timezone.localdate()
     return (CorrectiveAction.objects.filter(
         Q(status=ActionStatus.OPEN, due_on__lt=today)
-        | Q(status=ActionStatus.IMPLEMENTED, effectiveness_due_on__lt=today)).select_related("incident"))
+        | Q(status=ActionStatus.IMPLEMENTED, effectiveness_due_on__lt=today)).select_related("incident", "assignee"))

@@ -8,4 +8,5 @@ P = "incidents/<str:reference>/"
 urlpatterns = [
     path(P + "capa/", views.plan, name="capa-plan"),
     path(P + "capa/<int:pk>/", views.step, name="capa-step"),
+    path(P + "capa/<int:pk>/assign/", views.assign, name="capa-assign"),
 ]

@@ -6,7 +6,7 @@ from incidentdesk.accounts.permissions import Capability
 from incidentdesk.web import post_action
 
 from . import services
-from .forms import PlanForm, StepForm
+from .forms import CapaAssignForm, PlanForm, StepForm
 from .models import CorrectiveAction
 
 
@@ -32,3 +32,13 @@ def step(request, reference: str, pk: int):
                             by=request.user)
 
     return post_action(request, reference, Capability.EDIT, StepForm, act, "Corrective action updated.")
+
+
+@login_required
+@require_POST
+def assign(request, reference: str, pk: int):
+    def act(incident, data):
+        action = get_object_or_404(CorrectiveAction.objects.visible_to(request.user), pk=pk, incident=incident)
+        services.reassign(action=action, assignee=data["assignee"], due_on=data["due_on"], by=request.user)
+
+    return post_action(request, reference, Capability.EDIT, CapaAssignForm, act, "Assignment saved.")

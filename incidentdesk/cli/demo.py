@@ -191,4 +191,18 @@ def load() -> tuple[int, str, str]:
     hr = Incident.objects.filter(tools__name="CV screening assistant").order_by("detected_at").first()
     if hr is not None:
         restrict(incident=hr, restricted=True, people=[user_model.objects.get(username="manager")], by=user)
+    _people_at_work(user)
     return len(entries), USERNAME, PASSWORD
+
+
+def _people_at_work(admin) -> None:
+    """Issue 13: the incident manager owns the three latest incidents, and the responder has the first clock of
+    each to meet, so "My work" shows something for both."""
+    from incidentdesk.obligations.services import assign
+
+    manager, responder = (get_user_model().objects.get(username=name) for name in ("manager", "responder"))
+    for incident in Incident.objects.visible_to(manager).exclude(status="closed").order_by("-detected_at")[:3]:
+        incidents.set_owner(incident=incident, owner=manager, by=admin)
+        clock = incident.obligations.filter(status="pending").order_by("due_at").first()
+        if clock is not None and Incident.objects.visible_to(responder).filter(pk=incident.pk).exists():
+            assign(obligation=clock, assignee=responder, by=manager)

@@ -1,6 +1,6 @@
 from django import forms
 
-from incidentdesk.incidents.forms import datetime_field
+from incidentdesk.incidents.forms import AssignForm, datetime_field
 
 from .models import ContainmentKind, ContainmentResult
 
@@ -12,3 +12,11 @@ class ContainmentForm(forms.Form):
     taken_at = datetime_field("When", required=True)
     taken_by = forms.CharField(label="Who did it", max_length=150)
     result = forms.ChoiceField(label="Result", choices=ContainmentResult.choices, initial=ContainmentResult.PENDING)
+
+
+class ContainmentAssignForm(AssignForm):
+    """Who follows the action up until its result is known, and by when."""
+
+
+class ResultForm(forms.Form):
+    result = forms.ChoiceField(label="Result", choices=ContainmentResult.choices)

@@ -42,6 +42,10 @@ class ContainmentAction(models.Model):
     result = models.CharField(max_length=14, choices=ContainmentResult.choices, default=ContainmentResult.PENDING)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="containment_tasks",
+                                 help_text="Who follows it up until its result is known")
+    due_at = models.DateTimeField(null=True, blank=True, help_text="By when its result should be known")
 
     objects = scoped("incident")
 

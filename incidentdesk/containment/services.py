@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from incidentdesk import assignment
 from incidentdesk.assessment.facts import FUTURE_SKEW
 from incidentdesk.audit import services as audit
 from incidentdesk.incidents.lock import ensure_open
@@ -53,3 +54,30 @@ def contain(*, incident: Incident, kind: str, taken_at: datetime, taken_by: str,
         obligations.after_containment(action=action, by=by, now=now)
     return action
 
+
+
+def assign(*, action: ContainmentAction, assignee: Any, by: Any,
+           due_at: datetime | None = assignment.UNCHANGED) -> ContainmentAction:
+    """Give the follow-up of an action (finding out and recording its result) to a person, by a time."""
+    return assignment.assign(row=action, incident=action.incident, assignee=assignee, due_at=due_at, by=by,
+                             object_type="containmentaction",
+                             what=f"Containment action '{action.get_kind_display()}'")
+
+
+def record_result(*, action: ContainmentAction, result: str, by: Any, now: datetime | None = None) -> ContainmentAction:
+    """The result of an action once it is known (a pending action is its assignee's task until then). An
+    effective result settles what the act settles, as when it is recorded with the action."""
+    ensure_open(action.incident)
+    if result not in ContainmentResult.values:
+        raise ContainmentRefused(f"result: choose one of {', '.join(ContainmentResult.values)}")
+    if result == action.result:
+        return action
+    before = {"result": action.result}
+    with transaction.atomic():
+        action.result = result
+        action.save(update_fields=["result"])
+        audit.record(action="containment.result", object_type="containmentaction", object_id=action.pk, by=by,
+                     incident_ref=action.incident.reference, before=before, after={"result": result},
+                     summary=f"Result of '{action.get_kind_display()}': {action.get_result_display()}")
+        obligations.after_containment(action=action, by=by, now=now or timezone.now())
+    return action

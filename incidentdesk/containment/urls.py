@@ -7,4 +7,6 @@ from . import views
 P = "incidents/<str:reference>/"
 urlpatterns = [
     path(P + "containment/", views.add, name="containment-add"),
+    path(P + "containment/<int:pk>/assign/", views.assign, name="containment-assign"),
+    path(P + "containment/<int:pk>/result/", views.result, name="containment-result"),
 ]

@@ -194,7 +194,7 @@ def rca(incident: Incident) -> str:
 def corrective_actions(incident: Incident) -> str:
     lines = []
     for a in incident.corrective_actions.all():
-        lines += [f"- **{_md(a.description)}** — {a.get_kind_display().split(' (')[0]}, owner {_md(a.owner)}, "
+        lines += [f"- **{_md(a.description)}** — {a.get_kind_display().split(' (')[0]}, owner {_md(a.owner_name)}, "
                   f"due {a.due_on:%Y-%m-%d}: **{a.get_status_display()}**",
                   f"  - Implemented: {_t(a.implemented_at)}",
                   f"  - Effectiveness check (method): {_md(a.effectiveness_method)}"

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from pydantic import WithJsonSchema
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, RegisterCursor, When, may_read
+from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, RegisterCursor, When, may_read, person, person_name
 from incidentdesk.assessment import IncidentFacts, assess
 
 from . import lifecycle, section8
@@ -30,6 +30,16 @@ class IncidentSummary(Schema):
     detected_at: datetime
     categories: list[str]
     restricted: bool
+    owner: str | None = Field(None, description="Username of the incident's owner (the incident manager who runs it)")
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> str | None:
+        return obj.get("owner") if isinstance(obj, dict) else person_name(obj.owner)
+
+
+class OwnerIn(Schema):
+    owner: str | None = Field(description="Username (or full name) of the new owner, an incident manager or "
+                                          "administrator who can see the incident; null: no one")
 
 
 class ObligationOut(Schema):
@@ -164,8 +174,9 @@ def _out(incident: Incident, user: Any) -> dict[str, Any]:
     data = {
         field: getattr(incident, field)
         for field in IncidentOut.model_fields
-        if field not in ("tools", "obligations", "provisional", *derived)
+        if field not in ("tools", "obligations", "provisional", "owner", *derived)
     }
+    data["owner"] = person_name(incident.owner)
     data |= derived
     data["provisional"] = incident.provisional
     data["tools"] = [str(t) for t in incident.tools.all()]
@@ -201,7 +212,7 @@ def list_incidents(request, filters: Query[RegisterQuery]):
     form = RegisterFilter(params, queryset=Incident.objects.visible_to(request.user))
     if not form.is_valid():
         raise Problem(422, "Invalid filter", "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    return form.qs
+    return form.qs.select_related("owner")
 
 
 WRITTEN = IncidentOut | IncidentWritten  # the second for a token without the read scope
@@ -254,6 +265,15 @@ def transition(request, reference: str, body: TransitionIn):
     _require(request, Capability.EDIT)
     lifecycle.transition(incident=incident, to=body.to, reason=body.reason, by=request.user)
     return _written(request, incident, ["status"])
+
+
+@router.put("/{reference}/owner", response={200: WRITTEN, **PROBLEMS}, auth=WRITE,
+            summary="Make a person the incident's owner (its incident manager)")
+def set_owner(request, reference: str, body: OwnerIn):
+    incident = _incident(request, reference)
+    _require(request, Capability.CLASSIFY)
+    incidents.set_owner(incident=incident, owner=person(body.owner), by=request.user)
+    return _written(request, incident, ["owner"])
 
 
 @router.get(

@@ -220,7 +220,7 @@ def _notification_rows(incident: Incident) -> Iterator[list[Any]]:
 
 def _action_rows(incident: Incident) -> Iterator[list[Any]]:
     for a in incident.corrective_actions.all():
-        yield [incident.reference, a.description, a.get_kind_display().split(" (")[0], a.owner, a.due_on,
+        yield [incident.reference, a.description, a.get_kind_display().split(" (")[0], a.owner_name, a.due_on,
                a.get_status_display(), a.implemented_at, a.effectiveness_method, a.effectiveness_due_on,
                a.effectiveness_result, a.verified_at, a.acceptance_reason]
 

@@ -221,3 +221,32 @@ class RestrictForm(forms.Form):
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Status.choices)
     reason = forms.CharField(required=False, max_length=500)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person, sent by username and shown by name. Every active person is accepted here; the service
+    refuses, with a message, one who cannot see the incident or whose role may not do the work."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+def person_field(label: str, required: bool = True) -> PersonChoiceField:
+    from django.contrib.auth import get_user_model
+
+    return PersonChoiceField(label=label, required=required, to_field_name="username", empty_label="No one",
+                             queryset=get_user_model().objects.filter(is_active=True).order_by("username"))
+
+
+class AssignForm(forms.Form):
+    """Who does a task and by when: the assign form of every panel (containment, clocks, actions, lessons,
+    drafts). Each app's forms.py names its own, leaving out the due time where the law sets it."""
+
+    assignee = person_field("Assigned to", required=False)
+    due_at = datetime_field("Due")
+
+
+class OwnerForm(forms.Form):
+    """The incident's owner: the incident manager who runs it."""
+
+    owner = person_field("Owner (incident manager)", required=False)

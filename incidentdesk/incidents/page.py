@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from incidentdesk import assignment
 from incidentdesk.accounts.permissions import Capability, can, capabilities
 from incidentdesk.assessment import vocabulary
 from incidentdesk.audit.models import AuditEvent
@@ -46,6 +47,15 @@ def step_panels(incident: Incident, user, now) -> tuple[list[str], dict]:
     return templates, context
 
 
+def people_context(incident: Incident) -> dict:
+    """Who may be put on this incident's work: ``owner_choices`` (who may run it) for ``incidents/_owner.html``,
+    ``assignable`` (who may do its tasks) and ``deciders`` (who may decide its lessons) for the panels' assign
+    forms. Computed once per page."""
+    assignable = assignment.people_for(incident)
+    deciders = [u for u in assignable if can(u, Capability.CLASSIFY)]
+    return {"owner_choices": deciders, "assignable": assignable, "deciders": deciders}
+
+
 def locked_capabilities(user, incident: Incident) -> dict[str, bool]:
     """What the person may do on this incident's page: nothing that changes it once it is closed."""
     may = capabilities(user)
@@ -66,7 +76,7 @@ def render_workspace(request, incident: Incident, forms: dict | None = None, sta
     # The history in words (who changed what from what to what), newest first: the codes stay in the audit log.
     activity = list(reversed(timeline.lines(incident, list(reversed(recent)))))
     panels, context = step_panels(incident, request.user, now)
-    context |= workflow_context(incident, now) | (forms or {})
+    context |= workflow_context(incident, now) | people_context(incident) | (forms or {})
     return render(request, "incidents/workspace.html", context | {
         "panels": panels, "may": locked_capabilities(request.user, incident),
         "locked": incident.status == Status.CLOSED, "may_reopen": can(request.user, Capability.EDIT),

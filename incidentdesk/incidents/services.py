@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from incidentdesk import assignment
+from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.assessment import Assessment, assess
 from incidentdesk.assessment.categories import from_words
 from incidentdesk.assessment.facts import Category, IncidentFacts
@@ -198,7 +200,7 @@ def record_incident(*, title: str, description: str, detected_at: datetime, by: 
         number, reference = allocate_reference(detected_at.astimezone(ZoneInfo(Organisation.current().time_zone)).year)
         incident = Incident.objects.create(reference=reference, year=int(reference[4:8]), number=number,
                                            facts=stored, created_by=by if getattr(by, "pk", None) else None,
-                                           procedure_version=procedure_in_force(), **columns)
+                                           procedure_version=procedure_in_force(), owner=default_owner(by), **columns)
         _set_tools(incident, list(tools or []))
         audit.record(action="incident.created", object_type="incident", object_id=incident.pk, by=by,
                      incident_ref=reference, after=audit.snapshot(incident) | {"tools": _tool_names(incident)})
@@ -304,4 +306,28 @@ def classify(*, incident: Incident, level: int, reasoning: str, by: Any, now: da
                      incident_ref=incident.reference, before=before,
                      after={"severity_level": level, "classified_at": incident.classified_at,
                             "severity_reasoning": incident.severity_reasoning})
+    return incident
+
+
+def default_owner(recorder: Any) -> Any:
+    """Who runs a newly recorded incident: the person who recorded it, when their role may run incidents
+    (incident manager, administrator); otherwise no one yet, and the workspace asks for an owner. A responder or
+    a reporter who records an incident is not made its manager by doing so."""
+    return recorder if getattr(recorder, "pk", None) and can(recorder, Capability.CLASSIFY) else None
+
+
+def set_owner(*, incident: Incident, owner: Any, by: Any) -> Incident:
+    """Make ``owner`` the incident manager of ``incident`` (None: no one). Only someone whose role may run
+    incidents and who can see this one; audited with the names before and after."""
+    ensure_open(incident)
+    assignment.check_person(incident, owner, Capability.CLASSIFY, field="owner")
+    before, after = assignment.name_of(incident.owner), assignment.name_of(owner)
+    if incident.owner_id == getattr(owner, "pk", None):
+        return incident
+    with transaction.atomic():
+        incident.owner = owner
+        incident.save(update_fields=["owner", "updated_at"])
+        audit.record(action="incident.owner_changed", object_type="incident", object_id=incident.pk, by=by,
+                     incident_ref=incident.reference, before={"owner": before}, after={"owner": after},
+                     summary=f"Owner changed from {before or 'no one'} to {after or 'no one'}")
     return incident

@@ -13,4 +13,5 @@ urlpatterns = [
     path("incidents/<str:reference>/gdpr-decision/", views.decide, name="incident-decide"),
     path("incidents/<str:reference>/access/", views.restrict, name="incident-restrict"),
     path("incidents/<str:reference>/status/", views.transition, name="incident-transition"),
+    path("incidents/<str:reference>/owner/", views.owner, name="incident-owner"),
 ]

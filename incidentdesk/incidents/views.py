@@ -23,7 +23,15 @@ from . import access, exports, lifecycle
 from . import services as incidents
 from .facts import FLAGS
 from .filters import RegisterFilter
-from .forms import ClassifyForm, DecisionForm, IncidentForm, QuickRecordForm, RestrictForm, TransitionForm
+from .forms import (
+    ClassifyForm,
+    DecisionForm,
+    IncidentForm,
+    OwnerForm,
+    QuickRecordForm,
+    RestrictForm,
+    TransitionForm,
+)
 from .models import Incident
 from .page import render_workspace
 from .register import register_page
@@ -155,6 +163,14 @@ def restrict(request, reference: str):
                         lambda i, d: access.restrict(incident=i, restricted=d["restricted"], people=list(d["people"]),
                                                      by=request.user),
                         "Access updated.")
+
+
+@login_required
+@require_POST
+def owner(request, reference: str):
+    return post_action(request, reference, Capability.CLASSIFY, OwnerForm,
+                       lambda i, d: incidents.set_owner(incident=i, owner=d["owner"], by=request.user),
+                       "Owner saved.")
 
 
 @login_required

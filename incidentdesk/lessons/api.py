@@ -6,7 +6,19 @@ from datetime import date
 from ninja import Field, Router, Schema, Status
 
 from incidentdesk.accounts.permissions import Capability
-from incidentdesk.api_base import PROBLEMS, READ, WRITE, UtcDateTime, choices, owned, require, workspace_of
+from incidentdesk.api_base import (
+    PROBLEMS,
+    READ,
+    WRITE,
+    AssignIn,
+    UtcDateTime,
+    choices,
+    owned,
+    person,
+    person_name,
+    require,
+    workspace_of,
+)
 
 from . import services
 from .models import DocumentChange, Lesson, LessonStatus, Target
@@ -34,6 +46,12 @@ class LessonOut(Schema):
     decision_reason: str = Field(description="Why it was rejected")
     decided_at: UtcDateTime | None = Field(description="When it was decided (UTC)")
     created_at: UtcDateTime = Field(description="When it was proposed (UTC)")
+    assignee: str | None = Field(description="Username of who decides it")
+    due_at: UtcDateTime | None = Field(description="By when it should be decided (UTC)")
+
+    @staticmethod
+    def resolve_assignee(obj: Lesson) -> str | None:
+        return person_name(obj.assignee)
 
 
 class ChangeOut(Schema):
@@ -66,6 +84,15 @@ def decide(request, reference: str, lesson_id: int, body: DecisionIn):
     lesson = owned(request, Lesson, lesson_id, incident, "lesson")
     return services.decide(lesson=lesson, accept=body.accept, by=request.user, reason=body.reason,
                            summary=body.summary)
+
+
+@router.put("/{reference}/lessons/{int:lesson_id}/assignee", response={200: LessonOut, **PROBLEMS}, auth=WRITE,
+            summary="Give a proposed lesson to the person who decides it, with a due time")
+def assign(request, reference: str, lesson_id: int, body: AssignIn):
+    incident = workspace_of(request, reference)
+    require(request, Capability.EDIT)
+    lesson = owned(request, Lesson, lesson_id, incident, "lesson")
+    return services.assign(lesson=lesson, assignee=person(body.assignee), due_at=body.due_at, by=request.user)
 
 
 @changes_router.get("", response={200: list[ChangeOut], **PROBLEMS}, auth=READ,

@@ -1,5 +1,7 @@
 from django import forms
 
+from incidentdesk.incidents.forms import AssignForm
+
 from .models import Target
 
 
@@ -12,3 +14,7 @@ class LessonForm(forms.Form):
 class DecisionForm(forms.Form):
     accept = forms.TypedChoiceField(choices=[("yes", "Accept"), ("no", "Reject")], coerce=lambda v: v == "yes")
     note = forms.CharField(label="Change-log line, or reason for rejecting", required=False)
+
+
+class LessonAssignForm(AssignForm):
+    """Who decides a proposed lesson, and by when."""

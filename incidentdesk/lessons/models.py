@@ -32,6 +32,9 @@ class Lesson(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="lesson_tasks", help_text="Who decides whether it is accepted")
+    due_at = models.DateTimeField(null=True, blank=True, help_text="By when it should be decided")
 
     objects = scoped("incident")
 

@@ -8,6 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from incidentdesk import assignment
+from incidentdesk.accounts.permissions import Capability
 from incidentdesk.audit import services as audit
 from incidentdesk.governance.tracked import draft_for_lesson
 from incidentdesk.incidents.lock import ensure_open
@@ -59,3 +61,12 @@ def decide(*, lesson: Lesson, accept: bool, by: Any, reason: str = "", summary: 
             audit.record(action="document.changed", object_type="documentchange", object_id=change.pk, by=by,
                          incident_ref=lesson.incident.reference, after=audit.snapshot(change))
     return lesson
+
+
+def assign(*, lesson: Lesson, assignee: Any, by: Any, due_at: Any = assignment.UNCHANGED) -> Lesson:
+    """Give a proposed lesson to the person who decides it (a role that may accept lessons), by a time."""
+    ensure_open(lesson.incident)
+    if lesson.status != LessonStatus.PROPOSED:
+        raise LessonRefused(f"this lesson was already {lesson.status}; there is nothing left to decide")
+    return assignment.assign(row=lesson, incident=lesson.incident, assignee=assignee, due_at=due_at, by=by,
+                             object_type="lesson", what=f"Lesson '{lesson.text[:60]}'", capability=Capability.CLASSIFY)

@@ -8,7 +8,7 @@ from incidentdesk.reviews.last import procedure_reviewed_on
 from incidentdesk.web import post_action, require
 
 from . import services
-from .forms import DecisionForm, LessonForm
+from .forms import DecisionForm, LessonAssignForm, LessonForm
 from .models import DocumentChange, Lesson
 
 
@@ -29,6 +29,16 @@ def decide(request, reference: str, pk: int):
                         reason="" if data["accept"] else data["note"], summary=data["note"] if data["accept"] else "")
 
     return post_action(request, reference, Capability.CLASSIFY, DecisionForm, act, "Lesson decided.")
+
+
+@login_required
+@require_POST
+def assign(request, reference: str, pk: int):
+    def act(incident, data):
+        lesson = get_object_or_404(Lesson.objects.visible_to(request.user), pk=pk, incident=incident)
+        services.assign(lesson=lesson, assignee=data["assignee"], due_at=data["due_at"], by=request.user)
+
+    return post_action(request, reference, Capability.EDIT, LessonAssignForm, act, "Assignment saved.")
 
 
 @login_required

@@ -10,11 +10,14 @@ from incidentdesk.api_base import (
     PROBLEMS,
     READ,
     WRITE,
+    AssignIn,
     UtcDateTime,
     When,
     choices,
     may_read,
     owned,
+    person,
+    person_name,
     require,
     workspace_of,
 )
@@ -88,6 +91,8 @@ class DraftSummary(Schema):
     created_by_name: str = Field(description="Who wrote this version")
     created_at: UtcDateTime = Field(description="When this version was written (UTC)")
     sent: bool = Field(description="True once recorded as sent")
+    assignee: str | None = Field(None, description="Username of who reviews it before it is sent")
+    due_at: UtcDateTime | None = Field(None, description="By when it should be reviewed (UTC)")
 
 
 class DraftLineChange(Schema):
@@ -124,8 +129,8 @@ def _notification(n: Notification, rule_id: str | None = None) -> dict:
 
 
 def _summary(d: NotificationDraft) -> dict:
-    fields = {f: getattr(d, f) for f in DraftSummary.model_fields if f != "sent"}
-    return fields | {"sent": d.notification_id is not None}
+    fields = {f: getattr(d, f) for f in DraftSummary.model_fields if f not in ("sent", "assignee")}
+    return fields | {"sent": d.notification_id is not None, "assignee": person_name(d.assignee)}
 
 
 def _draft(d: NotificationDraft) -> dict:
@@ -213,3 +218,13 @@ def send_draft(request, reference: str, draft_id: int, body: SendIn):
     row = services.send_draft(draft=draft, recipient=body.recipient, channel=str(body.channel),
                               sent_at=body.sent_at, reference=body.reference, by=request.user)
     return Status(201, _notification(row))
+
+
+@router.put("/{reference}/drafts/{int:draft_id}/assignee", response={200: DraftSummary, **PROBLEMS}, auth=WRITE,
+            summary="Give the review of a draft (its latest version, not yet sent) to a person, with a due time")
+def assign_review(request, reference: str, draft_id: int, body: AssignIn):
+    incident = workspace_of(request, reference)
+    require(request, Capability.EDIT)
+    draft = owned(request, NotificationDraft, draft_id, incident, "draft")
+    return _summary(services.assign_review(draft=draft, assignee=person(body.assignee), due_at=body.due_at,
+                                           by=request.user))

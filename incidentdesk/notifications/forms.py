@@ -1,6 +1,6 @@
 from django import forms
 
-from incidentdesk.incidents.forms import datetime_field
+from incidentdesk.incidents.forms import AssignForm, datetime_field
 
 from .drafts import KINDS, LANGUAGES
 from .models import Channel
@@ -31,3 +31,7 @@ class AcknowledgementForm(forms.Form):
     at = datetime_field("Acknowledged at", required=True)
     how = forms.CharField(label="Who confirmed, and how", max_length=300,
                           help_text="e.g. an email from the provider's incident desk, ticket 4411")
+
+
+class DraftAssignForm(AssignForm):
+    """Who reviews a draft before it is sent, and by when."""

@@ -63,6 +63,10 @@ class NotificationDraft(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     notification = models.OneToOneField(Notification, null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="draft")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="draft_reviews",
+                                 help_text="Who reviews it before it is sent (carried to each new version)")
+    due_at = models.DateTimeField(null=True, blank=True, help_text="By when it should be reviewed")
 
     objects = scoped("incident")
 

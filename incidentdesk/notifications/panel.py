@@ -19,9 +19,13 @@ def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
     draftable = [(o, KIND_BY_RULE.get(o.rule_id, "authority_report")) for o in obligations
                  if o.status != "not_required" and o.rule_id != "GDPR-33-5-DOCUMENT"
                  and (o.regime != "internal" or o.rule_id in KIND_BY_RULE)]
+    drafts = list(NotificationDraft.objects.visible_to(user).filter(incident=incident)
+                  .select_related("assignee", "notification").order_by("kind", "rule_id", "-version"))
+    latest = {}
+    for d in drafts:
+        latest.setdefault((d.kind, d.rule_id), d.pk)
     return {"template": "notifications/_panel.html",
-            "drafts": NotificationDraft.objects.visible_to(user).filter(incident=incident)
-            .order_by("kind", "rule_id", "-version"),
+            "drafts": drafts, "latest_draft_ids": set(latest.values()),
             "draftable": draftable, "kinds": KINDS,
             "notifications": _notifications(incident, user)}
 

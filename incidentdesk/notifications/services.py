@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from incidentdesk import assignment
 from incidentdesk.assessment.facts import FUTURE_SKEW
 from incidentdesk.audit import services as audit
 from incidentdesk.incidents import services as incidents
@@ -170,10 +171,14 @@ def edit_draft(*, draft: NotificationDraft, subject: str, body: str, by: Any) ->
 
 def _store(*, incident, kind, rule_id, subject, body, unknown, language, by) -> NotificationDraft:
     with transaction.atomic():
+        # Who reviews it, and by when, carries over to the new version: the task is the draft, not one version.
+        previous = (NotificationDraft.objects.filter(incident=incident, kind=kind, rule_id=rule_id)
+                    .order_by("-version").first())
         row = NotificationDraft.objects.create(
             incident=incident, kind=kind, rule_id=rule_id, version=_next_version(incident, kind, rule_id),
             subject=subject.strip(), body=body, unknown=unknown, language=language,
-            created_by_name=audit.actor_name(by))
+            created_by_name=audit.actor_name(by), assignee=previous.assignee if previous else None,
+            due_at=previous.due_at if previous else None)
         audit.record(action="draft.written", object_type="notificationdraft", object_id=row.pk, by=by,
                      incident_ref=incident.reference,
                      after={"kind": kind, "rule_id": rule_id, "version": row.version, "subject": row.subject,
@@ -223,3 +228,21 @@ def send_draft(*, draft: NotificationDraft, recipient: str, channel: str, sent_a
         draft.notification = notification
         draft.save(update_fields=["notification"])
     return notification
+
+
+def latest_draft(draft: NotificationDraft) -> bool:
+    """True when no later version of this draft exists (only the latest is reviewed, edited or sent)."""
+    return not NotificationDraft.objects.filter(incident_id=draft.incident_id, kind=draft.kind, rule_id=draft.rule_id,
+                                                version__gt=draft.version).exists()
+
+
+def assign_review(*, draft: NotificationDraft, assignee: Any, by: Any,
+                  due_at: datetime | None = assignment.UNCHANGED) -> NotificationDraft:
+    """Give the review of a draft (its latest version, not yet sent) to a person, by a time."""
+    ensure_open(draft.incident)
+    if draft.notification_id:
+        raise DraftRefused("this draft was sent; there is nothing left to review")
+    if not latest_draft(draft):
+        raise DraftRefused("a later version of this draft exists; assign the review of the latest one")
+    return assignment.assign(row=draft, incident=draft.incident, assignee=assignee, due_at=due_at, by=by,
+                             object_type="notificationdraft", what=f"Review of the draft '{draft.subject[:60]}'")

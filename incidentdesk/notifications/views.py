@@ -11,10 +11,10 @@ from incidentdesk.accounts.permissions import Capability
 from incidentdesk.documents.markdown import to_html
 from incidentdesk.documents.services import FORMATS, draft_export
 from incidentdesk.refusals import Refused
-from incidentdesk.web import refuse_on_form, require, workspace_of
+from incidentdesk.web import post_action, refuse_on_form, require, workspace_of
 
 from . import drafts, services
-from .forms import AcknowledgementForm, EditDraftForm, NewDraftForm, SendForm
+from .forms import AcknowledgementForm, DraftAssignForm, EditDraftForm, NewDraftForm, SendForm
 from .models import Notification, NotificationDraft
 
 
@@ -142,3 +142,13 @@ def acknowledge(request, reference: str, pk: int):
     else:
         messages.success(request, f"Recorded: {notification.recipient} acknowledged the notification.")
     return redirect("incident-workspace", reference)
+
+
+@login_required
+@require_POST
+def assign(request, reference: str, pk: int):
+    def act(incident, data):
+        services.assign_review(draft=_draft(request, reference, pk), assignee=data["assignee"],
+                               due_at=data["due_at"], by=request.user)
+
+    return post_action(request, reference, Capability.EDIT, DraftAssignForm, act, "Assignment saved.")

@@ -7,7 +7,19 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from incidentdesk.accounts.permissions import Capability, can
-from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, UtcDateTime, When, require
+from incidentdesk.api_base import (
+    PROBLEMS,
+    READ,
+    WRITE,
+    AssigneeIn,
+    Problem,
+    UtcDateTime,
+    When,
+    person,
+    person_name,
+    require,
+    workspace_of,
+)
 from incidentdesk.incidents.api import ObligationOut
 from incidentdesk.incidents.models import Incident
 
@@ -26,10 +38,12 @@ class SettledOut(ObligationOut):
     settlement: str = Field(description="act (by the act that fulfils it), hand (by a person, with a reason), "
                                         "or empty while open")
     settled_reason: str
+    assignee: str | None = Field(None, description="Username of the person who meets this clock")
 
 
 def _out(obligation: Obligation) -> dict:
-    data = {f: getattr(obligation, f) for f in SettledOut.model_fields if f != "status"}
+    data = {f: getattr(obligation, f) for f in SettledOut.model_fields if f not in ("status", "assignee")}
+    data["assignee"] = person_name(obligation.assignee)
     return data | {"status": obligation.shown_status(timezone.now())}
 
 
@@ -43,6 +57,15 @@ def settle(request, reference: str, rule_id: str, body: SettleIn):
         raise Problem(403, "Forbidden", f"The token owner's role does not allow this ({Capability.CLASSIFY.value})")
     obligation = services.obligation_of(incident, rule_id)
     return _out(services.settle(obligation=obligation, reason=body.reason, at=body.at, by=request.user))
+
+
+@router.put("/{reference}/obligations/{rule_id}/assignee", response={200: SettledOut, **PROBLEMS}, auth=WRITE,
+            summary="Give a clock to the person who meets it (its due time is the law's)")
+def assign(request, reference: str, rule_id: str, body: AssigneeIn):
+    incident = workspace_of(request, reference)
+    require(request, Capability.EDIT)
+    obligation = services.obligation_of(incident, rule_id)
+    return _out(services.assign(obligation=obligation, assignee=person(body.assignee), by=request.user))
 
 
 # --- the law change: GET /api/law-change (preview), POST /api/law-change/apply ---------------------------------

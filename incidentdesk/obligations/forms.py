@@ -1,6 +1,6 @@
 from django import forms
 
-from incidentdesk.incidents.forms import datetime_field
+from incidentdesk.incidents.forms import AssignForm, datetime_field
 
 
 class SettleForm(forms.Form):
@@ -10,3 +10,9 @@ class SettleForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="For example: not applicable because the post was never published")
     at = datetime_field("When (leave empty for now)", help_text="In the organisation's time zone")
+
+
+class ObligationAssignForm(AssignForm):
+    """Who meets a clock. No due time: the law (or the procedure) sets it."""
+
+    due_at = None

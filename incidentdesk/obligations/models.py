@@ -66,6 +66,9 @@ class Obligation(models.Model):
     settled_reason = models.TextField(blank=True, default="", db_default="",
                                       help_text="By the act: which act. By hand: the person's reason")
     updated_at = models.DateTimeField(auto_now=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="obligation_tasks",
+                                 help_text="Who meets this clock; its due time is the law's, so only a person is set")
 
     objects = scoped("incident")
 

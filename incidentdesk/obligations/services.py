@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from incidentdesk import assignment
 from incidentdesk.assessment.facts import FUTURE_SKEW, Category
 from incidentdesk.audit import services as audit
 from incidentdesk.containment.models import ContainmentAction
@@ -207,3 +208,13 @@ def after_tool_changed(*, tool: AITool, by: Any, skip: set[str] | None = None,
         incidents.reassess(incident=incident, by=by, now=now)
         done.append(incident.reference)
     return done
+
+
+def assign(*, obligation: Obligation, assignee: Any, by: Any) -> Obligation:
+    """Give a clock to the person who meets it. Its due time is the law's (or the procedure's), never set here."""
+    ensure_open(obligation.incident)
+    if obligation.status in (ObligationStatus.DONE, ObligationStatus.NOT_REQUIRED):
+        raise AlreadySettled(f"{obligation.rule_id} is {obligation.get_status_display().lower()}; "
+                                "there is nothing left to do")
+    return assignment.assign(row=obligation, incident=obligation.incident, assignee=assignee, by=by,
+                             object_type="obligation", what=f"Clock '{obligation.action[:80]}'", due_field=None)

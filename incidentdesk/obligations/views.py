@@ -12,7 +12,7 @@ from incidentdesk.reviews.last import procedure_reviewed_on
 from incidentdesk.web import post_action, require
 
 from . import lawchange, services
-from .forms import SettleForm
+from .forms import ObligationAssignForm, SettleForm
 
 
 @login_required
@@ -24,6 +24,16 @@ def settle(request, reference: str, rule_id: str):
 
     return post_action(request, reference, Capability.CLASSIFY, SettleForm, act,
                        f"{rule_id} settled by hand. The reason is kept on the clock and in the activity log.")
+
+
+@login_required
+@require_POST
+def assign(request, reference: str, rule_id: str):
+    def act(incident, data):
+        services.assign(obligation=services.obligation_of(incident, rule_id), assignee=data["assignee"],
+                        by=request.user)
+
+    return post_action(request, reference, Capability.EDIT, ObligationAssignForm, act, "Assignment saved.")
 
 
 @login_required

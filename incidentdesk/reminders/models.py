@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import models
 
-from incidentdesk.incidents.policy import scoped
+from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.policy import IncidentScopedQuerySet, hidden_incident_ids, scoped
 from incidentdesk.obligations.models import Obligation
 
 
@@ -71,6 +72,19 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class DeliveryQuerySet(IncidentScopedQuerySet):
+    """A reminder's delivery belongs to the incident of its clock; a message that is not a reminder (a mention
+    in a comment) names its incident itself. Both are hidden from whoever may not see that incident."""
+
+    incident_path = "reminder__obligation__incident"
+    unattached_visible = True
+
+    def visible_to(self, user):
+        qs = super().visible_to(user)
+        hidden = hidden_incident_ids(user)
+        return qs.exclude(incident__in=hidden) if hidden else qs
+
+
 class Delivery(models.Model):
     """One message to one recipient on one channel: the outbox row.
 
@@ -83,6 +97,9 @@ class Delivery(models.Model):
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False,
                            help_text="Sent with every attempt so receivers can drop duplicates")
     reminder = models.ForeignKey(Reminder, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                 help_text="For a message that is not a clock's reminder (a mention in a comment): "
+                                           "the incident it is about")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+", help_text="The person reminded (whose webhook secret signs it)")
     channel = models.CharField(max_length=8, choices=Channel.choices)
@@ -96,7 +113,7 @@ class Delivery(models.Model):
     attempted_at = models.DateTimeField(null=True, blank=True, help_text="When the last attempt started")
     finished_at = models.DateTimeField(null=True, blank=True, help_text="When it was delivered or given up")
 
-    objects = scoped("reminder__obligation__incident", unattached_visible=True)
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -99,8 +99,10 @@ def _incident_ref(row) -> str:
     """The incident a task works for, so the event stays as restricted as the incident."""
     args = row.args_kwargs.get("args") or [None]
     if row.task_path == send_delivery.module_path:
-        found = Delivery.objects.filter(pk=args[0]).values_list("reminder__obligation__incident__reference")
-    elif row.task_path == deliver.module_path:
+        found = Delivery.objects.filter(pk=args[0]).values_list("reminder__obligation__incident__reference",
+                                                                "incident__reference")
+        return next((ref for ref in (found.first() or ()) if ref), "")
+    if row.task_path == deliver.module_path:
         found = Reminder.objects.filter(pk=args[0]).values_list("obligation__incident__reference")
     else:
         return ""

@@ -77,7 +77,7 @@ def due(now: datetime | None = None) -> list[Reminder]:
     return list(Reminder.objects.filter(sent_at__isnull=True, due_at__lte=now)
                 .filter(Q(obligation__isnull=True) | Q(obligation__status=ObligationStatus.PENDING,
                                                        obligation__completed_at__isnull=True))
-                .select_related("obligation__incident"))
+                .select_related("obligation__incident__owner", "obligation__assignee"))
 
 
 def claim(reminder: Reminder, now: datetime | None = None) -> bool:
@@ -128,8 +128,34 @@ def webhook_payload(reminder: Reminder, text: Message, key: uuid.UUID) -> dict[s
 
 
 def recipients(reminder: Reminder) -> list[Any]:
-    """Incident managers and administrators who may see the incident (the access policy decides: for a
-    restricted incident, only the people named on it)."""
+    """Who is reminded of a clock, nearest first (issue 13): its assignee, then the incident's owner, then the
+    incident managers and administrators (with the management contacts of ``escalation_contacts`` once it is
+    overdue).
+
+    - at 50% and 80% of the time: the assignee; without one, the owner; without either, the managers;
+    - when due: the assignee and the owner; without either, the managers;
+    - overdue (an hour, then a day after): the assignee, the owner and every manager.
+
+    Only people who may still see the incident (the access policy decides: for a restricted incident, only the
+    people named on it), and who can still sign in.
+    """
+    managers = _managers(reminder)
+    if reminder.obligation_id is None:
+        return managers
+    o = reminder.obligation
+    incident = o.incident
+    near = [u for u in (o.assignee, incident.owner) if u is not None and u.is_active
+            and Incident.objects.visible_to(u).filter(pk=incident.pk).exists()]
+    near = list(dict.fromkeys(near))  # the assignee may own the incident too
+    if reminder.kind in (ReminderKind.HALF, ReminderKind.EIGHTY):
+        return near[:1] or managers
+    if reminder.kind == ReminderKind.DUE:
+        return near or managers
+    return list(dict.fromkeys(near + managers))
+
+
+def _managers(reminder: Reminder) -> list[Any]:
+    """Incident managers and administrators who may see the incident (for a restricted one: those named)."""
     users = get_user_model().objects.filter(is_active=True).filter(
         Q(is_superuser=True) | Q(person__role__in=[Role.ADMINISTRATOR, Role.INCIDENT_MANAGER]))
     incident = reminder.obligation.incident if reminder.obligation_id else None

@@ -81,8 +81,8 @@ def _finish(delivery: Delivery, status: str, error: str = "") -> None:
     """The outcome and its audit event, in one transaction. The event shows the target without secrets."""
     delivery.status, delivery.last_error, delivery.finished_at = status, error, timezone.now()
     reminder = delivery.reminder
-    incident = reminder.obligation.incident if reminder and reminder.obligation_id else None
-    what = reminder.get_kind_display() if reminder else "Reminder"
+    incident = (reminder.obligation.incident if reminder and reminder.obligation_id else None) or delivery.incident
+    what = reminder.get_kind_display() if reminder else "Mention in a comment" if delivery.incident_id else "Reminder"
     how = f"{delivery.get_channel_display()} to {delivery.shown_target}"
     delivered = status == DeliveryStatus.DELIVERED
     with transaction.atomic():
@@ -133,7 +133,7 @@ def send_one(delivery: Delivery) -> None:
 
 def _outbox_rows(**filters) -> list[Delivery]:
     return list(Delivery.objects.filter(**filters).exclude(status__in=DONE)
-                .select_related("reminder__obligation__incident").order_by("pk"))
+                .select_related("reminder__obligation__incident", "incident").order_by("pk"))
 
 
 @task()

@@ -45,6 +45,7 @@ def upload(content=LOG, name="chat.log"):
 def workspace(record, manager):
     """A level 2 incident with a containment action, an evidence file, a draft RCA, a corrective action,
     a lesson and a notification draft: ids by name, and the incident."""
+    from incidentdesk.accounts.services import set_role
     from incidentdesk.capa import services as capa
     from incidentdesk.containment import services as containment
     from incidentdesk.evidence import services as evidence
@@ -52,6 +53,7 @@ def workspace(record, manager):
     from incidentdesk.lessons import services as lessons
     from incidentdesk.notifications import services as notifications
 
+    set_role(user=manager, role="incident_manager", by=None)
     incident = record()
     ids = {
         "ref": incident.reference,
@@ -59,7 +61,7 @@ def workspace(record, manager):
                                            taken_by="Ops", by=manager, now=NOW).pk,
         "evidence": evidence.add_evidence(incident=incident, stream=upload(), name="chat.log", by=manager).pk,
         "rca": investigation.save_analysis(incident=incident, by=manager, what_happened="It invented a policy").pk,
-        "action": capa.plan(incident=incident, description="Ground the bot in the real policy", owner="Ops",
+        "action": capa.plan(incident=incident, description="Ground the bot in the real policy", assignee=manager,
                             due_on=date(2026, 12, 1), by=manager).pk,
         "lesson": lessons.propose(incident=incident, target="policy", text="Review chatbot answers", by=manager).pk,
         "draft": notifications.create_draft(incident=incident, kind="client_notice", by=manager).pk,

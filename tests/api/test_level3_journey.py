@@ -140,7 +140,7 @@ def test_a_level_3_personal_data_incident_from_recording_to_closed(api, clock):
 
     # Corrective action to verified effectiveness.
     action = ok(api("post", f"/incidents/{ref}/corrective-actions", json={
-        "description": "Add a special-category data rule to the AI usage policy", "owner": "Founder",
+        "description": "Add a special-category data rule to the AI usage policy",
         "due_on": "2026-11-23", "effectiveness_method": "Spot-check 20 chats a month later"}), 201)
     ok(api("post", f"/incidents/{ref}/corrective-actions/{action['id']}/implemented"))
 

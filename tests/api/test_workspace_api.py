@@ -231,7 +231,7 @@ def test_rca_refusals_store_nothing(api, workspace, record):
 def test_corrective_action_planned_implemented_verified(api, workspace):
     _, ids = workspace
     path = f"/incidents/{ids['ref']}/corrective-actions"
-    planned = api("post", path, json={"kind": "preventive", "description": "Review answers weekly", "owner": "Ops",
+    planned = api("post", path, json={"kind": "preventive", "description": "Review answers weekly", "assignee": "p-manager",
                                       "due_on": "2026-12-01", "effectiveness_method": "Sample 20 answers"})
     assert planned.status_code == 201, planned.content
     action = planned.json()["id"]
@@ -254,8 +254,8 @@ def test_corrective_action_refusals_store_nothing(api, workspace):
     path = f"/incidents/{ids['ref']}/corrective-actions"
     action = f"{path}/{ids['action']}"
     refused(api, "post", path, match="the check comes after",
-            json={"description": "x", "owner": "Ops", "due_on": "2026-12-01", "effectiveness_due_on": "2026-11-01"})
-    refused(api, "post", path, match="owner", json={"description": "x", "owner": " ", "due_on": "2026-12-01"})
+            json={"description": "x", "assignee": "p-manager", "due_on": "2026-12-01", "effectiveness_due_on": "2026-11-01"})
+    refused(api, "post", path, match="owner", json={"description": "x", "assignee": " ", "due_on": "2026-12-01"})
     refused(api, "post", f"{action}/verification", match="only an implemented action",
             json={"effective": True, "result": "ok", "method": "m"})
     api("post", f"{action}/implemented")

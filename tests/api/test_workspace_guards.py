@@ -9,7 +9,7 @@ from incidentdesk.incidents.models import Incident, Status
 from .conftest import NOW, row_counts, upload
 
 SENT = {"recipient": "Client BV", "channel": "email", "sent_at": "2026-11-21T10:00:00+01:00"}
-PLAN = {"description": "Retrain the support team", "owner": "Ops", "due_on": "2026-12-01"}
+PLAN = {"description": "Retrain the support team", "assignee": "p-manager", "due_on": "2026-12-01"}
 RCA = {"what_happened": "It invented a policy"}
 
 # (method, path under /incidents/{ref}, body, capability the web view requires)

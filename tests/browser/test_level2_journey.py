@@ -127,7 +127,6 @@ def test_a_level_2_published_hallucination_from_recording_to_closure(page: Page,
     page.locator("#capa summary").click()
     capa = page.locator("#capa")
     capa.get_by_label("Action", exact=True).fill("Four-eyes review of every AI-drafted text before publication")
-    capa.get_by_label("Owner").fill("Marketing lead")
     capa.get_by_label("How effectiveness will be checked").fill("Audit the next 10 published FAQ answers")
     capa.get_by_label("Due", exact=True).fill((date.today() + timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Plan action").click()

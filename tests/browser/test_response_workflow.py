@@ -97,7 +97,6 @@ def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, 
     page.locator("#capa summary").click()
     capa = page.locator("#capa")
     capa.get_by_label("Action", exact=True).fill("Add a special-category data rule to the AI usage policy")
-    capa.get_by_label("Owner").fill("Founder")
     capa.get_by_label("How effectiveness will be checked").fill("Spot-check 20 chats a month later")
     capa.get_by_label("Due", exact=True).fill((date.today() + timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Plan action").click()

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from conftest import table_counts
+from incidentdesk.accounts.services import set_role
 from incidentdesk.audit.models import AuditEvent
 from incidentdesk.capa import services as capa
 from incidentdesk.capa.models import CorrectiveAction
@@ -20,7 +21,8 @@ def state():
 
 @pytest.fixture
 def planned(record, manager):
-    return capa.plan(incident=record(), description="Add a human review step", owner="Ana", due_on=DUE,
+    set_role(user=manager, role="incident_manager", by=None)
+    return capa.plan(incident=record(), description="Add a human review step", assignee=manager, due_on=DUE,
                      by=manager, effectiveness_method="Sample 20 answers a week")
 
 
@@ -59,13 +61,14 @@ def test_accepting_without_verification_needs_a_reason_and_is_logged(planned, ma
 @pytest.mark.parametrize(("changes", "message"), [
     ({"kind": "magic"}, "kind: choose one of"),
     ({"description": " "}, "description: say what will be done"),
-    ({"owner": ""}, "owner: every action needs an owner"),
+    ({"assignee": None}, "assignee: every action needs an owner"),
     ({"effectiveness_due_on": date(2026, 12, 1)}, "the check comes after the action is due"),
 ])
 def test_planning_refusals_store_nothing(record, manager, changes, message):
     incident = record()
+    set_role(user=manager, role="incident_manager", by=None)
     before = state()
-    values = {"description": "Review", "owner": "Ana", "due_on": DUE} | changes
+    values = {"description": "Review", "assignee": manager, "due_on": DUE} | changes
     with pytest.raises(capa.ActionRefused, match=message):
         capa.plan(incident=incident, by=manager, **values)
     assert state() == before
@@ -101,15 +104,16 @@ def test_a_closed_incident_is_locked(planned, manager):
     with pytest.raises(IncidentClosed):
         capa.implement(action=planned, by=manager)
     with pytest.raises(IncidentClosed):
-        capa.plan(incident=planned.incident, description="More", owner="Bo", due_on=DUE, by=manager)
+        capa.plan(incident=planned.incident, description="More", assignee=manager, due_on=DUE, by=manager)
     assert state() == before
 
 
 def test_overdue_lists_late_open_actions_and_late_effectiveness_checks(record, manager):
     incident = record()
-    late = capa.plan(incident=incident, description="Late", owner="Ana", due_on=date(2026, 11, 1), by=manager)
-    capa.plan(incident=incident, description="On time", owner="Ana", due_on=DUE, by=manager)
-    check = capa.plan(incident=incident, description="Check late", owner="Ana", due_on=date(2026, 11, 1),
+    set_role(user=manager, role="incident_manager", by=None)
+    late = capa.plan(incident=incident, description="Late", assignee=manager, due_on=date(2026, 11, 1), by=manager)
+    capa.plan(incident=incident, description="On time", assignee=manager, due_on=DUE, by=manager)
+    check = capa.plan(incident=incident, description="Check late", assignee=manager, due_on=date(2026, 11, 1),
                       effectiveness_due_on=date(2026, 11, 10), by=manager)
     capa.implement(action=check, by=manager)
     assert {a.pk for a in capa.overdue(date(2026, 11, 22))} == {late.pk, check.pk}

@@ -94,7 +94,7 @@ def build(people, time_machine):
                   impact="About 120 applicants", what_changes="Bias test before use; human review of rejections",
                   five_whys=["Rejected by age", "Model learnt it from past hires"], contributing_factors=FACTORS,
                   cause_categories=["policy_gap"])
-    action = capa.plan(incident=incident, description="Bias test before every model release", owner="HR lead",
+    action = capa.plan(incident=incident, description="Bias test before every model release", assignee=by,
                        due_on=date(2026, 11, 27), by=by, effectiveness_method=METHOD)
     capa.implement(action=action, by=by)
     capa.verify(action=action, effective=True, result=RESULT, by=by)

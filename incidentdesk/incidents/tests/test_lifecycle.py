@@ -56,7 +56,7 @@ def test_closing_a_level_2_incident_needs_the_rca_and_settled_actions(moderate, 
         lifecycle.transition(incident=moderate, to="closed", by=manager)
     assert "complete the root-cause analysis (level 2" in str(refused.value)
     save_analysis(incident=moderate, by=manager, complete=True, now=NOW, **RCA)
-    action = capa.plan(incident=moderate, description="Ground the bot", owner="Ana", due_on=date(2026, 12, 1),
+    action = capa.plan(incident=moderate, description="Ground the bot", assignee=staff(manager), due_on=date(2026, 12, 1),
                        by=manager)
     with pytest.raises(TransitionRefused, match="verify this corrective action as effective, or accept it"):
         lifecycle.transition(incident=moderate, to="closed", by=manager)
@@ -114,7 +114,7 @@ def test_a_human_error_only_rca_asks_for_the_systemic_cause(moderate, manager):
 
 
 def test_an_action_is_accepted_only_with_a_reason(moderate, manager):
-    action = capa.plan(incident=moderate, description="Retrain staff", owner="Ana", due_on=date(2026, 12, 1),
+    action = capa.plan(incident=moderate, description="Retrain staff", assignee=staff(manager), due_on=date(2026, 12, 1),
                        by=manager)
     with pytest.raises(capa.ActionRefused, match="needs a reason"):
         capa.accept(action=action, reason=" ", by=manager)
@@ -123,7 +123,7 @@ def test_an_action_is_accepted_only_with_a_reason(moderate, manager):
 
 
 def test_overdue_corrective_actions_are_listed(moderate, manager):
-    capa.plan(incident=moderate, description="Late one", owner="Ana", due_on=date(2026, 11, 1), by=manager)
+    capa.plan(incident=moderate, description="Late one", assignee=staff(manager), due_on=date(2026, 11, 1), by=manager)
     assert [a.description for a in capa.overdue(date(2026, 11, 22))] == ["Late one"]
 
 
@@ -133,3 +133,11 @@ def test_a_containment_time_in_the_future_is_refused(moderate, manager):
     with pytest.raises(ContainmentRefused, match="lies in the future"):
         contain(incident=moderate, kind="stop_operation", taken_at=datetime(2027, 1, 1, tzinfo=UTC),
                 taken_by="Ana", by=manager, now=NOW)
+
+
+def staff(user):
+    """The ``manager`` fixture made an incident manager, so that a corrective action can be given to them."""
+    from incidentdesk.accounts.services import set_role
+
+    set_role(user=user, role="incident_manager", by=None)
+    return user

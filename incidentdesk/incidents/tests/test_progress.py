@@ -83,7 +83,7 @@ def _build(incident: Incident, state: dict) -> None:
     if state["notified"]:
         Notification.objects.create(incident=incident, recipient="DPA", sent_at=NOW)
     for status in state["capa"]:
-        CorrectiveAction.objects.create(incident=incident, description="x", owner="Ana", due_on=date(2026, 12, 1),
+        CorrectiveAction.objects.create(incident=incident, description="x", due_on=date(2026, 12, 1),
                                         status=status)
 
 

@@ -29,6 +29,7 @@ def profile(organisation, manager):
 @pytest.fixture
 def hr_case(record, manager, profile):
     """Issue 12: an HR screening model rejected about 120 applicants aged over 50; a deployer in Belgium; level 3."""
+    from incidentdesk.accounts.services import set_role
     from incidentdesk.capa.services import plan
     from incidentdesk.containment.services import contain
 
@@ -43,8 +44,9 @@ def hr_case(record, manager, profile):
     contain(incident=incident, kind="stop_operation", taken_at=datetime(2026, 11, 20, 10, 30, tzinfo=UTC),
             taken_by="Head of HR", by=manager, description="Screening switched off; recruiters review every CV.",
             now=NOW)
+    set_role(user=manager, role="incident_manager", by=None)
     plan(incident=incident, description="Re-test the model for age bias before any further use.",
-         owner="AI governance", due_on=date(2026, 12, 15), by=manager)
+         assignee=manager, due_on=date(2026, 12, 15), by=manager)
     assert incident.severity_level == 3
     return incident
 

@@ -79,6 +79,7 @@ def test_the_published_hallucination_case_settles_from_its_acts(published, manag
 def test_the_commonest_level_2_incident_closes_from_its_acts_alone(record, manager, at_now):
     from datetime import date
 
+    from incidentdesk.accounts.services import set_role
     from incidentdesk.capa import services as capa
     from incidentdesk.incidents import lifecycle
     from incidentdesk.incidents.services import classify
@@ -100,7 +101,8 @@ def test_the_commonest_level_2_incident_closes_from_its_acts_alone(record, manag
     save_analysis(incident=incident, by=manager, complete=True, now=NOW, what_happened="Invented policy",
                   why="No grounding", what_was_done="Post corrected", impact="One client",
                   what_changes="Grounding", cause_categories=["tool_failure"])
-    action = capa.plan(incident=incident, description="Ground the writer", owner="Ana", due_on=date(2026, 12, 1),
+    set_role(user=manager, role="incident_manager", by=None)
+    action = capa.plan(incident=incident, description="Ground the writer", assignee=manager, due_on=date(2026, 12, 1),
                        by=manager)
     capa.implement(action=action, by=manager)
     capa.verify(action=action, effective=True, result="No invented policies in 50 posts", method="Sample",

@@ -27,6 +27,7 @@ from incidentdesk.assessment import assess as assess_facts
 from incidentdesk.assessment import vocabulary
 from incidentdesk.assessment.facts import IncidentFacts
 from incidentdesk.assessment.rulebook import RuleFileError, default_rulebook
+from incidentdesk.assignment import person_named
 from incidentdesk.audit import checkpoints as audit_checkpoints
 from incidentdesk.audit import services as audit
 from incidentdesk.audit.keys import KeyProblem
@@ -35,6 +36,7 @@ from incidentdesk.cli import demo as demo_data
 from incidentdesk.cli import documents as document_words
 from incidentdesk.cli.output import LEVEL_NAMES, countdown, incident_detail, incident_summary, law_change_text, local
 from incidentdesk.cli.parsing import parse_assignments, parse_day, parse_time, tri
+from incidentdesk.cli.people import assign_owner, assign_task
 from incidentdesk.containment.services import contain
 from incidentdesk.documents.services import FORMATS, report_export
 from incidentdesk.governance import services as governance
@@ -45,6 +47,7 @@ from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.facts import explain
 from incidentdesk.incidents.models import Incident
 from incidentdesk.incidents.register import filter_register, next_deadlines
+from incidentdesk.mywork.services import my_work as my_work_of
 from incidentdesk.notifications import services as notifications
 from incidentdesk.obligations import lawchange as law_change
 from incidentdesk.obligations import services as obligations
@@ -527,6 +530,51 @@ class Command(TyperCommand):
         self.emit(result.as_dict(), as_json, "\n".join(lines))
 
     @command()
+    def assign(
+        self,
+        reference: str,
+        owner: Annotated[str | None, typer.Option(
+            help="Make this person the incident's owner (username or full name; '-' for no one)")] = None,
+        task: Annotated[str | None, typer.Option(
+            help="The task to (re)assign: containment, clock, action, lesson or draft")] = None,
+        key: Annotated[str | None, typer.Option(
+            "--id", help="Which one: its number (a clock: its rule id, e.g. GDPR-33-1-SA)")] = None,
+        to: Annotated[str | None, typer.Option(help="Who does it (username or full name; '-' for no one)")] = None,
+        due: Annotated[str | None, typer.Option(
+            help="By when (ISO; organisation time without an offset). A clock's due time is the law's")] = None,
+    ):
+        """Give an incident to its owner (--owner), or a task to a person (--task … --id … --to …)."""
+        if (owner is None) == (task is None):
+            raise CommandError("say either --owner NAME, or --task KIND --id ID --to NAME")
+        if owner is not None:
+            by = operator(Capability.CLASSIFY)
+            incident = self._get(reference, by)
+            self.stdout.write(assign_owner(incident=incident, person=_named(owner), by=by))
+            return
+        if not key or to is None:
+            raise CommandError("a task needs --id (which one) and --to (who; '-' for no one)")
+        by = operator(Capability.EDIT)
+        incident = self._get(reference, by)
+        when = parse_time(due, field="due") if due else None
+        self.stdout.write(assign_task(incident=incident, task=task, key=key, person=_named(to), by=by, due=when,
+                                      due_on=timezone.localtime(when).date() if when else None))
+
+    @command(name="my-work")
+    def my_work(self, as_json: Json = False):
+        """What is mine to do across incidents: tasks (overdue first) and the incidents I own."""
+        by = operator(Capability.VIEW_WORKSPACE)
+        mine = my_work_of(by, timezone.now())
+
+        def line(item) -> str:
+            due = f"{local(item.due_at)}, {countdown(item.due_at, mine.now)}" if item.due_at else "no due time"
+            return f"  {item.incident_ref}  {item.kind}: {item.title}  [{due}]"
+
+        text = "\n".join(["Assigned to me:", *([line(i) for i in mine.tasks] or ["  nothing"]),
+                          "Incidents I own:", *([line(i) for i in mine.owned] or ["  none"])])
+        data = {"tasks": [_work_json(i, mine) for i in mine.tasks], "owned": [_work_json(i, mine) for i in mine.owned]}
+        self.emit(data, as_json, text)
+
+    @command()
     def schema(self):
         """Print the JSON Schema of the facts that ``assess`` reads (docs/facts.md)."""
         self.stdout.write(json.dumps(IncidentFacts.model_json_schema(), indent=2, ensure_ascii=False))
@@ -856,6 +904,17 @@ class Command(TyperCommand):
         if by is not None and not Incident.objects.visible_to(by).filter(pk=incident.pk).exists():
             raise incidents.IncidentNotFound(f"no incident {reference!r} that {by.get_username()} can see")
         return incident
+
+
+def _named(name: str):
+    """A person named on the command line; '-' (or an empty name) is no one."""
+    return None if name.strip() in ("", "-") else person_named(name)
+
+
+def _work_json(item, mine) -> dict:
+    return {"kind": item.kind, "title": item.title, "url": item.url, "due_at": item.due_at,
+            "overdue": mine.overdue(item), "incident": item.incident_ref, "object_type": item.object_type,
+            "object_id": str(item.object_id)}
 
 
 def _fingerprint(text: str) -> tuple[int, str]:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MyWorkConfig(AppConfig):
+    name = "incidentdesk.mywork"
+    verbose_name = "My work"
