@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "incidentdesk.documents",
     "incidentdesk.intake",
     "incidentdesk.reminders",
+    "incidentdesk.retention",
     "incidentdesk.procedure",
     "incidentdesk.idempotency",
     "django_tasks",
@@ -259,6 +260,7 @@ WORKSPACE_PANELS = [
     "incidentdesk.investigation.panel.panel",
     "incidentdesk.capa.panel.panel",
     "incidentdesk.lessons.panel.panel",
+    "incidentdesk.retention.panel.panel",
 ]
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives

@@ -113,6 +113,15 @@ WEB: dict[str, Row] = {
     "organisation": row("get", READERS),
     "audit-log": row("get", "ok 403 403 403 ok 403 login"),
     "audit-checkpoint": row("get", "ok 403 403 403 ok 403 login"),
+    "retention": row("get", "ok ok 403 403 ok 403 login"),  # those who keep the register, and the auditor
+    "legal-hold-place": row("post", MANAGERS, HIDDEN),
+    "legal-hold-release": row("post", MANAGERS, HIDDEN),
+    "deletion-propose": row("post", MANAGERS, HIDDEN),
+    "deletion-confirm": row("post", "ok 403 403 403 403 403 login", HIDDEN),  # the second person: an administrator
+    "deletion-withdraw": row("post", MANAGERS, HIDDEN),
+    "incident-redact": row("get", MANAGERS, HIDDEN),
+    "subject-access": row("get", MANAGERS),
+    "subject-access-export": row("get", MANAGERS),
     # The API's own pages (its operations are in API below).
     "api:openapi-json": row("get", ALL),
     "api:openapi-view": row("get", ALL),
@@ -242,6 +251,17 @@ API: dict[str, Row] = {
     # sending alerts is triage work: a viewer's, auditor's or reporter's token cannot carry the intake scope
     "POST /api/intake/alerts": row("post", "ok ok ok 403 403 403 401", data={"title": "x"}),
     "GET /api/audit/checkpoint": row("get", "ok 403 403 403 ok 403 401"),
+    "GET /api/retention": row("get", "ok ok 403 403 ok 403 401"),
+    "GET /api/incidents/{reference}/legal-holds": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/legal-holds": row("post", API_STEP_MANAGE, API_STEP_HIDDEN, data={"reason": "x"}),
+    "POST /api/incidents/{reference}/legal-holds/{hold_id}/release": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
+                                                                        data={"reason": "x"}),
+    "POST /api/incidents/{reference}/deletion": row("post", API_STEP_MANAGE, API_STEP_HIDDEN, data={"reason": "x"}),
+    "POST /api/incidents/{reference}/deletion/confirm": row("post", "ok 403 403 403 403 403 401", API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/deletion/withdraw": row("post", API_STEP_MANAGE, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/redactions": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
+                                                      data={"passage": "no such words", "reason": "x"}),
+    "GET /api/subject-access": row("get", "ok ok 403 403 403 403 401"),
 }
 
 
@@ -362,6 +382,7 @@ def _build() -> dict:
     from incidentdesk.notifications import services as notifications
     from incidentdesk.organisation.services import save_profile
     from incidentdesk.reminders.calendar import new_feed
+    from incidentdesk.retention import services as retention
 
     save_profile(by=None, name="Test BV", country="BE", time_zone="Europe/Brussels",
                  supervisory_authority="Belgian DPA", ai_act_role="deployer")
@@ -402,6 +423,7 @@ def _build() -> dict:
             "lesson": lessons.propose(incident=incident, target="policy", text="x", by=owner),
             "rca": save_analysis(incident=incident, by=owner, why="x"),
             "obligation": incident.obligations.first(),
+            "hold": retention.place_hold(incident=incident, reason="x", by=owner),
         }
         if kind == "restricted":
             access.restrict(incident=incident, restricted=True, people=[], by=owner)
@@ -418,17 +440,19 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
           "draft-export": o["draft"].pk, "capa-step": o["capa"].pk, "lesson-decide": o["lesson"].pk,
           "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "contact-edit": world["contact"].pk,
           "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
-          "notification-acknowledge": o["notification"].pk,
+          "notification-acknowledge": o["notification"].pk, "legal-hold-release": o["hold"].pk,
           "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
     return {
-        "reference": o["incident"].reference, "pk": pk.get(key), "fmt": {"register-export": "csv", "breach-register-export": "csv"}.get(key, "docx"),
+        "reference": o["incident"].reference, "pk": pk.get(key), "fmt": {"register-export": "csv", "breach-register-export": "csv",
+                                                          "subject-access-export": "csv"}.get(key, "docx"),
         "name": "per-tool", "token": world["feeds"].get(role, "no-such-token") if key == "calendar-feed"
         else o["follow"], "object_id": model_object.get(app, 1), "id": 1, "content_type_id": 1, "app_label":
         "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,
         "draft_id": o["draft"].pk, "evidence_id": o["evidence"].pk, "action_id": o["capa"].pk,
         "lesson_id": o["lesson"].pk, "contact_id": world["contact"].pk, "notification_id": o["notification"].pk,
+        "hold_id": o["hold"].pk,
     }
 
 
@@ -501,6 +525,8 @@ def test_api_operation(world, db, client, key, role):
         url = _url(path.lstrip("/"), _arguments(world, key, role, kind))
         if key == "POST /api/intake/alerts":
             url += "?source=matrix"
+        if key == "GET /api/subject-access":
+            url += "?person=nobody"
         if method == "GET":
             response = client.get(url, **headers)
         elif key == "POST /api/incidents/{reference}/evidence":  # multipart, as a file upload is sent

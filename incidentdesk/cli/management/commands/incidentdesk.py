@@ -553,31 +553,128 @@ class Command(TyperCommand):
                 for u in get_user_model().objects.order_by("username")]
         self.emit(rows, as_json, "\n".join(f"{r['username']:<20} {r['role']}" for r in rows) or "Nobody yet.")
 
-    @command()
-    def retention(
-        self,
-        delete: Annotated[bool, typer.Option("--delete", help="Delete the incidents listed (asks to confirm)")] = False,
+    @group(help="Retention (seed §8): incidents past the retention period, legal holds, two-person deletion")
+    def retention(self):
+        pass
+
+    @retention.command(name="list")
+    def retention_list(self, as_json: Json = False):
+        """Closed incidents past the retention period, with any legal hold or proposed deletion."""
+        from incidentdesk.retention import services as keep
+
+        rows = []
+        for incident in keep.past_retention().filter(pk__in=_readable(reader()).values("pk")):
+            hold, proposal = keep.active_hold(incident), keep.open_proposal(incident)
+            rows.append({"reference": incident.reference, "detected_at": incident.detected_at,
+                         "title": incident.title, "legal_hold": hold.reason if hold else None,
+                         "proposed_by": proposal.proposed_by_name if proposal else None})
+        text = "\n".join(f"{r['reference']}  {local(r['detected_at'])}  {r['title']}"
+                         + (f"  [legal hold: {r['legal_hold']}]" if r["legal_hold"] else "")
+                         + (f"  [deletion proposed by {r['proposed_by']}]" if r["proposed_by"] else "") for r in rows)
+        self.emit(rows, as_json, (text + f"\n{len(rows)} incident(s) past retention; delete one with "
+                                  "'retention propose' and, by another administrator, 'retention confirm'.")
+                  if rows else "No closed incident is past the retention period.")
+
+    @retention.command(name="propose")
+    def retention_propose(
+        self, reference: Annotated[str, typer.Argument(help="The incident, e.g. INC-2020-001")],
         reason: Annotated[str, typer.Option(help="Why (recorded in the audit log)")] = "Retention period ended",
+    ):
+        """Propose deleting an incident past the retention period; another administrator confirms it."""
+        from incidentdesk.retention import services as keep
+
+        by = operator(Capability.RETAIN)
+        keep.propose_deletion(incident=self._get(reference, by), reason=reason, by=by)
+        self.stdout.write(f"Deletion of {reference.upper()} proposed; another administrator confirms it with: "
+                          f"incidentdesk --as THEM retention confirm {reference.upper()}")
+
+    @retention.command(name="confirm")
+    def retention_confirm(
+        self, reference: Annotated[str, typer.Argument(help="The incident whose deletion another person proposed")],
         yes: Annotated[bool, typer.Option("--yes", help="Do not ask to confirm")] = False,
     ):
-        """List closed incidents past the retention period; with --delete, delete them (logged)."""
-        from incidentdesk.incidents import retention as keep
+        """Confirm a deletion another person proposed (an administrator): the incident and its evidence files go."""
+        from incidentdesk.retention import services as keep
 
-        by = operator(Capability.MANAGE_ORGANISATION) if delete else None
-        rows = list(keep.past_retention())
-        for incident in rows:
-            self.stdout.write(f"{incident.reference}  {local(incident.detected_at)}  {incident.title}")
-        if not rows:
-            self.stdout.write("No closed incident is past the retention period.")
-            return
-        if not delete:
-            self.stdout.write(f"{len(rows)} incident(s) past retention; run with --delete to delete them.")
-            return
-        if not yes and not typer.confirm(f"Delete {len(rows)} incident(s) and their evidence files?"):
+        by = operator(Capability.MANAGE_ORGANISATION)
+        incident = self._get(reference, by)
+        if not yes and not typer.confirm(f"Delete {incident.reference} and its evidence files?"):
             raise CommandError("nothing deleted")
-        for incident in rows:
-            keep.delete_incident(incident=incident, by=by, reason=reason)
-        self.stdout.write(f"Deleted {len(rows)} incident(s); the audit log records each deletion.")
+        keep.confirm_deletion(incident=incident, by=by)
+        self.stdout.write(f"Deleted {incident.reference}; the audit log records the deletion and its evidence hashes.")
+
+    @retention.command(name="withdraw")
+    def retention_withdraw(self, reference: Annotated[str, typer.Argument(help="The incident")]):
+        """Withdraw a proposed deletion."""
+        from incidentdesk.retention import services as keep
+
+        by = operator(Capability.RETAIN)
+        keep.withdraw_deletion(incident=self._get(reference, by), by=by)
+        self.stdout.write(f"Proposed deletion of {reference.upper()} withdrawn.")
+
+    @retention.command(name="hold")
+    def retention_hold(
+        self, reference: Annotated[str, typer.Argument(help="The incident")],
+        reason: Annotated[str, typer.Option(help="The claim, statutory obligation or investigation (required)")],
+        until: Annotated[str | None, typer.Option(help="Keep at least until this day (YYYY-MM-DD)")] = None,
+    ):
+        """Place a legal hold: the incident cannot be deleted while it is in force."""
+        from datetime import date
+
+        from incidentdesk.retention import services as keep
+
+        by = operator(Capability.RETAIN)
+        try:
+            day = date.fromisoformat(until) if until else None
+        except ValueError as exc:
+            raise CommandError(f"--until: {until!r} is not a day such as 2031-12-31; nothing was stored") from exc
+        hold = keep.place_hold(incident=self._get(reference, by), reason=reason, until=day, by=by)
+        self.stdout.write(f"Legal hold {hold.pk} placed on {hold.incident.reference}"
+                          + (f" until {hold.until}." if hold.until else " until released."))
+
+    @retention.command(name="release")
+    def retention_release(
+        self, reference: Annotated[str, typer.Argument(help="The incident")],
+        reason: Annotated[str, typer.Option(help="Why the incident no longer needs to be kept (required)")],
+    ):
+        """Release the legal hold in force on an incident."""
+        from incidentdesk.retention import services as keep
+
+        by = operator(Capability.RETAIN)
+        incident = self._get(reference, by)
+        hold = keep.active_hold(incident)
+        if hold is None:
+            raise CommandError(f"{incident.reference} has no legal hold in force; nothing was changed")
+        keep.release_hold(hold=hold, reason=reason, by=by)
+        self.stdout.write(f"Legal hold on {incident.reference} released.")
+
+    @command()
+    def redact(
+        self, reference: Annotated[str, typer.Argument(help="The incident")],
+        passage: Annotated[str, typer.Option(help="The exact words to redact (case ignored)")],
+        reason: Annotated[str, typer.Option(help="Why (e.g. not necessary for handling the incident)")],
+    ):
+        """Replace a passage (a name, an address) by [redacted] in every free text of an incident; the original
+        is kept only as a SHA-256 in the audit log."""
+        from incidentdesk.retention import redaction
+
+        by = operator(Capability.RETAIN)
+        done = redaction.redact(incident=self._get(reference, by), passage=passage, reason=reason, by=by)
+        for item in done:
+            self.stdout.write(f"{item.kind}: {item.label}: {item.occurrences} occurrence(s) redacted")
+
+    @command(name="subject-access")
+    def subject_access(
+        self, person: Annotated[str, typer.Argument(help="A name or an e-mail address")], as_json: Json = False,
+    ):
+        """Every incident whose texts mention a person (GDPR Art 15); the search is recorded in the audit log."""
+        from incidentdesk.retention import subjects
+
+        by = operator(Capability.RETAIN)
+        rows = [{"reference": m.incident.reference, "title": m.incident.title, "places": m.places}
+                for m in subjects.search(term=person, by=by)]
+        self.emit(rows, as_json, "\n".join(f"{r['reference']}  {r['title']}  ({'; '.join(r['places'])})"
+                                           for r in rows) or "No incident mentions this person.")
 
     @command()
     def remind(
@@ -697,26 +794,33 @@ class Command(TyperCommand):
         self,
         format_: Annotated[str, typer.Option("--format", help="csv, json or xlsx")] = "csv",
         output: Annotated[Path | None, typer.Option(help="File to write (default: standard output)")] = None,
+        pseudonymised: Annotated[bool, typer.Option(
+            "--pseudonymised", help="Names, e-mail addresses and phone numbers replaced by pseudonyms "
+            "(for readers outside the organisation)")] = False,
     ):
         """Export the whole register with the fields of seed procedure §8."""
+        from incidentdesk.retention.pseudonyms import Pseudonymiser
+
         if format_ not in ("csv", "json", "xlsx"):
             raise CommandError("--format: choose csv, json or xlsx")
         by = reader()
+        cells = Pseudonymiser() if pseudonymised else register_export.unchanged
+        filters = {"pseudonymised": "yes"} if pseudonymised else {}
         if format_ == "xlsx":
             if not output:
                 raise CommandError("--format xlsx needs --output FILE (a workbook is not text)")
             with output.open("wb") as binary:
-                count = register_export.write_xlsx(binary, _readable(by).order_by("year", "number"))
-            register_export.record_export(by=by, fmt=format_, rows=count, filters={}, via="cli")
+                count = register_export.write_xlsx(binary, _readable(by).order_by("year", "number"), cells=cells)
+            register_export.record_export(by=by, fmt=format_, rows=count, filters=filters, via="cli")
             self.stderr.write(f"Exported {count} incident(s) to {output}.")
             return
         stream = output.open("w", encoding="utf-8", newline="") if output else self.stdout
         try:
-            count = register_export.write(stream, format_, _readable(by).order_by("year", "number"))
+            count = register_export.write(stream, format_, _readable(by).order_by("year", "number"), cells=cells)
         finally:
             if output:
                 stream.close()
-        register_export.record_export(by=by, fmt=format_, rows=count, filters={}, via="cli")
+        register_export.record_export(by=by, fmt=format_, rows=count, filters=filters, via="cli")
         if output:
             self.stderr.write(f"Exported {count} incident(s) to {output}.")
 
