@@ -226,3 +226,17 @@ def test_an_old_incident_closed_less_than_a_day_ago_is_kept(old_closed):
     assert list(retention.past_retention(NOW)) == []
     Incident.objects.filter(pk=incident.pk).update(updated_at=NOW - timedelta(days=2))
     assert list(retention.past_retention(NOW)) == [incident]
+
+
+def test_init_refuses_a_retention_below_the_floor_without_a_reason(db):
+    """``incidentdesk init --retention-years 1`` is refused and stores no profile; with a reason it is kept."""
+    from incidentdesk.organisation.models import Organisation
+
+    base = ["incidentdesk", "init", "--name", "AIAdopt", "--country", "BE", "--time-zone", "Europe/Brussels"]
+    with pytest.raises(CommandError, match="kept at least 5 years"):
+        call_command(*base, "--retention-years", "1", stdout=io.StringIO())
+    assert not Organisation.objects.exists()
+    call_command(*base, "--retention-years", "1", "--retention-reason", "Test installation, no real data",
+                 stdout=io.StringIO())
+    assert (Organisation.current().retention_years, Organisation.current().retention_reason) == (
+        1, "Test installation, no real data")
