@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "incidentdesk.intake",
     "incidentdesk.reminders",
     "incidentdesk.retention",
+    "incidentdesk.briefings",
     "incidentdesk.procedure",
     "incidentdesk.idempotency",
     "django_tasks",
@@ -265,11 +266,15 @@ WORKSPACE_PANELS = [
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives
 # people tasks, ``source(user, now) -> list[WorkItem]``.
-MY_WORK_SOURCES: list[str] = []
+MY_WORK_SOURCES: list[str] = [
+    "incidentdesk.briefings.work.source",
+]
 
 # Where the readiness check finds what each app knows (incidentdesk/readiness.py):
 # ``check(now) -> list[ReadinessItem]``.
-READINESS_CHECKS: list[str] = []
+READINESS_CHECKS: list[str] = [
+    "incidentdesk.briefings.readiness.check",
+]
 
 # --- Client address, shared counters, sign-in lock-out (issue 10; incidentdesk/clientaddress.py) ---------
 # Proxies whose X-Forwarded-For is believed: addresses or networks, comma separated. Empty (the default):

@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("incidentdesk.audit.urls")),
     path("", include("incidentdesk.procedure.urls")),
     path("", include("incidentdesk.retention.urls")),
+    path("", include("incidentdesk.briefings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -122,6 +122,10 @@ WEB: dict[str, Row] = {
     "incident-redact": row("get", MANAGERS, HIDDEN),
     "subject-access": row("get", MANAGERS),
     "subject-access-export": row("get", MANAGERS),
+    "briefings": row("get", READERS),
+    "briefing-record": row("post", MANAGERS),
+    "tool-access-add": row("post", MANAGERS),
+    "tool-access-end": row("post", MANAGERS),
     # The API's own pages (its operations are in API below).
     "api:openapi-json": row("get", ALL),
     "api:openapi-view": row("get", ALL),
@@ -262,6 +266,11 @@ API: dict[str, Row] = {
     "POST /api/incidents/{reference}/redactions": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
                                                       data={"passage": "no such words", "reason": "x"}),
     "GET /api/subject-access": row("get", "ok ok 403 403 403 403 401"),
+    "GET /api/briefings": row("get", API_STEP_READ),
+    "POST /api/briefings": row("post", API_STEP_MANAGE, data={"person_name": "x", "given_on": "2026-11-01",
+                                                              "given_by": "x"}),
+    "POST /api/briefings/access": row("post", API_STEP_MANAGE, data={"tool_id": 0, "person_name": "x",
+                                                                     "since": "2026-11-01"}),
 }
 
 
@@ -428,7 +437,11 @@ def _build() -> dict:
         if kind == "restricted":
             access.restrict(incident=incident, restricted=True, people=[], by=owner)
     contact = Contact.objects.create(kind="management", name="Board", last_verified_on=date(2026, 1, 1))
-    return {"users": users, "tokens": tokens, "feeds": feeds, "sessions": sessions, "tool": tool, "contact": contact, **objects}
+    from incidentdesk.briefings.services import grant_access
+
+    access = grant_access(tool=tool, person_name="x", since=date(2026, 1, 1), by=owner)
+    return {"users": users, "tokens": tokens, "feeds": feeds, "sessions": sessions, "tool": tool, "contact": contact,
+            "access": access, **objects}
 
 
 # --- requesting every route ----------------------------------------------------------------------
@@ -441,6 +454,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
           "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "contact-edit": world["contact"].pk,
           "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
           "notification-acknowledge": o["notification"].pk, "legal-hold-release": o["hold"].pk,
+          "tool-access-end": world["access"].pk,
           "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]

@@ -49,6 +49,7 @@ from incidentdesk.organisation import services as organisation
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.procedure.references import readable
 from incidentdesk.refusals import Forbidden, Refused
+from incidentdesk.times import local as zoned
 
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
 
@@ -675,6 +676,70 @@ class Command(TyperCommand):
                 for m in subjects.search(term=person, by=by)]
         self.emit(rows, as_json, "\n".join(f"{r['reference']}  {r['title']}  ({'; '.join(r['places'])})"
                                            for r in rows) or "No incident mentions this person.")
+
+    @group(help="Briefings and training (procedure §9): who is not briefed, record a briefing, record tool access")
+    def briefing(self):
+        pass
+
+    @briefing.command(name="list")
+    def briefing_list(self, as_json: Json = False):
+        """Who has access to a tool that requires a briefing without the current procedure version's."""
+        from incidentdesk.briefings import services as briefings
+
+        rows = [u.__dict__ for u in briefings.unbriefed(zoned(timezone.now()).date())]
+        version = briefings.current_version()
+        self.emit({"current_version": version, "unbriefed": rows}, as_json, "\n".join(
+            f"{r['name']}  ({', '.join(r['tools'])}; last briefed on {r['last_version'] or 'nothing yet'})"
+            for r in rows) or f"Everyone with access to a tool that requires it is briefed on version {version}.")
+
+    @briefing.command(name="record")
+    def briefing_record(
+        self, person: Annotated[str, typer.Argument(help="Who was briefed or trained")],
+        given_by: Annotated[str, typer.Option(help="Who gave it")],
+        given_on: Annotated[str, typer.Option(help="When (YYYY-MM-DD)")] = "today",
+        email: Annotated[str, typer.Option(help="Their e-mail address")] = "",
+        training: Annotated[str, typer.Option(help="A training on this subject (default: the procedure briefing)")]
+        = "",
+        version: Annotated[str, typer.Option(help="Procedure version (default: the current one)")] = "",
+    ):
+        """Record a briefing on the incident procedure, or with --training a training."""
+        from datetime import date
+
+        from incidentdesk.briefings import services as briefings
+
+        by = operator(Capability.MANAGE_INVENTORY)
+        try:
+            day = zoned(timezone.now()).date() if given_on == "today" else date.fromisoformat(given_on)
+        except ValueError as exc:
+            raise CommandError(f"--given-on: {given_on!r} is not a day such as 2026-11-20; nothing was stored") from exc
+        made = briefings.record_briefing(person_name=person, person_email=email, given_on=day, given_by=given_by,
+                                         kind="training" if training else "procedure", subject=training,
+                                         procedure_version=version, by=by)
+        self.stdout.write(f"Recorded: {made}.")
+
+    @briefing.command(name="access")
+    def briefing_access(
+        self, person: Annotated[str, typer.Argument(help="Who has access")],
+        tool: Annotated[str, typer.Option(help="The AI tool's name, as in the inventory")],
+        since: Annotated[str, typer.Option(help="Since when (YYYY-MM-DD)")] = "today",
+        email: Annotated[str, typer.Option(help="Their e-mail address")] = "",
+    ):
+        """Record that a person (staff, contractor, successor) has access to a tool."""
+        from datetime import date
+
+        from incidentdesk.briefings import services as briefings
+        from incidentdesk.inventory.models import AITool
+
+        by = operator(Capability.MANAGE_INVENTORY)
+        found = AITool.objects.filter(name__iexact=tool.strip()).first()
+        if found is None:
+            raise CommandError(f"--tool: no tool {tool!r} in the inventory; nothing was stored")
+        try:
+            day = zoned(timezone.now()).date() if since == "today" else date.fromisoformat(since)
+        except ValueError as exc:
+            raise CommandError(f"--since: {since!r} is not a day such as 2026-11-20; nothing was stored") from exc
+        briefings.grant_access(tool=found, person_name=person, person_email=email, since=day, by=by)
+        self.stdout.write(f"{person} has access to {found.name} since {day}.")
 
     @command()
     def remind(
