@@ -147,6 +147,8 @@ def test_a_legal_hold_blocks_deletion_on_the_command_line(old_closed, people, ti
                  "--reason", "Investigation by the DPA", stdout=out)
     call_command("incidentdesk", "retention", "list", stdout=out)
     assert "legal hold: Investigation by the DPA" in out.getvalue()
+    call_command("incidentdesk", "show", incident.reference, stdout=out)
+    assert "Legal hold: Investigation by the DPA (kept until released" in out.getvalue()
     with pytest.raises(CommandError, match="under a legal hold"):
         call_command("incidentdesk", "--as", "p-administrator", "retention", "confirm", incident.reference, "--yes",
                      stdout=out)

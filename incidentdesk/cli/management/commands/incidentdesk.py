@@ -242,6 +242,15 @@ class Command(TyperCommand):
                  f"Severity: level {incident.severity_level} ({LEVEL_NAMES[incident.severity_level]})"
                  + (" provisional" if incident.provisional else f", classified {local(incident.classified_at)}")]
         lines += [f"  - {r}" for r in incident.severity_reasons]
+        from incidentdesk.retention.services import active_hold
+
+        hold = active_hold(incident, now)
+        data["legal_hold"] = None if hold is None else {"reason": hold.reason, "until": hold.until,
+                                                        "placed_by": hold.placed_by_name}
+        if hold is not None:
+            kept = f"until {hold.until}" if hold.until else "until released"
+            lines.append(f"Legal hold: {hold.reason} (kept {kept}; placed by {hold.placed_by_name}); "
+                         "it cannot be deleted")
         lines.append("Obligations:")
         order = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
         rows = sorted(incident.obligations.select_related("snapshot"),
