@@ -13,7 +13,7 @@ class BriefingForm(forms.ModelForm):
         model = Briefing
         fields = ["person_name", "person_email", "kind", "procedure_version", "subject", "given_on", "given_by",
                   "task"]
-        widgets = {"given_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, tasks=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,8 +28,9 @@ class AccessForm(forms.ModelForm):
     class Meta:
         model = ToolAccess
         fields = ["tool", "person_name", "person_email", "since"]
-        widgets = {"since": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class EndAccessForm(forms.Form):
-    ended_on = forms.DateField(label="Access ended on", widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = forms.DateField(label="Access ended on",
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

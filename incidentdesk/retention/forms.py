@@ -5,7 +5,7 @@ class HoldForm(forms.Form):
     reason = forms.CharField(label="Why it must be kept", widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="The claim, the statutory obligation or the investigation (seed §8)")
     until = forms.DateField(label="Keep at least until", required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}),
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             help_text="Empty: until someone releases the hold")
 
 
