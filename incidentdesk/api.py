@@ -120,6 +120,17 @@ def _routers() -> None:
 
     api.add_router("/intake", intake)
 
+    from incidentdesk.retention.api import retention_router, subjects_router
+    from incidentdesk.retention.api import router as retention
+
+    api.add_router("/incidents", retention)
+    api.add_router("/retention", retention_router)
+    api.add_router("/subject-access", subjects_router)
+
+    from incidentdesk.briefings.api import router as briefings
+
+    api.add_router("/briefings", briefings)
+
     from incidentdesk.audit.api import router as audit
 
     api.add_router("/audit", audit)

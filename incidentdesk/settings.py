@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "incidentdesk.reminders",
     "incidentdesk.reviews",
     "incidentdesk.routing",
+    "incidentdesk.retention",
+    "incidentdesk.briefings",
     "incidentdesk.procedure",
     "incidentdesk.idempotency",
     "incidentdesk.mywork",
@@ -266,6 +268,7 @@ WORKSPACE_PANELS = [
     "incidentdesk.lessons.panel.panel",
     "incidentdesk.routing.panel.panel",
     "incidentdesk.comments.panel.panel",
+    "incidentdesk.retention.panel.panel",
 ]
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives
@@ -280,12 +283,14 @@ MY_WORK_SOURCES: list[str] = [
     "incidentdesk.capa.work.source",
     "incidentdesk.lessons.work.source",
     "incidentdesk.comments.work.source",
+    "incidentdesk.briefings.work.source",
 ]
 
 # Where the readiness check finds what each app knows (incidentdesk/readiness.py):
 # ``check(now) -> list[ReadinessItem]``.
 READINESS_CHECKS: list[str] = [
     "incidentdesk.reviews.readiness.procedure_approved",
+    "incidentdesk.briefings.readiness.check",
 ]
 
 # Called in the transaction that closes an incident (incidents/lifecycle.py), ``hook(incident=, by=)``: what other
@@ -294,17 +299,18 @@ READINESS_CHECKS: list[str] = [
 INCIDENT_CLOSED_HOOKS: list[str] = ["incidentdesk.reviews.cycle.after_incident_closed"]
 
 # Called by each pass of the reminder schedule (reminders/runner.py), ``scheduled(now)``: date-driven work of
-# other apps (annual document reviews, reviews after a rule file's new version).
-SCHEDULED_PASSES: list[str] = ["incidentdesk.reviews.cycle.scheduled"]
+# other apps (documents coming into force, annual document reviews, reviews after a rule file's new version,
+# escalation of internal notices). One hook list for all of them: each is idempotent and safe to run concurrently.
+SCHEDULED_PASSES: list[str] = [
+    "incidentdesk.governance.services.scheduled",  # approved versions whose effective date has come
+    "incidentdesk.reviews.cycle.scheduled",
+    "incidentdesk.routing.services.escalation_pass",  # unacknowledged internal notices go to the next contact
+]
 
 # Called at the end of every reassessment of an incident (incidents.services.reassess), inside its transaction:
 # ``hook(incident=, by=, now=)``. Internal routing tells the teams the new facts or level name.
 AFTER_REASSESS: list[str] = [
     "incidentdesk.routing.services.on_reassess",
-]
-# Extra work of each reminders pass (reminders.runner.tick): ``pass_(now) -> int``.
-REMINDER_PASSES: list[str] = [
-    "incidentdesk.routing.services.escalation_pass",
 ]
 # How long an internal notice's acknowledgement link works (seconds): a week, longer than any team's clock.
 ROUTING_LINK_MAX_AGE = int(env("INCIDENTDESK_ROUTING_LINK_MAX_AGE", str(7 * 24 * 3600)))

@@ -34,5 +34,7 @@ urlpatterns = [
     path("", include("incidentdesk.governance.urls")),
     path("", include("incidentdesk.mywork.urls")),
     path("", include("incidentdesk.comments.urls")),
+    path("", include("incidentdesk.retention.urls")),
+    path("", include("incidentdesk.briefings.urls")),
     path("admin/", admin.site.urls),
 ]

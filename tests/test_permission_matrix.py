@@ -150,6 +150,19 @@ WEB: dict[str, Row] = {
     "management-review-export": row("get", READERS),
     "reviews": row("get", READERS),
     "review-no-change": row("post", MANAGERS),  # manage documents
+    "retention": row("get", "ok ok 403 403 ok 403 login"),  # those who keep the register, and the auditor
+    "legal-hold-place": row("post", MANAGERS, HIDDEN),
+    "legal-hold-release": row("post", MANAGERS, HIDDEN),
+    "deletion-propose": row("post", MANAGERS, HIDDEN),
+    "deletion-confirm": row("post", "ok 403 403 403 403 403 login", HIDDEN),  # the second person: an administrator
+    "deletion-withdraw": row("post", MANAGERS, HIDDEN),
+    "incident-redact": row("get", MANAGERS, HIDDEN),
+    "subject-access": row("get", MANAGERS),
+    "subject-access-export": row("get", MANAGERS),
+    "briefings": row("get", READERS),
+    "briefing-record": row("post", MANAGERS),
+    "tool-access-add": row("post", MANAGERS),
+    "tool-access-end": row("post", MANAGERS),
     # The API's own pages (its operations are in API below).
     "api:openapi-json": row("get", ALL),
     "api:openapi-view": row("get", ALL),
@@ -318,6 +331,22 @@ API: dict[str, Row] = {
     "GET /api/management-review/{fmt}": row("get", API_STEP_READ),
     "GET /api/reviews": row("get", API_STEP_READ),
     "POST /api/reviews/{review_id}/no-change": row("post", API_STEP_MANAGE, data={"reason": " "}),
+    "GET /api/retention": row("get", "ok ok 403 403 ok 403 401"),
+    "GET /api/incidents/{reference}/legal-holds": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/legal-holds": row("post", API_STEP_MANAGE, API_STEP_HIDDEN, data={"reason": "x"}),
+    "POST /api/incidents/{reference}/legal-holds/{hold_id}/release": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
+                                                                        data={"reason": "x"}),
+    "POST /api/incidents/{reference}/deletion": row("post", API_STEP_MANAGE, API_STEP_HIDDEN, data={"reason": "x"}),
+    "POST /api/incidents/{reference}/deletion/confirm": row("post", "ok 403 403 403 403 403 401", API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/deletion/withdraw": row("post", API_STEP_MANAGE, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/redactions": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
+                                                      data={"passage": "no such words", "reason": "x"}),
+    "GET /api/subject-access": row("get", "ok ok 403 403 403 403 401"),
+    "GET /api/briefings": row("get", API_STEP_READ),
+    "POST /api/briefings": row("post", API_STEP_MANAGE, data={"person_name": "x", "given_on": "2026-11-01",
+                                                              "given_by": "x"}),
+    "POST /api/briefings/access": row("post", API_STEP_MANAGE, data={"tool_id": 0, "person_name": "x",
+                                                                     "since": "2026-11-01"}),
 }
 
 
@@ -451,6 +480,7 @@ def _build() -> dict:
     from incidentdesk.notifications import services as notifications
     from incidentdesk.organisation.services import save_profile
     from incidentdesk.reminders.calendar import new_feed
+    from incidentdesk.retention import services as retention
 
     save_profile(by=None, name="Test BV", country="BE", time_zone="Europe/Brussels",
                  supervisory_authority="Belgian DPA", ai_act_role="deployer")
@@ -494,17 +524,20 @@ def _build() -> dict:
             "containment": contain(incident=incident, kind="other", description="x", taken_at=detected,
                                    taken_by="x", by=owner),
             "comment": add_comment(incident=incident, body="x", by=owner).comment,
+            "hold": retention.place_hold(incident=incident, reason="x", by=owner),
         }
         if kind == "restricted":
             access.restrict(incident=incident, restricted=True, people=[], by=owner)
     contact = Contact.objects.create(kind="management", name="Board", last_verified_on=date(2026, 1, 1))
+    from incidentdesk.briefings.services import grant_access
     from incidentdesk.governance.services import document
     from incidentdesk.reviews.cycle import open_review
 
     _procedure_in_force(owner)
     review = open_review(document("incident_procedure"), reason="annual", due_on=date(2026, 12, 31), by=None)
+    access = grant_access(tool=tool, person_name="x", since=date(2026, 1, 1), by=owner)
     return {"users": users, "tokens": tokens, "feeds": feeds, "sessions": sessions, "tool": tool, "contact": contact,
-            "review": review, **objects}
+            "review": review, "access": access, **objects}
 
 
 # --- requesting every route ----------------------------------------------------------------------
@@ -521,11 +554,13 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
           "containment-assign": o["containment"].pk,
           "containment-result": o["containment"].pk, "capa-assign": o["capa"].pk, "lesson-assign": o["lesson"].pk,
           "draft-assign": o["draft"].pk, "comment-edit": o["comment"].pk, "comment-read": o["comment"].pk,
+          "legal-hold-release": o["hold"].pk, "tool-access-end": world["access"].pk,
           "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
     return {
-        "reference": o["incident"].reference, "pk": pk.get(key), "fmt": {"register-export": "csv", "breach-register-export": "csv"}.get(key, "docx"),
+        "reference": o["incident"].reference, "pk": pk.get(key), "fmt": {"register-export": "csv", "breach-register-export": "csv",
+                                                          "subject-access-export": "csv"}.get(key, "docx"),
         "name": "per-tool", "token": world["feeds"].get(role, "no-such-token") if key == "calendar-feed"
         else o["follow"], "object_id": model_object.get(app, 1), "id": 1, "content_type_id": 1, "app_label":
         "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,
@@ -535,6 +570,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "kind": "incident_procedure", "number": 1,
         "notice_id": o["incident"].internal_notices.order_by("pk").first().pk,
         "containment_id": o["containment"].pk, "comment_id": o["comment"].pk,
+        "hold_id": o["hold"].pk,
     }
 
 
@@ -607,6 +643,8 @@ def test_api_operation(world, db, client, key, role):
         url = _url(path.lstrip("/"), _arguments(world, key, role, kind))
         if key == "POST /api/intake/alerts":
             url += "?source=matrix"
+        if key == "GET /api/subject-access":
+            url += "?person=nobody"
         if method == "GET":
             response = client.get(url, **headers)
         elif key == "POST /api/incidents/{reference}/evidence":  # multipart, as a file upload is sent

@@ -21,13 +21,14 @@ class Capability(StrEnum):
     EXPORT = "export"
     TRIAGE = "triage"                    # promote or dismiss an item of the triage queue
     MANAGE_DOCUMENTS = "manage_documents"  # write, generate, submit and publish governance documents
+    RETAIN = "retain"                    # legal holds, proposing deletions, redacting text (seed §8)
 
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMINISTRATOR: frozenset(C),
     Role.INCIDENT_MANAGER: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.RECORD, C.EDIT, C.CLASSIFY, C.RESTRICT,
-                                      C.MANAGE_INVENTORY, C.EXPORT, C.TRIAGE, C.MANAGE_DOCUMENTS}),
+                                      C.MANAGE_INVENTORY, C.EXPORT, C.TRIAGE, C.MANAGE_DOCUMENTS, C.RETAIN}),
     Role.RESPONDER: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.RECORD, C.EDIT, C.EXPORT, C.TRIAGE}),
     Role.VIEWER: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.EXPORT}),
     Role.AUDITOR: frozenset({C.VIEW_REGISTER, C.VIEW_WORKSPACE, C.VIEW_AUDIT, C.EXPORT}),

@@ -25,6 +25,7 @@ from incidentdesk.incidents import section8
 from incidentdesk.incidents.models import Incident
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.procedure.references import readable
+from incidentdesk.retention import services as retention
 
 from . import timeline
 from .markdown import escape
@@ -253,8 +254,22 @@ def history(incident: Incident) -> str:
     return "\n".join(lines)
 
 
+def keeping(incident: Incident) -> str:
+    """Seed §8: how long the entry is kept, and any legal hold (past and present) with who and why."""
+    holds = list(incident.legal_holds.order_by("placed_at", "pk"))
+    active = retention.active_hold(incident)
+    lines = [_item("Retention", f"{Organisation.current().retention_years} years from the incident (procedure §8)"),
+             _item("Legal hold", (f"in force {'until ' + str(active.until) if active.until else 'until released'}: "
+                                  f"{active.reason}") if active else "none in force")]
+    for hold in holds:
+        ended = (f"; released {_t(hold.released_at)} by {hold.released_by_name}: {hold.release_reason}"
+                 if hold.released_at else "")
+        lines.append(f"- {_md(f'Placed {_t(hold.placed_at)} by {hold.placed_by_name}: {hold.reason}{ended}')}")
+    return "\n".join(lines)
+
+
 SECTIONS = (
-    ("Register entry", register_entry), ("Severity and its reasoning", severity),
+    ("Register entry", register_entry), ("Retention and legal hold", keeping), ("Severity and its reasoning", severity),
     ("Obligations and how each was met", obligations), ("GDPR breach assessment and decision", gdpr),
     ("Notifications sent", notifications), ("People affected who were informed (GDPR Art 34)", people_informed),
     ("Containment and actions taken", containment), ("Root-cause analysis", rca),

@@ -7,7 +7,7 @@ was handled under one PROTECTs it).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -308,6 +308,11 @@ def approve(version: DocumentVersion, *, by: Any, effective_on: date | None = No
         bring_into_force(on=today())
     version.refresh_from_db()
     return version
+
+
+def scheduled(now: datetime) -> None:
+    """The reminder schedule's pass (``settings.SCHEDULED_PASSES``): versions whose effective date has come."""
+    bring_into_force(on=timezone.localdate(now))
 
 
 def bring_into_force(*, on: date | None = None) -> list[DocumentVersion]:

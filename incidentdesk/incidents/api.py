@@ -12,6 +12,8 @@ from pydantic import WithJsonSchema
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, RegisterCursor, When, may_read, person, person_name
 from incidentdesk.assessment import IncidentFacts, assess
+from incidentdesk.retention.api import LegalHoldOut, hold_out
+from incidentdesk.retention.services import active_hold
 
 from . import lifecycle, section8
 from . import services as incidents
@@ -80,6 +82,7 @@ class IncidentOut(IncidentSummary):
     rca_outcome: str = Field(description="Derived, read-only: why and what changes, once the RCA is completed")
     resulting_changes: str = Field(description="Derived, read-only: the accepted lessons' change-log lines")
     obligations: list[ObligationOut]
+    legal_hold: LegalHoldOut | None = Field(description="The legal hold in force (it blocks deletion), or null")
 
 
 class IncidentWritten(Schema):
@@ -174,7 +177,7 @@ def _out(incident: Incident, user: Any) -> dict[str, Any]:
     data = {
         field: getattr(incident, field)
         for field in IncidentOut.model_fields
-        if field not in ("tools", "obligations", "provisional", "owner", *derived)
+        if field not in ("tools", "obligations", "provisional", "owner", "legal_hold", *derived)
     }
     data["owner"] = person_name(incident.owner)
     data |= derived
@@ -185,6 +188,7 @@ def _out(incident: Incident, user: Any) -> dict[str, Any]:
         for o in Obligation.objects.visible_to(user).filter(incident=incident).select_related("snapshot")
         .order_by("due_at")
     ]
+    data["legal_hold"] = hold_out(active_hold(incident, now))
     if not can(user, Capability.VIEW_WORKSPACE):
         data |= DELIBERATION_HIDDEN  # a reporter follows the status of its report, never the deliberation
     return data
@@ -200,7 +204,8 @@ def _written(request: HttpRequest, incident: Incident, changed: list[str]) -> di
 
 #: What a person without the workspace (the reporter) reads as empty: the handlers' reasoning and work.
 DELIBERATION_HIDDEN: dict[str, Any] = {"severity_reasons": [], "severity_reasoning": "", "actions_taken": "",
-                                       "rca_outcome": "", "resulting_changes": "", "obligations": []}
+                                       "rca_outcome": "", "resulting_changes": "", "obligations": [],
+                                       "legal_hold": None}
 
 
 @router.get(

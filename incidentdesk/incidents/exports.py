@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import IO, Any
 
@@ -101,24 +101,35 @@ def _rows(incidents: QuerySet[Incident] | None) -> Iterator[Incident]:
     ).iterator(chunk_size=2000))
 
 
-def write(stream: IO[str], fmt: str, incidents: QuerySet[Incident] | None = None) -> int:
+#: What an export does to each value before it is written: nothing, or a pseudonymiser for exports that leave
+#: the organisation (``retention.pseudonyms``; the export option "pseudonymised").
+Cells = Callable[[Any], Any]
+
+
+def unchanged(value: Any) -> Any:
+    """The export as stored (the default)."""
+    return value
+
+
+def write(stream: IO[str], fmt: str, incidents: QuerySet[Incident] | None = None, cells: Cells = unchanged) -> int:
     """Write CSV or JSON text; returns the number of incidents written."""
     with times.pinned():
-        return _write(stream, fmt, _rows(incidents))
+        return _write(stream, fmt, _rows(incidents), cells)
 
 
-def _write(stream: IO[str], fmt: str, incidents: Iterator[Incident]) -> int:
+def _write(stream: IO[str], fmt: str, incidents: Iterator[Incident], cells: Cells = unchanged) -> int:
     count = 0
     if fmt == "csv":
         writer = csv.writer(stream)
         writer.writerow(_people_headers(INCIDENT_COLUMNS))
         for incident in incidents:
-            writer.writerow([_flat(v) for v in people_row(incident)])
+            writer.writerow([_flat(cells(v)) for v in people_row(incident)])
             count += 1
         return count
     stream.write("[")
     for incident in incidents:
-        stream.write(("," if count else "") + json.dumps(row(incident), ensure_ascii=False))
+        values = {k: cells(v) for k, v in row(incident).items()}
+        stream.write(("," if count else "") + json.dumps(values, ensure_ascii=False))
         count += 1
     stream.write("]")
     return count
@@ -129,7 +140,7 @@ class _Echo:
         return value
 
 
-def stream_csv(incidents: QuerySet[Incident] | None = None) -> Iterator[str]:
+def stream_csv(incidents: QuerySet[Incident] | None = None, cells: Cells = unchanged) -> Iterator[str]:
     """CSV lines one by one, for a streaming HTTP response (no whole register in memory)."""
     writer = csv.writer(_Echo())
     tz = times.zone()  # read once; pinned only while a row is written, never across a yield
@@ -138,7 +149,7 @@ def stream_csv(incidents: QuerySet[Incident] | None = None) -> Iterator[str]:
     yield header
     for incident in _rows(incidents):
         with times.pinned(tz):
-            line = writer.writerow([_flat(v) for v in people_row(incident)])
+            line = writer.writerow([_flat(cells(v)) for v in people_row(incident)])
         yield line
 
 
@@ -225,17 +236,17 @@ def _action_rows(incident: Incident) -> Iterator[list[Any]]:
                a.effectiveness_result, a.verified_at, a.acceptance_reason]
 
 
-def write_xlsx(stream: IO[bytes], incidents: QuerySet[Incident] | None = None) -> int:
+def write_xlsx(stream: IO[bytes], incidents: QuerySet[Incident] | None = None, cells: Cells = unchanged) -> int:
     """A workbook with a sheet per record type, streamed (openpyxl write-only keeps memory flat).
 
     Every sheet has a bold, frozen header row with filters; times are date-time cells in the organisation's
     zone (to the minute on screen, no microseconds), the zone named in the header.
     """
     with times.pinned():
-        return _write_xlsx(stream, incidents)
+        return _write_xlsx(stream, incidents, cells)
 
 
-def _write_xlsx(stream: IO[bytes], incidents: QuerySet[Incident] | None) -> int:
+def _write_xlsx(stream: IO[bytes], incidents: QuerySet[Incident] | None, cells: Cells = unchanged) -> int:
     from django.utils import timezone
 
     now = timezone.now()
@@ -247,13 +258,13 @@ def _write_xlsx(stream: IO[bytes], incidents: QuerySet[Incident] | None) -> int:
     incidents_sheet, obligations_sheet, notifications_sheet, actions_sheet = sheets
     count = 0
     for incident in _rows(incidents):
-        incidents_sheet.append(people_row(incident))
+        incidents_sheet.append([cells(v) for v in people_row(incident)])
         for values in _obligation_rows(incident, now):
-            obligations_sheet.append(values)
+            obligations_sheet.append([cells(v) for v in values])
         for values in _notification_rows(incident):
-            notifications_sheet.append(values)
+            notifications_sheet.append([cells(v) for v in values])
         for values in _action_rows(incident):
-            actions_sheet.append(values)
+            actions_sheet.append([cells(v) for v in values])
         count += 1
     for sheet in sheets:
         sheet.close()

@@ -17,6 +17,7 @@ from incidentdesk.breaches import services as breaches
 from incidentdesk.idempotency.web import submitted_once
 from incidentdesk.inventory.models import AITool
 from incidentdesk.refusals import Refused
+from incidentdesk.retention.pseudonyms import Pseudonymiser
 from incidentdesk.web import post_action, refuse_on_form, require, visible, workspace_of
 
 from . import access, exports, lifecycle
@@ -54,13 +55,16 @@ def export(request, fmt: str):
     filterset = RegisterFilter(request.GET or None, queryset=Incident.objects.visible_to(request.user))
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     filters = exports.used_filters(request.GET)
+    cells = Pseudonymiser() if request.GET.get("pseudonymised") else exports.unchanged  # for outside readers
+    filters |= {"pseudonymised": "yes"} if cells is not exports.unchanged else {}
     if fmt == "xlsx":
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        rows = exports.write_xlsx(response, filterset.qs)
+        rows = exports.write_xlsx(response, filterset.qs, cells=cells)
         exports.record_export(by=request.user, fmt=fmt, rows=rows, filters=filters, via="web")
     elif fmt == "csv":
         exports.record_export(by=request.user, fmt=fmt, rows=filterset.qs.count(), filters=filters, via="web")
-        response = StreamingHttpResponse(exports.stream_csv(filterset.qs), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(exports.stream_csv(filterset.qs, cells=cells),
+                                         content_type="text/csv; charset=utf-8")
     else:
         raise Http404("Export as csv or xlsx.")
     response["Content-Disposition"] = f'attachment; filename="incident-register-{stamp}.{fmt}"'

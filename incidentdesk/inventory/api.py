@@ -30,6 +30,8 @@ class ToolIn(Schema):
     owner: str = ""
     provider_incident_contact: str = ""
     rollback_procedure: str = ""
+    briefing_required: bool = Field(False, description="Everyone with access must be briefed on the current "
+                                                       "incident procedure before use (procedure §9)")
 
 
 class ToolOut(ToolIn):

@@ -14,7 +14,7 @@ class ToolForm(forms.ModelForm):
                   "rollback_procedure": "Rollback or fallback procedure"}
         fields = ["name", "provider", "version", "purpose", "approved", "risk_class", "ai_act_role", "medical_device",
                   "equivalent_reporting", "data_classes_allowed", "owner",
-                  "provider_incident_contact", "rollback_procedure"]
+                  "provider_incident_contact", "rollback_procedure", "briefing_required"]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3}),
                    "medical_device": forms.NullBooleanSelect, "equivalent_reporting": forms.NullBooleanSelect,
                    "rollback_procedure": forms.Textarea(attrs={"rows": 3})}

@@ -52,6 +52,9 @@ class AITool(models.Model):
     provider_incident_contact = models.CharField(max_length=300, blank=True)
     rollback_procedure = models.TextField(blank=True, help_text="How to roll back, switch to the fallback or stop "
                                                                 "this tool; offered when containing an incident")
+    briefing_required = models.BooleanField(
+        "Briefing required before use", default=False,
+        help_text="Everyone with access must be briefed on the current incident procedure first (procedure §9)")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

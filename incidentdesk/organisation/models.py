@@ -124,7 +124,8 @@ class Organisation(models.Model):
                 and not (self.retention_reason or "").strip():
             raise ValidationError({"retention_years": (
                 f"The register is kept at least {RETENTION_FLOOR_YEARS} years (seed procedure §8); a shorter "
-                f"period ({self.retention_years}) needs a reason in retention_reason")})
+                f"period ({self.retention_years}) needs a reason, recorded with it (on the command line: "
+                "--retention-reason)")})
 
     @classmethod
     def current(cls) -> "Organisation":

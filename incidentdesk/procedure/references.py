@@ -53,6 +53,7 @@ class Procedure:
     name: str
     source: str
     sections: list[Section]
+    version: str = ""  # the version people are briefed on (briefings); the governance documents will own it
 
     def section(self, number: int) -> Section | None:
         return next((s for s in self.sections if s.number == number), None)
@@ -67,7 +68,7 @@ def procedure() -> Procedure:
         levels=[Part(p["number"], p["name"], p["response"], p["examples"]) for p in s.get("level", [])],
         steps=[Part(p["number"], p["name"], p["text"]) for p in s.get("step", [])],
     ) for s in data["section"]]
-    return Procedure(data["name"], data["source"], sections)
+    return Procedure(data["name"], data["source"], sections, str(data.get("version", "")))
 
 
 def anchor(section: int, level: str | None = None, step: str | None = None) -> str:

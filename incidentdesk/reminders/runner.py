@@ -42,8 +42,6 @@ def tick(now: datetime | None = None) -> int:
         except Exception:
             # Nothing of this reminder was committed: it is still unclaimed, and the next pass tries again.
             logger.exception("Reminder %s could not be handed to the worker; the next pass tries again", reminder.pk)
-    for extra in settings.REMINDER_PASSES:  # e.g. internal routing's escalation of unacknowledged notices
-        claimed += import_string(extra)(now)
     return claimed
 
 

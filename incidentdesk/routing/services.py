@@ -184,7 +184,7 @@ def _escalate_one(pk: int, now: datetime) -> int:
 
 
 def escalation_pass(now: datetime | None = None) -> int:
-    """The reminders pass's hook (settings.REMINDER_PASSES)."""
+    """The reminder schedule's pass (settings.SCHEDULED_PASSES)."""
     return escalate(now)
 
 

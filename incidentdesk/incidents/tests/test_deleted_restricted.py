@@ -17,11 +17,17 @@ from django.core.management import call_command
 
 from incidentdesk.audit.models import AuditEvent
 from incidentdesk.audit.services import verify
-from incidentdesk.incidents import retention
 from incidentdesk.incidents.access import restrict
 from incidentdesk.incidents.models import Incident
 from incidentdesk.intake import services as intake
 from incidentdesk.intake.models import TriageItem
+from incidentdesk.retention import services as retention
+
+
+def _delete(incident, people, now):
+    """Retention's two people: the incident manager proposes, an administrator confirms."""
+    retention.propose_deletion(incident=incident, reason="Retention ended", by=people["manager"], now=now)
+    retention.confirm_deletion(incident=incident, by=people["administrator"], now=now)
 
 CREATED = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 LATER = datetime(2032, 6, 1, 12, 0, tzinfo=UTC)
@@ -43,7 +49,7 @@ def deleted(people, organisation):
         Incident.objects.filter(pk=incident.pk).update(status="closed")
     with time_machine.travel(LATER, tick=False):
         incident.refresh_from_db()
-        retention.delete_incident(incident=incident, by=people["administrator"], reason="Retention ended", now=LATER)
+        _delete(incident, people, LATER)
     return incident.reference, item.pk
 
 
@@ -118,7 +124,7 @@ def test_an_unrestricted_deleted_incident_stays_readable_by_auditors(record, peo
         incident = record(detected_at=datetime(2026, 11, 20, 8, tzinfo=UTC))
         Incident.objects.filter(pk=incident.pk).update(status="closed")
     with time_machine.travel(LATER, tick=False):
-        retention.delete_incident(incident=incident, by=people["administrator"], reason="Retention ended", now=LATER)
+        _delete(incident, people, LATER)
     from incidentdesk.incidents.models import DeletedIncident
 
     assert not DeletedIncident.objects.get(reference=incident.reference).restricted
@@ -132,10 +138,12 @@ def test_the_command_line_deletion_keeps_the_restriction_too(people, organisatio
     with time_machine.travel(CREATED, tick=False):
         incident = record_incident(title="Restricted one", description=DESCRIPTION, by=people["manager"],
                                    detected_at=datetime(2026, 11, 20, 8, tzinfo=UTC))
-        restrict(incident=incident, restricted=True, people=[], by=people["manager"])
+        restrict(incident=incident, restricted=True, people=[people["administrator"]], by=people["manager"])
         Incident.objects.filter(pk=incident.pk).update(status="closed")
     with time_machine.travel(LATER, tick=False):
-        call_command("incidentdesk", "--as", "p-administrator", "retention", "--delete", "--yes",
+        call_command("incidentdesk", "--as", "p-manager", "retention", "propose", incident.reference,
+                     stdout=io.StringIO())
+        call_command("incidentdesk", "--as", "p-administrator", "retention", "confirm", incident.reference, "--yes",
                      stdout=io.StringIO())
     from incidentdesk.incidents.models import DeletedIncident
 

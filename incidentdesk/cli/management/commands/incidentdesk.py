@@ -56,6 +56,7 @@ from incidentdesk.organisation import services as organisation
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.procedure.references import readable
 from incidentdesk.refusals import Forbidden, Refused
+from incidentdesk.times import local as zoned
 
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
 
@@ -249,6 +250,15 @@ class Command(TyperCommand):
                  f"Severity: level {incident.severity_level} ({LEVEL_NAMES[incident.severity_level]})"
                  + (" provisional" if incident.provisional else f", classified {local(incident.classified_at)}")]
         lines += [f"  - {r}" for r in incident.severity_reasons]
+        from incidentdesk.retention.services import active_hold
+
+        hold = active_hold(incident, now)
+        data["legal_hold"] = None if hold is None else {"reason": hold.reason, "until": hold.until,
+                                                        "placed_by": hold.placed_by_name}
+        if hold is not None:
+            kept = f"until {hold.until}" if hold.until else "until released"
+            lines.append(f"Legal hold: {hold.reason} (kept {kept}; placed by {hold.placed_by_name}); "
+                         "it cannot be deleted")
         lines.append("Obligations:")
         order = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
         rows = sorted(incident.obligations.select_related("snapshot"),
@@ -622,31 +632,192 @@ class Command(TyperCommand):
                 for u in get_user_model().objects.order_by("username")]
         self.emit(rows, as_json, "\n".join(f"{r['username']:<20} {r['role']}" for r in rows) or "Nobody yet.")
 
-    @command()
-    def retention(
-        self,
-        delete: Annotated[bool, typer.Option("--delete", help="Delete the incidents listed (asks to confirm)")] = False,
+    @group(help="Retention (seed §8): incidents past the retention period, legal holds, two-person deletion")
+    def retention(self):
+        pass
+
+    @retention.command(name="list")
+    def retention_list(self, as_json: Json = False):
+        """Closed incidents past the retention period, with any legal hold or proposed deletion."""
+        from incidentdesk.retention import services as keep
+
+        rows = []
+        for incident in keep.past_retention().filter(pk__in=_readable(reader()).values("pk")):
+            hold, proposal = keep.active_hold(incident), keep.open_proposal(incident)
+            rows.append({"reference": incident.reference, "detected_at": incident.detected_at,
+                         "title": incident.title, "legal_hold": hold.reason if hold else None,
+                         "proposed_by": proposal.proposed_by_name if proposal else None})
+        text = "\n".join(f"{r['reference']}  {local(r['detected_at'])}  {r['title']}"
+                         + (f"  [legal hold: {r['legal_hold']}]" if r["legal_hold"] else "")
+                         + (f"  [deletion proposed by {r['proposed_by']}]" if r["proposed_by"] else "") for r in rows)
+        self.emit(rows, as_json, (text + f"\n{len(rows)} incident(s) past retention; delete one with "
+                                  "'retention propose' and, by another administrator, 'retention confirm'.")
+                  if rows else "No closed incident is past the retention period.")
+
+    @retention.command(name="propose")
+    def retention_propose(
+        self, reference: Annotated[str, typer.Argument(help="The incident, e.g. INC-2020-001")],
         reason: Annotated[str, typer.Option(help="Why (recorded in the audit log)")] = "Retention period ended",
+    ):
+        """Propose deleting an incident past the retention period; another administrator confirms it."""
+        from incidentdesk.retention import services as keep
+
+        by = operator(Capability.RETAIN)
+        keep.propose_deletion(incident=self._get(reference, by), reason=reason, by=by)
+        self.stdout.write(f"Deletion of {reference.upper()} proposed; another administrator confirms it with: "
+                          f"incidentdesk --as THEM retention confirm {reference.upper()}")
+
+    @retention.command(name="confirm")
+    def retention_confirm(
+        self, reference: Annotated[str, typer.Argument(help="The incident whose deletion another person proposed")],
         yes: Annotated[bool, typer.Option("--yes", help="Do not ask to confirm")] = False,
     ):
-        """List closed incidents past the retention period; with --delete, delete them (logged)."""
-        from incidentdesk.incidents import retention as keep
+        """Confirm a deletion another person proposed (an administrator): the incident and its evidence files go."""
+        from incidentdesk.retention import services as keep
 
-        by = operator(Capability.MANAGE_ORGANISATION) if delete else None
-        rows = list(keep.past_retention())
-        for incident in rows:
-            self.stdout.write(f"{incident.reference}  {local(incident.detected_at)}  {incident.title}")
-        if not rows:
-            self.stdout.write("No closed incident is past the retention period.")
-            return
-        if not delete:
-            self.stdout.write(f"{len(rows)} incident(s) past retention; run with --delete to delete them.")
-            return
-        if not yes and not typer.confirm(f"Delete {len(rows)} incident(s) and their evidence files?"):
+        by = operator(Capability.MANAGE_ORGANISATION)
+        incident = self._get(reference, by)
+        if not yes and not typer.confirm(f"Delete {incident.reference} and its evidence files?"):
             raise CommandError("nothing deleted")
-        for incident in rows:
-            keep.delete_incident(incident=incident, by=by, reason=reason)
-        self.stdout.write(f"Deleted {len(rows)} incident(s); the audit log records each deletion.")
+        keep.confirm_deletion(incident=incident, by=by)
+        self.stdout.write(f"Deleted {incident.reference}; the audit log records the deletion and its evidence hashes.")
+
+    @retention.command(name="withdraw")
+    def retention_withdraw(self, reference: Annotated[str, typer.Argument(help="The incident")]):
+        """Withdraw a proposed deletion."""
+        from incidentdesk.retention import services as keep
+
+        by = operator(Capability.RETAIN)
+        keep.withdraw_deletion(incident=self._get(reference, by), by=by)
+        self.stdout.write(f"Proposed deletion of {reference.upper()} withdrawn.")
+
+    @retention.command(name="hold")
+    def retention_hold(
+        self, reference: Annotated[str, typer.Argument(help="The incident")],
+        reason: Annotated[str, typer.Option(help="The claim, statutory obligation or investigation (required)")],
+        until: Annotated[str | None, typer.Option(help="Keep at least until this day (YYYY-MM-DD)")] = None,
+    ):
+        """Place a legal hold: the incident cannot be deleted while it is in force."""
+        from datetime import date
+
+        from incidentdesk.retention import services as keep
+
+        by = operator(Capability.RETAIN)
+        try:
+            day = date.fromisoformat(until) if until else None
+        except ValueError as exc:
+            raise CommandError(f"--until: {until!r} is not a day such as 2031-12-31; nothing was stored") from exc
+        hold = keep.place_hold(incident=self._get(reference, by), reason=reason, until=day, by=by)
+        self.stdout.write(f"Legal hold {hold.pk} placed on {hold.incident.reference}"
+                          + (f" until {hold.until}." if hold.until else " until released."))
+
+    @retention.command(name="release")
+    def retention_release(
+        self, reference: Annotated[str, typer.Argument(help="The incident")],
+        reason: Annotated[str, typer.Option(help="Why the incident no longer needs to be kept (required)")],
+    ):
+        """Release the legal hold in force on an incident."""
+        from incidentdesk.retention import services as keep
+
+        by = operator(Capability.RETAIN)
+        incident = self._get(reference, by)
+        hold = keep.active_hold(incident)
+        if hold is None:
+            raise CommandError(f"{incident.reference} has no legal hold in force; nothing was changed")
+        keep.release_hold(hold=hold, reason=reason, by=by)
+        self.stdout.write(f"Legal hold on {incident.reference} released.")
+
+    @command()
+    def redact(
+        self, reference: Annotated[str, typer.Argument(help="The incident")],
+        passage: Annotated[str, typer.Option(help="The exact words to redact (case ignored)")],
+        reason: Annotated[str, typer.Option(help="Why (e.g. not necessary for handling the incident)")],
+    ):
+        """Replace a passage (a name, an address) by [redacted] in every free text of an incident; the original
+        is kept only as a SHA-256 in the audit log."""
+        from incidentdesk.retention import redaction
+
+        by = operator(Capability.RETAIN)
+        done = redaction.redact(incident=self._get(reference, by), passage=passage, reason=reason, by=by)
+        for item in done:
+            self.stdout.write(f"{item.kind}: {item.label}: {item.occurrences} occurrence(s) redacted")
+
+    @command(name="subject-access")
+    def subject_access(
+        self, person: Annotated[str, typer.Argument(help="A name or an e-mail address")], as_json: Json = False,
+    ):
+        """Every incident whose texts mention a person (GDPR Art 15); the search is recorded in the audit log."""
+        from incidentdesk.retention import subjects
+
+        by = operator(Capability.RETAIN)
+        rows = [{"reference": m.incident.reference, "title": m.incident.title, "places": m.places}
+                for m in subjects.search(term=person, by=by)]
+        self.emit(rows, as_json, "\n".join(f"{r['reference']}  {r['title']}  ({'; '.join(r['places'])})"
+                                           for r in rows) or "No incident mentions this person.")
+
+    @group(help="Briefings and training (procedure §9): who is not briefed, record a briefing, record tool access")
+    def briefing(self):
+        pass
+
+    @briefing.command(name="list")
+    def briefing_list(self, as_json: Json = False):
+        """Who has access to a tool that requires a briefing without the current procedure version's."""
+        from incidentdesk.briefings import services as briefings
+
+        rows = [u.__dict__ for u in briefings.unbriefed(zoned(timezone.now()).date())]
+        version = briefings.current_version()
+        self.emit({"current_version": version, "unbriefed": rows}, as_json, "\n".join(
+            f"{r['name']}  ({', '.join(r['tools'])}; last briefed on {r['last_version'] or 'nothing yet'})"
+            for r in rows) or f"Everyone with access to a tool that requires it is briefed on version {version}.")
+
+    @briefing.command(name="record")
+    def briefing_record(
+        self, person: Annotated[str, typer.Argument(help="Who was briefed or trained")],
+        given_by: Annotated[str, typer.Option(help="Who gave it")],
+        given_on: Annotated[str, typer.Option(help="When (YYYY-MM-DD)")] = "today",
+        email: Annotated[str, typer.Option(help="Their e-mail address")] = "",
+        training: Annotated[str, typer.Option(help="A training on this subject (default: the procedure briefing)")]
+        = "",
+        version: Annotated[str, typer.Option(help="Procedure version (default: the current one)")] = "",
+    ):
+        """Record a briefing on the incident procedure, or with --training a training."""
+        from datetime import date
+
+        from incidentdesk.briefings import services as briefings
+
+        by = operator(Capability.MANAGE_INVENTORY)
+        try:
+            day = zoned(timezone.now()).date() if given_on == "today" else date.fromisoformat(given_on)
+        except ValueError as exc:
+            raise CommandError(f"--given-on: {given_on!r} is not a day such as 2026-11-20; nothing was stored") from exc
+        made = briefings.record_briefing(person_name=person, person_email=email, given_on=day, given_by=given_by,
+                                         kind="training" if training else "procedure", subject=training,
+                                         procedure_version=version, by=by)
+        self.stdout.write(f"Recorded: {made}.")
+
+    @briefing.command(name="access")
+    def briefing_access(
+        self, person: Annotated[str, typer.Argument(help="Who has access")],
+        tool: Annotated[str, typer.Option(help="The AI tool's name, as in the inventory")],
+        since: Annotated[str, typer.Option(help="Since when (YYYY-MM-DD)")] = "today",
+        email: Annotated[str, typer.Option(help="Their e-mail address")] = "",
+    ):
+        """Record that a person (staff, contractor, successor) has access to a tool."""
+        from datetime import date
+
+        from incidentdesk.briefings import services as briefings
+        from incidentdesk.inventory.models import AITool
+
+        by = operator(Capability.MANAGE_INVENTORY)
+        found = AITool.objects.filter(name__iexact=tool.strip()).first()
+        if found is None:
+            raise CommandError(f"--tool: no tool {tool!r} in the inventory; nothing was stored")
+        try:
+            day = zoned(timezone.now()).date() if since == "today" else date.fromisoformat(since)
+        except ValueError as exc:
+            raise CommandError(f"--since: {since!r} is not a day such as 2026-11-20; nothing was stored") from exc
+        briefings.grant_access(tool=found, person_name=person, person_email=email, since=day, by=by)
+        self.stdout.write(f"{person} has access to {found.name} since {day}.")
 
     @command()
     def remind(
@@ -665,7 +836,6 @@ class Command(TyperCommand):
 
         while True:
             claimed = tick()
-            governance.bring_into_force()  # approved versions whose effective date has come (idempotent)
             purge()
             self._anchor_audit_log()
             self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} {claimed} reminder(s) handed to the worker.")
@@ -767,26 +937,33 @@ class Command(TyperCommand):
         self,
         format_: Annotated[str, typer.Option("--format", help="csv, json or xlsx")] = "csv",
         output: Annotated[Path | None, typer.Option(help="File to write (default: standard output)")] = None,
+        pseudonymised: Annotated[bool, typer.Option(
+            "--pseudonymised", help="Names, e-mail addresses and phone numbers replaced by pseudonyms "
+            "(for readers outside the organisation)")] = False,
     ):
         """Export the whole register with the fields of seed procedure §8."""
+        from incidentdesk.retention.pseudonyms import Pseudonymiser
+
         if format_ not in ("csv", "json", "xlsx"):
             raise CommandError("--format: choose csv, json or xlsx")
         by = reader()
+        cells = Pseudonymiser() if pseudonymised else register_export.unchanged
+        filters = {"pseudonymised": "yes"} if pseudonymised else {}
         if format_ == "xlsx":
             if not output:
                 raise CommandError("--format xlsx needs --output FILE (a workbook is not text)")
             with output.open("wb") as binary:
-                count = register_export.write_xlsx(binary, _readable(by).order_by("year", "number"))
-            register_export.record_export(by=by, fmt=format_, rows=count, filters={}, via="cli")
+                count = register_export.write_xlsx(binary, _readable(by).order_by("year", "number"), cells=cells)
+            register_export.record_export(by=by, fmt=format_, rows=count, filters=filters, via="cli")
             self.stderr.write(f"Exported {count} incident(s) to {output}.")
             return
         stream = output.open("w", encoding="utf-8", newline="") if output else self.stdout
         try:
-            count = register_export.write(stream, format_, _readable(by).order_by("year", "number"))
+            count = register_export.write(stream, format_, _readable(by).order_by("year", "number"), cells=cells)
         finally:
             if output:
                 stream.close()
-        register_export.record_export(by=by, fmt=format_, rows=count, filters={}, via="cli")
+        register_export.record_export(by=by, fmt=format_, rows=count, filters=filters, via="cli")
         if output:
             self.stderr.write(f"Exported {count} incident(s) to {output}.")
 
