@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "incidentdesk.documents",
     "incidentdesk.intake",
     "incidentdesk.reminders",
+    "incidentdesk.preparedness",
     "incidentdesk.procedure",
     "incidentdesk.idempotency",
     "django_tasks",
@@ -259,6 +260,7 @@ WORKSPACE_PANELS = [
     "incidentdesk.investigation.panel.panel",
     "incidentdesk.capa.panel.panel",
     "incidentdesk.lessons.panel.panel",
+    "incidentdesk.preparedness.panel.panel",
 ]
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives
@@ -267,7 +269,13 @@ MY_WORK_SOURCES: list[str] = []
 
 # Where the readiness check finds what each app knows (incidentdesk/readiness.py):
 # ``check(now) -> list[ReadinessItem]``.
-READINESS_CHECKS: list[str] = []
+READINESS_CHECKS: list[str] = [
+    "incidentdesk.organisation.readiness.check",
+    "incidentdesk.inventory.readiness.check",
+    "incidentdesk.contacts.readiness.check",
+    "incidentdesk.accounts.readiness.check",
+    "incidentdesk.preparedness.readiness.check",
+]
 
 # --- Client address, shared counters, sign-in lock-out (issue 10; incidentdesk/clientaddress.py) ---------
 # Proxies whose X-Forwarded-For is believed: addresses or networks, comma separated. Empty (the default):

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("incidentdesk.organisation.urls")),
     path("", include("incidentdesk.audit.urls")),
     path("", include("incidentdesk.procedure.urls")),
+    path("", include("incidentdesk.preparedness.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -62,7 +62,7 @@ def compliance(obligations: QuerySet[Obligation]) -> dict[str, Any]:
 
 def recent_incidents(user: Any, now: datetime) -> QuerySet:
     """The last twelve months (and a few days) of the incidents this person may see."""
-    return Incident.objects.visible_to(user).filter(detected_at__gte=now - timedelta(days=370))
+    return Incident.objects.visible_to(user).real().filter(detected_at__gte=now - timedelta(days=370))
 
 
 def per_month(recent: QuerySet, now: datetime) -> dict[str, dict[str, int]]:
@@ -85,11 +85,11 @@ def build(*, user: Any, now: datetime | None = None) -> Dashboard:
     """Every figure and list from rows this person may see: incidents through ``Incident.objects.visible_to``
     and everything hanging off them through their own ``visible_to`` (and, again, only of those incidents)."""
     now = now or timezone.now()
-    incidents = Incident.objects.visible_to(user)
+    incidents = Incident.objects.visible_to(user).real()  # exercises are in no figure
     open_ = incidents.exclude(status=Status.CLOSED)
     by_level = dict(open_.values_list("severity_level").annotate(n=Count("id")).order_by())
     by_status = dict(open_.values_list("status").annotate(n=Count("id")).order_by())
-    obligations = Obligation.objects.visible_to(user)
+    obligations = Obligation.objects.visible_to(user).real()
     clocks = obligations.filter(incident__in=incidents, status=ObligationStatus.PENDING, due_at__isnull=False)
     recent = recent_incidents(user, now)
     classified = [c - d for d, c in recent.filter(classified_at__isnull=False)

@@ -15,7 +15,6 @@ OTHER_LABELS = {
                          f"Why the register is kept less than {RETENTION_FLOOR_YEARS} years (required then)."),
     "procedure_reviewed_on": ("Procedure last reviewed on",
                               readable("The last annual review of the incident procedure (seed §9).")),
-    "tabletop_done_on": ("Last tabletop exercise on", readable("The last yearly tabletop exercise (seed §9).")),
 }
 
 
@@ -30,11 +29,9 @@ class ProfileForm(forms.ModelForm):
                   "gdpr_role", "nis2_entity", "nis2_trust_service_provider", "dora_financial_entity",
                   "dora_weekend_relief", "sb53_frontier_developer", "raise_frontier_developer",
                   "gpai_systemic_risk_provider", "mdr_manufacturer", "cra_manufacturer",
-                  "retention_years", "retention_reason", "procedure_reviewed_on",
-                  "tabletop_done_on"]
+                  "retention_years", "retention_reason", "procedure_reviewed_on"]
         widgets = {"retention_reason": forms.Textarea(attrs={"rows": 2}),
-                   "procedure_reviewed_on": forms.DateInput(attrs={"type": "date"}),
-                   "tabletop_done_on": forms.DateInput(attrs={"type": "date"})}
+                   "procedure_reviewed_on": forms.DateInput(attrs={"type": "date"})}
 
     #: AI Act settings added after the first profiles: a form (or a script) that leaves them out keeps what is stored.
     KEPT_WHEN_BLANK = ("immediate_target_hours", "provider_ack_hours", "art73_reading", "draft_language")
