@@ -173,3 +173,22 @@ def test_the_register_counts_an_exercise_as_an_incident_row_only_when_asked(star
     start()
     assert Incident.objects.count() == 2
     assert Incident.objects.real().count() == 1
+
+
+def test_a_restricted_exercise_is_listed_only_for_the_people_named_on_it(start, as_person, people):
+    from incidentdesk.incidents import access
+
+    exercise = start()
+    access.restrict(incident=exercise.incident, restricted=True, people=[people["manager"]], by=people["manager"])
+    assert exercise.incident.reference not in as_person("viewer").get("/exercises/").content.decode()
+    assert exercise.incident.reference in as_person("manager").get("/exercises/").content.decode()
+
+
+def test_a_responder_may_not_start_or_run_an_exercise(start, as_person):
+    exercise = start()
+    client = as_person("responder")
+    assert client.post("/exercises/start/", {"scenario": "level2-publication"}).status_code == 403
+    reference = exercise.incident.reference
+    assert client.post(f"/incidents/{reference}/exercise/reveal/", {"inject": "newsletter"}).status_code == 403
+    assert client.post(f"/incidents/{reference}/exercise/end/").status_code == 403
+    assert not exercise.revealed.exists()
