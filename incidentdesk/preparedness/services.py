@@ -63,17 +63,24 @@ def _changes(inject: Inject, now: datetime) -> dict[str, Any]:
     return {key: (now if value == REVEALED else value) for key, value in inject.changes.items()}
 
 
+def _locked(exercise: Exercise) -> Exercise:
+    """The exercise's row, locked for this transaction: two facilitators (or a double click) revealing the same
+    inject, or ending it, at the same moment are served one after the other, and the second is refused."""
+    return Exercise.objects.select_for_update().get(pk=exercise.pk)
+
+
 def reveal(*, exercise: Exercise, inject: str, by: Any, now: datetime | None = None) -> RevealedInject:
     """The facilitator reveals an inject: its facts change through ``update_incident`` (clocks and severity
     react), and the moment is kept on the exercise's timeline. Each inject is revealed once."""
     now = now or timezone.now()
-    if exercise.completed:
-        raise Conflict("this exercise has ended; its injects can no longer be revealed")
-    ensure_open(exercise.incident)
     chosen = scenario_of(exercise).inject(inject)
-    if exercise.revealed.filter(inject=chosen.key).exists():
-        raise ExerciseRefused(f"inject: “{chosen.title}” was already revealed")
     with transaction.atomic():
+        exercise = _locked(exercise)
+        if exercise.completed:
+            raise Conflict("this exercise has ended; its injects can no longer be revealed")
+        ensure_open(exercise.incident)
+        if exercise.revealed.filter(inject=chosen.key).exists():
+            raise ExerciseRefused(f"inject: “{chosen.title}” was already revealed")
         if chosen.changes:
             incidents.update_incident(incident=exercise.incident, by=by, changes=_changes(chosen, now), now=now)
         row = RevealedInject.objects.create(exercise=exercise, inject=chosen.key, revealed_at=now,
@@ -87,9 +94,10 @@ def reveal(*, exercise: Exercise, inject: str, by: Any, now: datetime | None = N
 def end(*, exercise: Exercise, by: Any, now: datetime | None = None) -> Exercise:
     """End the exercise. A completed exercise is the organisation's yearly tabletop (seed §9)."""
     now = now or timezone.now()
-    if exercise.completed:
-        raise Conflict("this exercise has already ended")
     with transaction.atomic():
+        exercise = _locked(exercise)
+        if exercise.completed:
+            raise Conflict("this exercise has already ended")
         exercise.ended_at = now
         exercise.save(update_fields=["ended_at"])
         audit.record(action="exercise.ended", object_type="exercise", object_id=exercise.pk, by=by,
