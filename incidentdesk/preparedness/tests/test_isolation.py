@@ -203,3 +203,11 @@ def test_the_breach_register_api_list_and_cli_export_leave_exercises_out(both, a
     call_command("incidentdesk", "export", "--format", "json", stdout=out)
     exported = {row["reference"] for row in json.loads(out.getvalue())}
     assert exported == {real.reference}
+
+
+def test_the_participants_calendar_marks_an_exercises_clocks(start, facilitator, client):
+    from incidentdesk.reminders.calendar import new_feed
+
+    exercise = start("level3-personal-data")
+    text = client.get(f"/calendar/{new_feed(facilitator)}.ics").content.decode()
+    assert f"EXERCISE {exercise.incident.reference}:" in text
