@@ -15,6 +15,7 @@ from incidentdesk.documents import report as incident_report
 from incidentdesk.documents import services as documents
 from incidentdesk.documents.markdown import escape
 from incidentdesk.obligations.models import ObligationStatus
+from incidentdesk.procedure.references import readable
 
 from . import scoring, services
 from .models import Exercise
@@ -65,8 +66,8 @@ def _clocks(exercise: Exercise) -> str:
     for o in (exercise.incident.obligations.exclude(status=ObligationStatus.NOT_REQUIRED)
               .order_by("due_at", "rule_id")):
         due = f"due {times.with_utc(o.due_at)}" if o.due_at else f"no fixed deadline ({escape(o.deadline)})"
-        done = f", done {times.with_utc(o.completed_at)}" if o.completed_at else ""
-        lines.append(f"- **{escape(o.action)}** ({escape(o.citation)}): {due}; {o.get_status_display().lower()}{done}")
+        state = f"done {times.with_utc(o.completed_at)}" if o.completed_at else o.get_status_display().lower()
+        lines.append(f"- **{escape(o.action)}** ({escape(readable(o.citation))}): {due}; {state}")
     return "\n".join(lines) or "No clock applied to this scenario's facts."
 
 

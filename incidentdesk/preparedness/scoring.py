@@ -18,6 +18,7 @@ from incidentdesk.containment.models import ContainmentAction, ContainmentResult
 from incidentdesk.incidents.models import Incident
 from incidentdesk.notifications.models import NotificationDraft
 from incidentdesk.obligations.models import Obligation, ObligationStatus
+from incidentdesk.procedure.references import readable
 
 from .models import Exercise
 
@@ -98,7 +99,7 @@ def _words(measure: Measure, started: datetime, done_at: datetime | None, clock:
     taken = f"{duration(done_at - started)} after the exercise began" if done_at else ""
     if clock is None:
         return None, (f"Done {taken}. {measure.no_deadline}" if done_at else measure.no_deadline)
-    allowed = f"the deadline was {duration(clock.due_at - started)} after the start ({clock.citation})"
+    allowed = f"the deadline was {duration(clock.due_at - started)} after the start ({readable(clock.citation)})"
     if done_at is None:
         late = ended is not None and ended > clock.due_at
         return False, (f"Not done during the exercise; {allowed}"
