@@ -211,3 +211,13 @@ def test_the_participants_calendar_marks_an_exercises_clocks(start, facilitator,
     exercise = start("level3-personal-data")
     text = client.get(f"/calendar/{new_feed(facilitator)}.ics").content.decode()
     assert f"EXERCISE {exercise.incident.reference}:" in text
+
+
+def test_the_inventory_counts_no_exercise_against_a_tool(both, as_person):
+    from incidentdesk.inventory.models import AITool
+
+    real, exercise = both
+    tool = AITool.objects.get(name="ChatGPT Team")
+    page = as_person("manager").get(f"/inventory/{tool.pk}/").content.decode()
+    assert real.reference in page
+    assert exercise.reference not in page
