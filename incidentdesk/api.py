@@ -130,6 +130,13 @@ def _routers() -> None:
     from incidentdesk.briefings.api import router as briefings
 
     api.add_router("/briefings", briefings)
+    from incidentdesk.preparedness.api import incident_router as exercise_steps
+    from incidentdesk.preparedness.api import readiness_router
+    from incidentdesk.preparedness.api import router as exercises
+
+    api.add_router("/exercises", exercises)
+    api.add_router("/incidents", exercise_steps)
+    api.add_router("/readiness", readiness_router)
 
     from incidentdesk.audit.api import router as audit
 

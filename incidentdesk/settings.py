@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "incidentdesk.routing",
     "incidentdesk.retention",
     "incidentdesk.briefings",
+    "incidentdesk.preparedness",
     "incidentdesk.procedure",
     "incidentdesk.idempotency",
     "incidentdesk.mywork",
@@ -269,6 +270,7 @@ WORKSPACE_PANELS = [
     "incidentdesk.routing.panel.panel",
     "incidentdesk.comments.panel.panel",
     "incidentdesk.retention.panel.panel",
+    "incidentdesk.preparedness.panel.panel",
 ]
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives
@@ -290,6 +292,10 @@ MY_WORK_SOURCES: list[str] = [
 # ``check(now) -> list[ReadinessItem]``.
 READINESS_CHECKS: list[str] = [
     "incidentdesk.reviews.readiness.procedure_approved",
+    "incidentdesk.inventory.readiness.check",
+    "incidentdesk.contacts.readiness.check",
+    "incidentdesk.accounts.readiness.check",
+    "incidentdesk.preparedness.readiness.check",
     "incidentdesk.briefings.readiness.check",
 ]
 

@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("incidentdesk.comments.urls")),
     path("", include("incidentdesk.retention.urls")),
     path("", include("incidentdesk.briefings.urls")),
+    path("", include("incidentdesk.preparedness.urls")),
     path("admin/", admin.site.urls),
 ]

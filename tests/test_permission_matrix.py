@@ -163,6 +163,15 @@ WEB: dict[str, Row] = {
     "briefing-record": row("post", MANAGERS),
     "tool-access-add": row("post", MANAGERS),
     "tool-access-end": row("post", MANAGERS),
+    # Exercises and readiness (issue 15): running an exercise is for those who classify (decision 163).
+    "exercises": row("get", READERS),
+    "exercise-start": row("post", MANAGERS),
+    "exercise-reveal": row("post", MANAGERS, HIDDEN),
+    "exercise-end": row("post", MANAGERS, HIDDEN),
+    "exercise-report-page": row("get", READERS, HIDDEN),
+    "exercise-report": row("get", READERS, HIDDEN),
+    "readiness": row("get", READERS),
+    "readiness-test-reminder": row("post", READERS),
     # The API's own pages (its operations are in API below).
     "api:openapi-json": row("get", ALL),
     "api:openapi-view": row("get", ALL),
@@ -347,6 +356,13 @@ API: dict[str, Row] = {
                                                               "given_by": "x"}),
     "POST /api/briefings/access": row("post", API_STEP_MANAGE, data={"tool_id": 0, "person_name": "x",
                                                                      "since": "2026-11-01"}),
+    "GET /api/exercises/scenarios": row("get", API_STEP_READ),
+    "POST /api/exercises": row("post", API_STEP_MANAGE, data={"scenario": "level2-publication"}),
+    "GET /api/incidents/{reference}/exercise": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/exercise/reveal": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
+        data={"inject": "newsletter"}),
+    "POST /api/incidents/{reference}/exercise/end": row("post", API_STEP_MANAGE, API_STEP_HIDDEN),
+    "GET /api/readiness": row("get", API_STEP_READ),
 }
 
 
@@ -479,6 +495,7 @@ def _build() -> dict:
     from incidentdesk.lessons import services as lessons
     from incidentdesk.notifications import services as notifications
     from incidentdesk.organisation.services import save_profile
+    from incidentdesk.preparedness import services as exercises
     from incidentdesk.reminders.calendar import new_feed
     from incidentdesk.retention import services as retention
 
@@ -528,6 +545,9 @@ def _build() -> dict:
         }
         if kind == "restricted":
             access.restrict(incident=incident, restricted=True, people=[], by=owner)
+        objects[kind]["exercise"] = exercises.start(scenario="level2-publication", by=owner)
+        if kind == "restricted":
+            access.restrict(incident=objects[kind]["exercise"].incident, restricted=True, people=[], by=owner)
     contact = Contact.objects.create(kind="management", name="Board", last_verified_on=date(2026, 1, 1))
     from incidentdesk.briefings.services import grant_access
     from incidentdesk.governance.services import document
@@ -559,8 +579,9 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
     return {
-        "reference": o["incident"].reference, "pk": pk.get(key), "fmt": {"register-export": "csv", "breach-register-export": "csv",
-                                                          "subject-access-export": "csv"}.get(key, "docx"),
+        "reference": o["exercise"].incident.reference if "exercise" in key else o["incident"].reference,
+        "pk": pk.get(key), "fmt": {"register-export": "csv", "breach-register-export": "csv",
+                                   "subject-access-export": "csv"}.get(key, "docx"),
         "name": "per-tool", "token": world["feeds"].get(role, "no-such-token") if key == "calendar-feed"
         else o["follow"], "object_id": model_object.get(app, 1), "id": 1, "content_type_id": 1, "app_label":
         "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,

@@ -88,6 +88,9 @@ def test_a_viewer_not_named_finds_the_reference_nowhere(world, as_person, client
         "inventory": web.get("/inventory/"),
         "tool page": web.get(f"/inventory/{world['tool'].pk}/"),
         "calendar": web.get(f"/calendar/{new_feed(viewer)}.ics"),
+        "register with exercises": web.get("/incidents/", {"exercises": "include"}),
+        "exercises": web.get("/exercises/"),
+        "readiness": web.get("/readiness/"),
     }
     texts = {name: (b"".join(r.streaming_content) if r.streaming else r.content).decode() for name, r in pages.items()}
     texts["xlsx"] = xlsx_text(web.get("/incidents/export.xlsx").content)

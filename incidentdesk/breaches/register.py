@@ -190,7 +190,7 @@ def entry(row: BreachAssessment) -> dict[str, Any]:
 
 def breaches(user: Any) -> QuerySet[BreachAssessment]:
     """Every breach this person may see, newest detection first, with what the entries read prefetched."""
-    return (BreachAssessment.objects.visible_to(user)
+    return (BreachAssessment.objects.visible_to(user).real()
             .select_related("incident", "decided_by")
             .prefetch_related("incident__containment_actions", "incident__corrective_actions", "incident__obligations",
                               Prefetch("incident__notifications",

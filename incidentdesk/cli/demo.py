@@ -1,7 +1,8 @@
 """Demo data: the seed procedure's examples and well-known public AI incidents, rewritten as entries.
 
 The public incidents are summarised from widely reported cases (named in each description); the
-level 4 entry is a tabletop scenario and says so. Times are relative to now, so the clocks run.
+level 4 tabletop scenario is an exercise (issue 15), started from the scenario library. Times are relative
+to now, so the clocks run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from incidentdesk.inventory.models import AITool
 from incidentdesk.inventory.services import save_tool
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.organisation.services import save_profile
+from incidentdesk.preparedness import services as exercises
 
 USERNAME, PASSWORD = "demo", "demo-incidentdesk"
 CONTACTS = [
@@ -144,13 +146,6 @@ def _incidents(now) -> list[dict[str, Any]]:
              detected_at=ago(days=15), tools=["CV screening assistant"], categories=["bias_discrimination"],
              facts={"harm": {"algorithmic_discrimination": True, "fundamental_rights_breach": None},
                     "personal_data": {"involved": True, "lost": []}}),
-        dict(title="Tabletop scenario: high-risk model failure harming a person's health",
-             description="Fictional tabletop exercise (the incident procedure's yearly exercise): the high-risk "
-                         "screening assistant mis-ranked accessibility requests, delaying care for an applicant. "
-                         "Used to rehearse Art 73.",
-             detected_at=ago(days=2), tools=["CV screening assistant"], categories=["safety", "model_failure"],
-             facts={"harm": {"serious_health_harm": True, "death": False}, "personal_data": {"involved": True,
-                                                                                           "lost": []}}),
     ]
 
 
@@ -182,6 +177,7 @@ def load() -> tuple[int, str, str]:
         entries = _incidents(now)
         for entry in entries:
             incidents.record_incident(by=user, now=now, **entry)
+        exercises.start(scenario="level4-art73", by=user, now=now)  # the yearly tabletop, as an exercise
     first = Incident.objects.get(title__startswith="Factual error in an AI-drafted internal memo")
     contain(incident=first, kind="correct_content", description="Corrected the memo before it was sent",
             taken_at=first.detected_at + timedelta(minutes=40), taken_by="demo", result="effective", by=user)

@@ -70,8 +70,9 @@ def compliance(obligations: QuerySet[Obligation]) -> dict[str, Any]:
 
 
 def incidents_in(user: Any, period: Period) -> QuerySet:
-    """The incidents this person may see that were detected in the period (the organisation's days)."""
-    return Incident.objects.visible_to(user).filter(detected_at__gte=period.start, detected_at__lt=period.end)
+    """The real incidents (no exercises) this person may see that were detected in the period (the organisation's
+    days)."""
+    return Incident.objects.visible_to(user).real().filter(detected_at__gte=period.start, detected_at__lt=period.end)
 
 
 def recent_incidents(user: Any, now: datetime) -> QuerySet:
@@ -144,7 +145,7 @@ def times_to_notify(incidents: QuerySet, user: Any) -> list[timedelta]:
 
 def pending_clocks(user: Any) -> QuerySet[Obligation]:
     """Running clocks (pending, with a due time) of the incidents this person may see."""
-    return Obligation.objects.visible_to(user).filter(incident__in=Incident.objects.visible_to(user),
+    return Obligation.objects.visible_to(user).filter(incident__in=Incident.objects.visible_to(user).real(),
                                                       status=ObligationStatus.PENDING, due_at__isnull=False)
 
 
@@ -155,7 +156,7 @@ def overdue_clocks(user: Any, now: datetime) -> QuerySet[Obligation]:
 
 def overdue_actions(user: Any, today: date) -> QuerySet[CorrectiveAction]:
     """Corrective actions past their due date or effectiveness check, of incidents this person may see."""
-    return (capa.overdue(today).filter(incident__in=Incident.objects.visible_to(user))
+    return (capa.overdue(today).filter(incident__in=Incident.objects.visible_to(user).real())
             .filter(pk__in=CorrectiveAction.objects.visible_to(user).values("pk")))
 
 
@@ -163,10 +164,10 @@ def build(*, user: Any, now: datetime | None = None) -> Dashboard:
     """Every figure and list from rows this person may see: incidents through ``Incident.objects.visible_to``
     and everything hanging off them through their own ``visible_to`` (and, again, only of those incidents)."""
     now = now or timezone.now()
-    incidents = Incident.objects.visible_to(user)
+    incidents = Incident.objects.visible_to(user).real()  # exercises are in no figure
     open_ = incidents.exclude(status=Status.CLOSED)
     by_status = dict(open_.values_list("status").annotate(n=Count("id")).order_by())
-    obligations = Obligation.objects.visible_to(user)
+    obligations = Obligation.objects.visible_to(user).real()
     clocks = pending_clocks(user)
     recent = recent_incidents(user, now)
     overdue = overdue_clocks(user, now)

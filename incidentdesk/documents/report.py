@@ -282,8 +282,15 @@ SECTIONS = (
 def sections(incident: Incident) -> list[tuple[str, str]]:
     """(heading, Markdown) pairs, in reading order (the organisation's zone read once for the whole report)."""
     with times.pinned():
-        return [(heading, build(incident)) for heading, build in SECTIONS]
+        built = [(heading, build(incident)) for heading, build in SECTIONS]
+    return [("EXERCISE", EXERCISE_NOTE), *built] if incident.is_exercise else built
+
+
+EXERCISE_NOTE = ("**EXERCISE — not a real incident.** This is the record of a rehearsal (tabletop exercise). "
+                 "Its clocks ran on the exercise's own times, and nothing in it was sent to an authority, a "
+                 "provider or a client.")
 
 
 def title(incident: Incident) -> str:
-    return f"Incident report {incident.reference}: {incident.title}"
+    exercise = "EXERCISE — " if incident.is_exercise else ""
+    return f"{exercise}Incident report {incident.reference}: {incident.title}"

@@ -25,6 +25,11 @@ def _pdf(title: str, sections: list[tuple[str, str]]) -> bytes:
         "sections": [(heading, to_html(text)) for heading, text in sections]})
 
 
+def document(title: str, sections: list[tuple[str, str]], fmt: str) -> bytes:
+    """Any report made of (heading, Markdown) sections, as PDF or DOCX (the exercise report uses it)."""
+    return _pdf(title, sections) if fmt == "pdf" else render.docx(title, sections)
+
+
 def incident_report(incident: Incident, fmt: str) -> bytes:
     sections = report.sections(incident)
     return _pdf(report.title(incident), sections) if fmt == "pdf" else render.docx(report.title(incident), sections)

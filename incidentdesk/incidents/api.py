@@ -17,7 +17,7 @@ from incidentdesk.retention.services import active_hold
 
 from . import lifecycle, section8
 from . import services as incidents
-from .filters import CATEGORY_CHOICES, REGIME_CHOICES, STATUS_CHOICES, RegisterFilter
+from .filters import CATEGORY_CHOICES, EXERCISE_CHOICES, REGIME_CHOICES, STATUS_CHOICES, RegisterFilter
 from .models import Incident
 
 router = Router(tags=["incidents"])
@@ -150,6 +150,8 @@ class RegisterQuery(Schema):
     detected_to: Annotated[str | None, _DAY] = None
     regime: _one_of(REGIME_CHOICES) | None = None
     overdue: bool | None = None
+    exercises: _one_of(EXERCISE_CHOICES[1:]) | None = Field(
+        None, description="Exercises are left out unless asked for: include, or only")
 
 
 

@@ -94,7 +94,7 @@ def _flat(value: Any) -> Any:
 
 
 def _rows(incidents: QuerySet[Incident] | None) -> Iterator[Incident]:
-    qs = incidents if incidents is not None else Incident.objects.order_by("year", "number")
+    qs = (incidents if incidents is not None else Incident.objects.order_by("year", "number")).real()
     return (qs.select_related("rca").prefetch_related(
         "tools", "containment_actions", "lessons__changes", "obligations", "corrective_actions",
         Prefetch("notifications", queryset=Notification.objects.select_related("obligation").order_by("sent_at")),

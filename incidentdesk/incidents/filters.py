@@ -21,6 +21,9 @@ LEVEL_CHOICES = [(1, "1 Minor"), (2, "2 Moderate"), (3, "3 Major"), (4, "4 Serio
 STATUS_CHOICES = [("open", "Open (not closed)"), *Status.choices]
 REGIME_CHOICES = [("internal", "Internal procedure"), ("gdpr", "GDPR"), ("ai_act", "EU AI Act"), ("nis2", "NIS2"),
                   ("dora", "DORA"), ("california_sb53", "California SB 53"), ("new_york_raise", "New York RAISE")]
+# Exercises (issue 15) are left out unless asked for: the register's default view shows real incidents only.
+EXERCISE_CHOICES = [("", "Real incidents only"), ("include", "Real incidents and exercises"),
+                    ("only", "Exercises only")]
 ORDERINGS = {"detected": "Newest first", "-detected": "Oldest first", "severity": "Most severe first",
              "reference": "Id", "title": "Title"}
 _ORDER_BY = {"detected": ("-detected_at",), "-detected": ("detected_at",),
@@ -54,6 +57,8 @@ class RegisterFilter(df.FilterSet):
     regime = df.ChoiceFilter(label="Regime", choices=REGIME_CHOICES, method="filter_regime")
     overdue = df.BooleanFilter(label="Overdue clocks only", method="filter_overdue")
     year = df.NumberFilter(field_name="year")
+    exercises = df.ChoiceFilter(label="Exercises", choices=EXERCISE_CHOICES[1:], empty_label=EXERCISE_CHOICES[0][1],
+                                method="filter_exercises")
     sort = df.ChoiceFilter(label="Sort", choices=list(ORDERINGS.items()), method="filter_sort", empty_label=None)
 
     class Meta:
@@ -63,12 +68,17 @@ class RegisterFilter(df.FilterSet):
     @property
     def qs(self) -> QuerySet[Incident]:
         qs = super().qs
+        if not getattr(self.form, "cleaned_data", {}).get("exercises"):
+            qs = qs.real()
         if not getattr(self.form, "cleaned_data", {}).get("sort"):
             qs = qs.order_by("-detected_at")
         return qs
 
     def filter_text(self, qs, name, value):
         return search_incidents(qs, value) if value.strip() else qs
+
+    def filter_exercises(self, qs, name, value):
+        return qs.filter(is_exercise=True) if value == "only" else qs
 
     def filter_min(self, qs, name, value):
         return qs.filter(severity_level__gte=value)

@@ -68,6 +68,10 @@ class Incident(models.Model):
     override_basis = models.PositiveSmallIntegerField(null=True, blank=True,
                                                       help_text="Computed level when the override was set")
     restricted = models.BooleanField(default=False, help_text="Only the people named on it can see it")
+    is_exercise = models.BooleanField(
+        "Exercise", default=False, editable=False,
+        help_text="A rehearsal (tabletop exercise), flagged from birth: its reminders reach only the participants, "
+                  "and it is left out of the dashboard, the register's default view and the exports")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="owned_incidents",
                               help_text="The incident manager: the person who runs this incident")

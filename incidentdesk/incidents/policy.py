@@ -74,6 +74,11 @@ class IncidentQuerySet(models.QuerySet):
         hidden = hidden_incident_ids(user)
         return qs.exclude(pk__in=hidden) if hidden else qs
 
+    def real(self) -> IncidentQuerySet:
+        """Real incidents only: exercises (issue 15) are left out of every figure, the register's default view
+        and the exports. The one place that says so; the dashboard, the register and the exports call it."""
+        return self.filter(is_exercise=False)
+
 
 class IncidentScopedQuerySet(models.QuerySet):
     """Rows that belong to one incident through ``incident_path`` (a foreign key path)."""
@@ -93,6 +98,10 @@ class IncidentScopedQuerySet(models.QuerySet):
         if not self.unattached_visible:
             qs = qs.filter(**{f"{self.incident_path}__isnull": False})
         return qs
+
+    def real(self) -> IncidentScopedQuerySet:
+        """Rows of real incidents only (see ``IncidentQuerySet.real``); rows tied to no incident stay."""
+        return self.exclude(**{f"{self.incident_path}__is_exercise": True})
 
 
 def scoped(path: str = "incident", *, unattached_visible: bool = False) -> models.Manager:

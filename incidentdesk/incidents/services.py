@@ -186,8 +186,11 @@ def record_incident(*, title: str, description: str, detected_at: datetime, by: 
                     aware_at: datetime | None = None, causal_link_established_at: datetime | None = None,
                     tools: list[str] | None = None, categories: list[str] | None = None,
                     data_classes: list[str] | None = None, affected_parties: str = "",
-                    facts: dict[str, Any] | None = None, now: datetime | None = None) -> Incident:
-    """Step 1 of the procedure (detect and record): store the incident and start its clocks."""
+                    facts: dict[str, Any] | None = None, now: datetime | None = None,
+                    exercise: bool = False) -> Incident:
+    """Step 1 of the procedure (detect and record): store the incident and start its clocks.
+
+    ``exercise``: a rehearsal, flagged from birth and never afterwards (``preparedness.services.start``)."""
     now = now or timezone.now()
     columns = {"title": title, "description": description, "detection_source": detection_source,
                "detected_at": detected_at, "occurred_at": occurred_at, "aware_at": aware_at,
@@ -200,7 +203,9 @@ def record_incident(*, title: str, description: str, detected_at: datetime, by: 
         number, reference = allocate_reference(detected_at.astimezone(ZoneInfo(Organisation.current().time_zone)).year)
         incident = Incident.objects.create(reference=reference, year=int(reference[4:8]), number=number,
                                            facts=stored, created_by=by if getattr(by, "pk", None) else None,
-                                           procedure_version=procedure_in_force(), owner=default_owner(by), **columns)
+                                           procedure_version=procedure_in_force(), owner=default_owner(by),
+                                           is_exercise=exercise,
+                                           **columns)
         _set_tools(incident, list(tools or []))
         audit.record(action="incident.created", object_type="incident", object_id=incident.pk, by=by,
                      incident_ref=reference, after=audit.snapshot(incident) | {"tools": _tool_names(incident)})

@@ -62,7 +62,7 @@ def export(request, fmt: str):
         rows = exports.write_xlsx(response, filterset.qs, cells=cells)
         exports.record_export(by=request.user, fmt=fmt, rows=rows, filters=filters, via="web")
     elif fmt == "csv":
-        exports.record_export(by=request.user, fmt=fmt, rows=filterset.qs.count(), filters=filters, via="web")
+        exports.record_export(by=request.user, fmt=fmt, rows=filterset.qs.real().count(), filters=filters, via="web")
         response = StreamingHttpResponse(exports.stream_csv(filterset.qs, cells=cells),
                                          content_type="text/csv; charset=utf-8")
     else:

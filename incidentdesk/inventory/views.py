@@ -19,7 +19,7 @@ from .models import AITool
 def inventory(request):
     """Every tool with the number of its incidents the person may see (a hidden incident is not counted)."""
     require(request, Capability.VIEW_REGISTER)
-    visible = Incident.objects.visible_to(request.user).values("pk")
+    visible = Incident.objects.visible_to(request.user).real().values("pk")  # exercises are in no figure
     tools = AITool.objects.annotate(incident_count=Count(
         "incident_links", filter=Q(incident_links__incident__in=visible), distinct=True))
     return render(request, "inventory/list.html", {"tools": tools})
@@ -29,7 +29,7 @@ def inventory(request):
 def tool_detail(request, pk: int):
     require(request, Capability.VIEW_REGISTER)
     tool = get_object_or_404(AITool, pk=pk)
-    incidents = Incident.objects.visible_to(request.user).filter(tools__tool=tool).order_by("-detected_at")[:100]
+    incidents = Incident.objects.visible_to(request.user).real().filter(tools__tool=tool).order_by("-detected_at")[:100]
     return render(request, "inventory/detail.html", {"tool": tool, "incidents": incidents})
 
 

@@ -169,7 +169,22 @@ def edit_draft(*, draft: NotificationDraft, subject: str, body: str, by: Any) ->
                   unknown=unknown, language=draft.language, by=by)
 
 
+EXERCISE_SUBJECT = "EXERCISE — "
+EXERCISE_BANNER = ("> **EXERCISE — not a real incident. Do not send this to anyone outside the exercise.**\n\n")
+
+
+def _exercise_marked(incident: Incident, subject: str, body: str) -> tuple[str, str]:
+    """Every version of an exercise's draft says EXERCISE, in its subject and at its top, even after an edit
+    that took the words out: a rehearsal's letter must never pass for a real one."""
+    if not incident.is_exercise:
+        return subject, body
+    subject = subject.strip()
+    return (subject if subject.startswith(EXERCISE_SUBJECT) else EXERCISE_SUBJECT + subject,
+            body if body.startswith(EXERCISE_BANNER) else EXERCISE_BANNER + body)
+
+
 def _store(*, incident, kind, rule_id, subject, body, unknown, language, by) -> NotificationDraft:
+    subject, body = _exercise_marked(incident, subject, body)
     with transaction.atomic():
         # Who reviews it, and by when, carries over to the new version: the task is the draft, not one version.
         previous = (NotificationDraft.objects.filter(incident=incident, kind=kind, rule_id=rule_id)

@@ -2,7 +2,6 @@ from django import forms
 
 from incidentdesk.assessment import vocabulary
 from incidentdesk.assessment.facts import OrganisationFacts
-from incidentdesk.procedure.references import readable
 
 from .models import RETENTION_FLOOR_YEARS, DraftLanguage, Organisation
 
@@ -13,7 +12,6 @@ OTHER_LABELS = {
     "ai_act_authority": ("AI Act authority", "The AI Act market surveillance authority, e.g. BIPT (presumed)."),
     "retention_reason": ("Reason for a shorter retention",
                          f"Why the register is kept less than {RETENTION_FLOOR_YEARS} years (required then)."),
-    "tabletop_done_on": ("Last tabletop exercise on", readable("The last yearly tabletop exercise (seed §9).")),
 }
 
 
@@ -28,10 +26,8 @@ class ProfileForm(forms.ModelForm):
                   "gdpr_role", "nis2_entity", "nis2_trust_service_provider", "dora_financial_entity",
                   "dora_weekend_relief", "sb53_frontier_developer", "raise_frontier_developer",
                   "gpai_systemic_risk_provider", "mdr_manufacturer", "cra_manufacturer",
-                  "retention_years", "retention_reason",
-                  "tabletop_done_on"]
-        widgets = {"retention_reason": forms.Textarea(attrs={"rows": 2}),
-                   "tabletop_done_on": forms.DateInput(attrs={"type": "date"})}
+                  "retention_years", "retention_reason"]
+        widgets = {"retention_reason": forms.Textarea(attrs={"rows": 2})}
 
     #: AI Act settings added after the first profiles: a form (or a script) that leaves them out keeps what is stored.
     KEPT_WHEN_BLANK = ("immediate_target_hours", "provider_ack_hours", "art73_reading", "draft_language")

@@ -102,7 +102,7 @@ class Organisation(models.Model):
         "We manufacture products with digital elements", default=False,
         help_text="Software or hardware we place on the EU market under our name (Cyber Resilience Act): "
                   "exploited vulnerabilities and severe incidents are reported to the CSIRT and ENISA (CRA Art 14)")
-    tabletop_done_on = models.DateField(null=True, blank=True, help_text="Last tabletop exercise (seed §9)")
+    # The last tabletop exercise is not kept here: it is the last completed exercise (preparedness.tabletop).
     retention_years = models.PositiveSmallIntegerField(
         default=RETENTION_FLOOR_YEARS, validators=[MinValueValidator(1)],  # the facts schema's minimum too
         help_text=f"Seed procedure §8: at least {RETENTION_FLOOR_YEARS} years; shorter only with a recorded reason")

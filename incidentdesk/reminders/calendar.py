@@ -65,8 +65,9 @@ def feed(user: Any) -> bytes:
     for o in clocks:
         event = Event()
         event.add("uid", f"{o.incident.reference}-{o.rule_id}@incidentdesk")
-        event.add("summary", f"{o.incident.reference}: {o.action}" + (" (may apply)" if o.status == "may_apply"
-                                                                       else ""))
+        exercise = "EXERCISE " if o.incident.is_exercise else ""  # a rehearsal's clock says so (issue 15)
+        may_apply = " (may apply)" if o.status == "may_apply" else ""
+        event.add("summary", f"{exercise}{o.incident.reference}: {o.action}{may_apply}")
         event.add("dtstart", o.due_at)
         event.add("dtend", o.due_at)
         reading = f"\nOur reading: {o.our_reading}" if o.our_reading else ""

@@ -18,6 +18,7 @@ from incidentdesk.contacts.models import Contact
 from incidentdesk.incidents.models import Incident
 from incidentdesk.obligations.models import Obligation, ObligationStatus
 from incidentdesk.organisation.models import Organisation
+from incidentdesk.preparedness.tabletop import last_tabletop_on
 from incidentdesk.procedure.references import readable
 from incidentdesk.reviews.last import procedure_reviewed_on
 from incidentdesk.reviews.models import DocumentReview, ReviewStatus
@@ -46,7 +47,7 @@ def _yearly(today: date) -> list[tuple[str, datetime]]:
     created = timezone.localtime(org.updated_at).date() if org.updated_at else today
     oldest = Contact.objects.aggregate(oldest=Min("last_verified_on"))["oldest"]
     due = {ReminderKind.PROCEDURE_REVIEW: _procedure_review_due(procedure_reviewed_on() or created),
-           ReminderKind.TABLETOP: (org.tabletop_done_on or created) + YEAR}
+           ReminderKind.TABLETOP: (last_tabletop_on() or created) + YEAR}  # the last completed exercise
     if oldest:
         due[ReminderKind.CONTACTS_REVIEW] = oldest + YEAR
     return [(kind, timezone.make_aware(datetime.combine(day, time(9)))) for kind, day in due.items()]
@@ -94,6 +95,7 @@ def write_outbox(reminder: Reminder) -> list[Delivery]:
     """
     text = message(reminder, settings.BASE_URL)
     rows: dict[tuple[str, str], Delivery] = {}
+    exercise = is_exercise(reminder)
 
     def add(channel: str, target: str, subject: str, body: str, user: Any = None, key: uuid.UUID | None = None):
         rows.setdefault((channel, target), Delivery(reminder=reminder, user=user, channel=channel, target=target,
@@ -103,6 +105,8 @@ def write_outbox(reminder: Reminder) -> list[Delivery]:
         pref = Preference.objects.filter(user=user).first() or Preference(user=user)
         if pref.email and user.email:
             add(Channel.EMAIL, user.email, text.subject, text.body, user)
+        if exercise:
+            continue  # an exercise reaches only the participants' own inbox: no shared channel, no webhook
         if pref.slack_url:
             add(Channel.SLACK, pref.slack_url, text.subject, json.dumps({"text": f"*{text.subject}*\n{text.body}"}),
                 user)
@@ -111,11 +115,21 @@ def write_outbox(reminder: Reminder) -> list[Delivery]:
             add(Channel.WEBHOOK, pref.webhook_url, text.subject, json.dumps(webhook_payload(reminder, text, key)),
                 user, key)
     outside = message(reminder, settings.BASE_URL, outsider=True)  # names no restricted incident
-    for contact in escalation_contacts(reminder):
+    for contact in [] if exercise else escalation_contacts(reminder):
         add(Channel.EMAIL, contact.email, "[Escalation] " + outside.subject, outside.body)
     for delivery in rows.values():
         delivery.save(force_insert=True)
     return list(rows.values())
+
+
+def is_exercise(reminder: Reminder) -> bool:
+    """A reminder of an exercise's clock (issue 15): marked EXERCISE, and sent only to the participants' own
+    e-mail inbox, never to a Slack or webhook address, nor escalated to a contact outside the app."""
+    return bool(reminder.obligation_id and reminder.obligation.incident.is_exercise)
+
+
+EXERCISE = "[EXERCISE] "
+EXERCISE_NOTE = "EXERCISE — a rehearsal, not a real incident. Nothing is to be sent outside the exercise.\n\n"
 
 
 def webhook_payload(reminder: Reminder, text: Message, key: uuid.UUID) -> dict[str, Any]:
@@ -204,8 +218,10 @@ def message(reminder: Reminder, base_url: str = "", *, outsider: bool = False) -
                 f"{o.action}\nDue: {when:%Y-%m-%d %H:%M %Z} ({o.citation})\n\n"
                 f"Ask the incident manager for details; sign in at {base_url}/")
         return Message(subject=subject, body=body)
-    subject = f"[IncidentDesk] {incident.reference}: {o.action[:80]} — {reminder.get_kind_display().lower()}"
-    body = (f"Reminder: {reminder.get_kind_display()}\n\n"
+    exercise = (EXERCISE, EXERCISE_NOTE) if incident.is_exercise else ("", "")
+    subject = (f"{exercise[0]}[IncidentDesk] {incident.reference}: {o.action[:80]} — "
+               f"{reminder.get_kind_display().lower()}")
+    body = (f"{exercise[1]}Reminder: {reminder.get_kind_display()}\n\n"
             f"{incident.reference} · {incident.title}\n\n{o.action}\nDue: {when:%Y-%m-%d %H:%M %Z} ({o.citation})\n"
             f"Recipient of the notification: {o.recipient}\n\n{base_url}/incidents/{incident.reference}/")
     return Message(subject=subject, body=body)

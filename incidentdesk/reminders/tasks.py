@@ -106,9 +106,21 @@ def _without_secrets(delivery: Delivery, error: str) -> str:
     return error.replace(path, "/…") if len(path) > 1 else error
 
 
+def _leaves_an_exercise(delivery: Delivery) -> bool:
+    """The last guard (issue 15): a message about an exercise goes to a participant's own e-mail, or nowhere."""
+    reminder = delivery.reminder
+    if reminder is None or not reminder.obligation_id or not reminder.obligation.incident.is_exercise:
+        return False
+    return delivery.channel != Channel.EMAIL or delivery.user_id is None
+
+
 def send_one(delivery: Delivery) -> None:
     """Attempt one delivery unless it is done; failures are recorded and retried, never raised into the worker."""
     if delivery.status in DONE:
+        return
+    if _leaves_an_exercise(delivery):
+        _finish(delivery, DeliveryStatus.FAILED, "not sent: an exercise's reminders reach only the participants' "
+                                                 "own e-mail inbox")
         return
     tries = _tries_left(delivery)
     if tries == 0:

@@ -1,8 +1,8 @@
 """Exercises held: the one place the management review pack reads them from.
 
-Today the organisation profile records only the date of the last tabletop exercise (seed §9: "simulates a
-Level 2 response once a year as a tabletop exercise"). When exercises become records of their own, this
-function reads them instead, and the pack, its decisions and the readiness check follow without a change.
+They are the completed exercises of the preparedness app (seed §9: "simulates a Level 2 response once a year
+as a tabletop exercise"), dated by the day they ended in the organisation's time zone; a tabletop recorded
+before exercises were run here is one too (an exercise with no incident).
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from incidentdesk.organisation.models import Organisation
+from django.utils import timezone
+
+from incidentdesk.preparedness.models import Exercise
+from incidentdesk.preparedness.tabletop import last_tabletop_on
 
 
 @dataclass(frozen=True)
@@ -22,14 +25,16 @@ class ExerciseHeld:
 
 
 def held(first: date, last: date) -> list[ExerciseHeld]:
-    """Exercises held between ``first`` and ``last`` (both included), oldest first."""
-    done = Organisation.current().tabletop_done_on
-    if done is None or not first <= done <= last:
-        return []
-    return [ExerciseHeld(done, "Tabletop exercise of a level 2 response (incident procedure, section 9)")]
+    """Exercises completed between ``first`` and ``last`` (both included), oldest first."""
+    rows = [ExerciseHeld(timezone.localdate(e.ended_at), e.title)
+            for e in Exercise.objects.filter(ended_at__isnull=False).order_by("ended_at")]
+    return [row for row in rows if first <= row.held_on <= last]
 
 
 def last_held(on_or_before: date) -> date | None:
     """The date of the latest exercise on or before a day, if any (for "no exercise in twelve months")."""
-    done = Organisation.current().tabletop_done_on
-    return done if done is not None and done <= on_or_before else None
+    done = last_tabletop_on()
+    if done is not None and done <= on_or_before:
+        return done
+    earlier = [row.held_on for row in held(date.min, on_or_before)]
+    return max(earlier) if earlier else None

@@ -998,6 +998,78 @@ class Command(TyperCommand):
                            for s in (r.notice.steps.all() if r.notice else [])],
                  "acknowledged_at": r.notice.acknowledged_at if r.notice else None} for r in rows]
         self.emit(data, as_json, "\n".join(lines(incident.reference, rows, now)))
+    def readiness(
+        self,
+        as_json: Json = False,
+        fail_under: Annotated[int, typer.Option(help="Exit with code 2 when the score is below this (0-100), for "
+                                                      "monitoring; 0 (the default): always exit 0")] = 0,
+    ):
+        """Are we ready? The readiness score and each gap with where to fix it (the same as /readiness/)."""
+        from django.conf import settings as django_settings
+
+        from incidentdesk.preparedness.readiness import assess
+
+        result = assess()
+        lines = [f"Readiness: {result.score}% ({len(result.gaps)} gap(s) of {len(result.items)} items)"]
+        lines += [f"  {'ready' if i.ready else 'GAP  '}  {i.title}: {i.detail}"
+                  + (f" → {django_settings.BASE_URL}{i.fix_url}" if i.fix_url and not i.ready else "")
+                  for i in result.items]
+        self.emit(result.as_json(), as_json, "\n".join(lines))
+        if result.score < fail_under:
+            raise CommandError(f"readiness {result.score}% is below {fail_under}%", returncode=2)
+
+    @command(name="backup-done")
+    def backup_done(
+        self,
+        at: Annotated[str, typer.Option(help="When the backup was taken, ISO 8601 with offset (default: now)")] = "",
+        note: Annotated[str, typer.Option(help="Where it went, or which tool made it")] = "",
+    ):
+        """Record that a backup of the database and the evidence was made (run it from the backup job)."""
+        from incidentdesk.preparedness import services as preparedness
+
+        taken_at = parse_time(at, field="--at") or timezone.now()
+        row = preparedness.record_backup(taken_at=taken_at, note=note, by=reader())
+        self.stdout.write(f"Backup of {local(row.taken_at)} recorded.")
+
+    @group(help="Tabletop exercises: start one from a scenario, reveal its injects, end it")
+    def exercise(self):
+        pass
+
+    @exercise.command(name="start")
+    def exercise_start(self, scenario: Annotated[str, typer.Argument(help="A scenario key (exercise scenarios)")]):
+        """Start an exercise (--as an incident manager or administrator): its incident is flagged EXERCISE."""
+        from incidentdesk.preparedness import services as preparedness
+
+        row = preparedness.start(scenario=scenario, by=operator(Capability.CLASSIFY))
+        self.stdout.write(f"Exercise started as {row.incident.reference}: {row.title}.")
+
+    @exercise.command(name="scenarios")
+    def exercise_scenarios(self, as_json: Json = False):
+        """The scenario library."""
+        from incidentdesk.preparedness.scenarios import library
+
+        rows = [{"key": s.key, "level": s.level, "title": s.title, "injects": [i.key for i in s.injects]}
+                for s in library().values()]
+        self.emit(rows, as_json, "\n".join(f"{r['key']:<22} level {r['level']}  {r['title']}" for r in rows))
+
+    @exercise.command(name="reveal")
+    def exercise_reveal(self, reference: Annotated[str, typer.Argument()],
+                        inject: Annotated[str, typer.Argument(help="The inject's key")]):
+        """Reveal an inject: its facts change, and the clocks and severity with them."""
+        from incidentdesk.preparedness import services as preparedness
+
+        by = operator(Capability.CLASSIFY)
+        row = preparedness.reveal(exercise=preparedness.exercise_of(self._get(reference, by)), inject=inject, by=by)
+        self.stdout.write(f"Revealed {row.inject} at {local(row.revealed_at)}.")
+
+    @exercise.command(name="end")
+    def exercise_end(self, reference: Annotated[str, typer.Argument()]):
+        """End the exercise: it then counts as the yearly tabletop."""
+        from incidentdesk.preparedness import services as preparedness
+
+        by = operator(Capability.CLASSIFY)
+        preparedness.end(exercise=preparedness.exercise_of(self._get(reference, by)), by=by)
+        self.stdout.write(f"Exercise {reference.upper()} ended; it counts as this year's tabletop.")
 
     @staticmethod
     def _when(obligation, now) -> str:
