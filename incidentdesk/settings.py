@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "incidentdesk.notfound.VisitorNotFoundMiddleware",  # DEBUG (the demo): the visitor's 404, not the URL list
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -94,6 +95,13 @@ MIDDLEWARE = [
     "incidentdesk.idempotency.middleware.IdempotencyMiddleware",  # Idempotency-Key on POST /api/…
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# An ordinary 403 (PermissionDenied) is one line on the console, not a traceback (incidentdesk/logfilters.py).
+LOGGING = {
+    "version": 1, "disable_existing_loggers": False,
+    "filters": {"ordinary_refusal": {"()": "incidentdesk.logfilters.OrdinaryRefusal"}},
+    "loggers": {"django.request": {"filters": ["ordinary_refusal"]}},
+}
 
 ROOT_URLCONF = "incidentdesk.urls"
 WSGI_APPLICATION = "incidentdesk.wsgi.application"
@@ -110,7 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "incidentdesk.accounts.context.permissions_context",
             ],
-            "builtins": ["incidentdesk.idempotency.templatetags.once"],  # {% once_token %} in any create form
+            "builtins": ["incidentdesk.idempotency.templatetags.once",  # {% once_token %} in any create form
+                         "incidentdesk.templatetags.durations"],  # {{ hours|duration }}: "40 days", "3 h 20 min"
         },
     },
 ]
