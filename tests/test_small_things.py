@@ -9,7 +9,7 @@ from django.template import Context, Template
 from incidentdesk.durations import in_words
 
 
-@pytest.mark.parametrize("value, words", [
+@pytest.mark.parametrize(("value", "words"), [
     (960.0, "40 days"), (3 + 20 / 60, "3 h 20 min"), (2.0, "2 h"), (0.5, "30 min"), (0, "less than a minute"),
     (30, "1 day 6 h"), (48, "2 days"), (timedelta(days=9, hours=13), "10 days"), (None, ""),
     (timedelta(minutes=-90), "-1 h 30 min"),
@@ -33,7 +33,9 @@ def test_with_debug_on_an_unknown_address_is_the_visitors_404_without_url_patter
     page = response.content.decode()
     assert response.status_code == 404
     assert "There is nothing at this address." in page
-    assert "URLconf" not in page and "incidents/&lt;str:reference&gt;" not in page and "DEBUG = True" not in page
+    assert "URLconf" not in page
+    assert "incidents/&lt;str:reference&gt;" not in page
+    assert "DEBUG = True" not in page
 
 
 def test_with_debug_on_a_restricted_incident_is_the_visitors_404(debug, as_person, people, record):
@@ -45,7 +47,9 @@ def test_with_debug_on_a_restricted_incident_is_the_visitors_404(debug, as_perso
     page = response.content.decode()
     assert response.status_code == 404
     assert f"No incident {incident.reference} that you can see." in page
-    assert "URLconf" not in page and "Traceback" not in page and "DEBUG = True" not in page
+    assert "URLconf" not in page
+    assert "Traceback" not in page
+    assert "DEBUG = True" not in page
 
 
 def test_with_debug_on_an_unknown_api_route_is_problem_details(debug, as_person):
@@ -63,5 +67,6 @@ def test_an_ordinary_403_logs_one_line_without_a_traceback(as_person, caplog):
         response = as_person("viewer").get("/incidents/record/")
     assert response.status_code == 403
     records = [r for r in caplog.records if r.name == "django.request"]
-    assert records and "Forbidden" in records[0].getMessage()
+    assert records
+    assert "Forbidden" in records[0].getMessage()
     assert all(r.exc_info is None for r in records)

@@ -12,6 +12,6 @@ from .models import CorrectiveAction
 
 
 def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
-    return {"template": "capa/_panel.html",
+    return {"template": "capa/_panel.html", "step": "learn",
             "capa": CorrectiveAction.objects.visible_to(user).filter(incident=incident),
             "capa_form": PlanForm(), "step_form": StepForm()}

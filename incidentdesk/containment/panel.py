@@ -16,7 +16,7 @@ from .models import ContainmentAction
 def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
     local = timezone.localtime(now).replace(second=0, microsecond=0)
     return {
-        "template": "containment/_panel.html",
+        "template": "containment/_panel.html", "step": "contain",
         "containment": ContainmentAction.objects.visible_to(user).filter(incident=incident),
         "containment_form": ContainmentForm(initial={"taken_at": local, "taken_by": _name(user)}),
         "rollback": [t.tool for t in incident.tools.select_related("tool") if t.tool_id and t.tool.rollback_procedure],

@@ -19,7 +19,7 @@ def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
     draftable = [(o, KIND_BY_RULE.get(o.rule_id, "authority_report")) for o in obligations
                  if o.status != "not_required" and o.rule_id != "GDPR-33-5-DOCUMENT"
                  and (o.regime != "internal" or o.rule_id in KIND_BY_RULE)]
-    return {"template": "notifications/_panel.html",
+    return {"template": "notifications/_panel.html", "step": "notify",
             "drafts": NotificationDraft.objects.visible_to(user).filter(incident=incident)
             .order_by("kind", "rule_id", "-version"),
             "draftable": draftable, "kinds": KINDS,
