@@ -35,7 +35,7 @@ def workflow_context(incident: Incident, now) -> dict:
 
 
 #: The incidents app's own panels, by the step they belong to (the step apps name theirs in their panel).
-OWN_PANELS = {"classify": ["incidents/_severity.html", "incidents/_gdpr.html"]}
+OWN_PANELS = {"classify": ["incidents/_severity.html"], "notify": ["incidents/_gdpr.html"]}
 
 
 def step_panels(incident: Incident, user, now) -> tuple[list[tuple[str, str, set[str]]], dict]:
@@ -71,8 +71,10 @@ def opened_step(request, checklist: list[workflow.Step], panels: list[tuple[str,
     for _template, step, names in panels:
         if forms and names & set(forms):
             return step
-    if forms and set(forms) & {"classify_form", "decision_form"}:
+    if forms and "classify_form" in forms:
         return "classify"
+    if forms and "decision_form" in forms:
+        return "notify"
     asked = request.GET.get("step", "")
     if asked in progress.STEPS:
         return asked
