@@ -224,6 +224,7 @@ def test_a_closed_incident_reads_as_a_record(page: Page, app):
     actions = page.locator("main form").evaluate_all("forms => forms.map(f => new URL(f.action).pathname)")
     assert sorted(actions) == [f"/incidents/{incident.reference}/access/", f"/incidents/{incident.reference}/status/"]
     expect(page.locator("details.step[open]")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").click()
     sign_in(page, app, "viewer")
     page.goto(f"{app}/incidents/{incident.reference}/")
     expect(page.locator("main form")).to_have_count(0)
