@@ -260,6 +260,7 @@ if not DEBUG:
 
 # The incident workspace's response-step panels, in the order they are shown: each app builds its own
 # panel (template and context) from the incident, so the incidents app does not import the step apps.
+# A panel names its step ("step": "contain", a key of incidents.progress.STEPS): it shows in that section.
 WORKSPACE_PANELS = [
     "incidentdesk.containment.panel.panel",
     "incidentdesk.evidence.panel.panel",
