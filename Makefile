@@ -1,5 +1,6 @@
-# Two commands for a new user:  make run  (web app with demo data)   make test  (the whole suite)
+# Two commands for a new user:  make run  (web app with demo data; another port: make run PORT=8001)   make test  (the whole suite)
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -15,11 +16,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/incidentdesk migrate --verbosity 0
 	$(BIN)/incidentdesk demo
-	@echo "IncidentDesk runs at http://127.0.0.1:8000 with its background worker and reminders (stop with Ctrl-C)"
+	@echo "IncidentDesk runs at http://127.0.0.1:$(PORT) with its background worker and reminders (stop with Ctrl-C)"
 	$(BIN)/incidentdesk db_worker --interval 5 > var/worker.log 2>&1 & WORKER=$$!; \
 	$(BIN)/incidentdesk remind --loop 60 > var/reminders.log 2>&1 & REMIND=$$!; \
 	trap 'kill $$WORKER $$REMIND 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/incidentdesk runserver 127.0.0.1:8000
+	$(BIN)/incidentdesk runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	BIN=$(BIN) bash scripts/test-suite.sh

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "incidentdesk.notfound.VisitorNotFoundMiddleware",  # DEBUG (the demo): the visitor's 404, not the URL list
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -102,6 +103,13 @@ MIDDLEWARE = [
     "incidentdesk.idempotency.middleware.IdempotencyMiddleware",  # Idempotency-Key on POST /api/…
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# An ordinary 403 (PermissionDenied) is one line on the console, not a traceback (incidentdesk/logfilters.py).
+LOGGING = {
+    "version": 1, "disable_existing_loggers": False,
+    "filters": {"ordinary_refusal": {"()": "incidentdesk.logfilters.OrdinaryRefusal"}},
+    "loggers": {"django.request": {"filters": ["ordinary_refusal"]}},
+}
 
 ROOT_URLCONF = "incidentdesk.urls"
 WSGI_APPLICATION = "incidentdesk.wsgi.application"
@@ -118,7 +126,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "incidentdesk.accounts.context.permissions_context",
             ],
-            "builtins": ["incidentdesk.idempotency.templatetags.once"],  # {% once_token %} in any create form
+            "builtins": ["incidentdesk.idempotency.templatetags.once",  # {% once_token %} in any create form
+                         "incidentdesk.templatetags.durations"],  # {{ hours|duration }}: "40 days", "3 h 20 min"
         },
     },
 ]
@@ -259,6 +268,7 @@ if not DEBUG:
 
 # The incident workspace's response-step panels, in the order they are shown: each app builds its own
 # panel (template and context) from the incident, so the incidents app does not import the step apps.
+# A panel names its step ("step": "contain", a key of incidents.progress.STEPS): it shows in that section.
 WORKSPACE_PANELS = [
     "incidentdesk.containment.panel.panel",
     "incidentdesk.evidence.panel.panel",

@@ -13,6 +13,6 @@ from .services import unread_mentions
 
 
 def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
-    return {"template": "comments/_panel.html",
+    return {"template": "comments/_panel.html", "step": "aside",
             "comments": Comment.objects.visible_to(user).filter(incident=incident),
             "comment_form": CommentForm(), "unread_comment_ids": unread_mentions(user, incident)}

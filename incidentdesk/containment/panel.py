@@ -16,7 +16,7 @@ from .models import ContainmentAction, ContainmentResult
 def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
     local = timezone.localtime(now).replace(second=0, microsecond=0)
     return {
-        "template": "containment/_panel.html",
+        "template": "containment/_panel.html", "step": "contain",
         "containment": ContainmentAction.objects.visible_to(user).filter(incident=incident).select_related("assignee"),
         "result_choices": ContainmentResult.choices,
         "containment_form": ContainmentForm(initial={"taken_at": local, "taken_by": _name(user)}),

@@ -32,6 +32,9 @@ class Line:
     text: str
     #: rule ids whose clock change this line already tells (an act that met an obligation)
     rules: set[str] = field(default_factory=set)
+    #: the same, with the person as its subject ("moved the incident from contained to classified"), for the
+    #: workspace's feed; "" when the line reads better as "actor · text"
+    sentence: str = ""
 
 
 @dataclass
@@ -99,22 +102,27 @@ def _shown(path: str, value: Any) -> str:
     return vocabulary.choice_label(path, value)
 
 
-def changes_text(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """``Label: old → new`` for every value whose words differ, facts flattened to their paths.
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, was, now) for every value whose words differ, facts flattened to their paths.
 
     A value stored differently that reads the same (the same time with another offset or with microseconds)
-    changed nothing a person can see, so it is left out; "" when nothing is left.
+    changed nothing a person can see, so it is left out.
     """
     old, new = _flatten(before or {}), _flatten(after or {})
-    parts = []
+    out = []
     for key in sorted(set(old) | set(new)):
         if key == "updated_at" or old.get(key) == new.get(key):
             continue
         path = key.removeprefix("facts.")
         was, now = _shown(path, old.get(key)), _shown(path, new.get(key))
         if was != now:
-            parts.append(f"{fact_label(path)}: {was} → {now}")
-    return "; ".join(parts)
+            out.append((fact_label(path), was, now))
+    return out
+
+
+def changes_text(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """``Label: old → new`` for every value whose words differ; "" when nothing a person can see changed."""
+    return "; ".join(f"{label}: {was} → {now}" for label, was, now in _changes(before, after))
 
 
 def _clock_changes(before: dict[str, Any], after: dict[str, Any], ctx: Context,
@@ -128,6 +136,39 @@ def _clock_changes(before: dict[str, Any], after: dict[str, Any], ctx: Context,
         if was != now:
             lines.append(f"{ctx.obligations.get(rule, rule)}: {was} → {now}")
     return lines
+
+
+def _deadline_moves(before: dict[str, Any], after: dict[str, Any], ctx: Context, cause: str) -> list[str]:
+    """"The deadline to … moved from … to … because …": a clock whose due time moved, and what moved it."""
+    lines = []
+    for rule, state in sorted((after or {}).items()):
+        old, new = ((before or {}).get(rule) or {}).get("due_at"), (state or {}).get("due_at")
+        if not isinstance(state, dict) or "due_at" not in state or rule not in (before or {}) or old == new:
+            continue
+        if old is None or new is None:
+            continue  # a clock that starts or stops is said by its status ("open", "not required")
+        was, now = value_text(old), value_text(new)
+        if was != now:
+            lines.append(f"The deadline to \u201c{ctx.obligations.get(rule, rule)}\u201d moved from {was} to {now}"
+                         + (f" because {cause}" if cause else ""))
+    return lines
+
+
+#: Events that follow a correction of the facts in the same change (before the clocks are recomputed).
+FOLLOWERS = ("incident.severity", "breach.recommendation", "obligation.")
+
+
+def _cause(event: AuditEvent, data: dict) -> str:
+    """Why the clocks that follow this event moved, in words: the facts it corrected, or the rule files."""
+    if event.action == "incident.updated":
+        labels = [label for label, _, _ in _changes(data.get("before") or {}, data.get("after") or {})]
+        if labels:
+            said = ", ".join(f"\u201c{label}\u201d" for label in labels[:3])
+            return f"{said} {'was' if len(labels) == 1 else 'were'} corrected" + (" (and more)" if len(labels) > 3
+                                                                                 else "")
+    if event.action == "obligations.reevaluated":
+        return "the rule files changed"
+    return ""
 
 
 def _yes_no(value: Any) -> str:
@@ -166,6 +207,26 @@ def _transition(d: dict, ctx: Context, e: AuditEvent) -> str:
     verb = "Reopened the incident" if e.action == "incident.reopened" else "Status changed"
     return (f"{verb} from {_status((d['before'] or {}).get('status'))} to {_status((d['after'] or {}).get('status'))}"
             + (f": \u201c{reason}\u201d" if reason else ""))
+
+
+def _moved(d: dict, e: AuditEvent) -> str:
+    """The feed's sentence: "moved the incident from contained to classified" (the person is its subject)."""
+    reason = (d["after"] or {}).get("reason")
+    was, now = (_status((d[k] or {}).get("status")).lower() for k in ("before", "after"))
+    verb = "reopened the incident" if e.action == "incident.reopened" else "moved the incident"
+    return f"{verb} from {was} to {now}" + (f": \u201c{reason}\u201d" if reason else "")
+
+
+def _sentence(event: AuditEvent, data: dict) -> str:
+    """A line said with the person as its subject, for the kinds that read so ("Ana moved the incident …")."""
+    try:
+        if event.action in ("incident.transition", "incident.reopened"):
+            return _moved(data, event)
+        if event.action == "incident.created":
+            return f"recorded the incident \u201c{(data['after'] or {}).get('title', '')}\u201d"
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return ""
+    return ""
 
 
 def _updated(d: dict, ctx: Context, e: AuditEvent) -> str:
@@ -341,6 +402,7 @@ def lines(incident: Incident, events: Iterable[AuditEvent] | None = None) -> lis
     pending: tuple[dict, dict] | None = None  # a run of "obligations.recomputed": first before, last after
     pending_event: AuditEvent | None = None
     told: set[str] = set()
+    cause = ""  # what moved the clocks of the run that follows (a correction of the facts, the rule files)
 
     def flush() -> None:
         nonlocal pending, pending_event, told
@@ -348,6 +410,8 @@ def lines(incident: Incident, events: Iterable[AuditEvent] | None = None) -> lis
             changes = _clock_changes(pending[0], pending[1], ctx, skip=told)
             if changes:
                 out.append(Line(pending_event.at, pending_event.actor_name, "Clocks updated: " + "; ".join(changes)))
+            for moved in _deadline_moves(pending[0], pending[1], ctx, cause):
+                out.append(Line(pending_event.at, pending_event.actor_name, moved))
         pending, pending_event, told = None, None, set()
 
     for event in events:
@@ -360,14 +424,17 @@ def lines(incident: Incident, events: Iterable[AuditEvent] | None = None) -> lis
                 pending = ({**before, **pending[0]}, {**pending[1], **after})
             pending_event = event
             if event.action == "obligations.reevaluated":
+                cause = _cause(event, data)
                 out.append(Line(event.at, event.actor_name, "Re-evaluated against the current rule files"))
             continue
         if event.action in ("obligation.completed", "obligation.settled"):
             told.add((data.get("after") or {}).get("rule_id", ""))
         elif pending is not None:
             flush()
+        if not event.action.startswith(FOLLOWERS):  # what a correction of the facts brings along keeps its cause
+            cause = _cause(event, data)
         text = _translate(event, data, ctx)
         if text:  # an edit that changed nothing a person can see is not history
-            out.append(Line(event.at, event.actor_name, text))
+            out.append(Line(event.at, event.actor_name, text, sentence=_sentence(event, data)))
     flush()
     return out

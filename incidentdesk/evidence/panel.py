@@ -12,5 +12,5 @@ from .models import Evidence
 
 
 def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
-    return {"template": "evidence/_panel.html",
+    return {"template": "evidence/_panel.html", "step": "detect",
             "evidence": Evidence.objects.visible_to(user).filter(incident=incident), "evidence_form": EvidenceForm()}

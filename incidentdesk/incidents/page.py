@@ -29,22 +29,73 @@ def workflow_context(incident: Incident, now) -> dict:
     """The lifecycle part of the workspace: the conditions (once), and what each later state still needs."""
     later = lifecycle.ORDER[lifecycle.ORDER.index(incident.status) + 1:]
     computed = progress.conditions(incident, now)  # one computation for the checklist and every next state
+    next_states = [(state, lifecycle.unmet(incident, state, computed)) for state in later]
+    moves = [workflow.Move(state, problems) for state, problems in next_states]
     return {"conditions": computed, "can_reopen": incident.status in ("resolved", "closed"),
-            "next_states": [(state, lifecycle.unmet(incident, state, computed)) for state in later]}
+            "next_states": next_states, "moves": moves, "blocked_in_full": [m for m in moves if len(m.problems) > 1]}
 
 
-def step_panels(incident: Incident, user, now) -> tuple[list[str], dict]:
+#: The incidents app's own panels, by the step they belong to (the step apps name theirs in their panel).
+OWN_PANELS = {"classify": ["incidents/_severity.html"], "notify": ["incidents/_gdpr.html"]}
+#: The step name of a panel about the whole incident (shown beside the steps, not in one).
+ASIDE = "aside"
+
+
+def step_panels(incident: Incident, user, now) -> tuple[list[tuple[str, str, set[str]]], dict]:
     """The response steps' panels, in ``settings.WORKSPACE_PANELS`` order: each app builds its own.
 
     The incidents app does not import the step apps: each names its panel function in the setting, and
-    its template and context come from there.
+    its template, its step (``progress.STEPS``) and context come from there. Returns (template, step, the
+    context names it brings) per panel, so a refused form opens the step that holds it.
     """
-    templates, context = [], {}
+    panels, context = [], {}
     for dotted in settings.WORKSPACE_PANELS:
         panel = import_string(dotted)(incident, user, now)
-        templates.append(panel.pop("template"))
+        template, step = panel.pop("template"), panel.pop("step", "")
+        panels.append((template, step, set(panel)))
         context |= panel
-    return templates, context
+    return panels, context
+
+
+def sections(checklist: list[workflow.Step], panels: list[tuple[str, str, set[str]]], opened: str) -> list[dict]:
+    """The procedure's six steps as sections, each with its panels; only ``opened`` is open.
+
+    A panel that names no step (or an unknown one) goes with the last step, so nothing is ever hidden. A panel
+    whose step is ``ASIDE`` (comments, the legal hold, the exercise) is about the whole incident, not one step:
+    it goes in the side column (``aside``).
+    """
+    by_step: dict[str, list[str]] = {key: list(OWN_PANELS.get(key, [])) for key in progress.STEPS}
+    for template, step, _names in panels:
+        if step == ASIDE:
+            continue
+        by_step[step if step in by_step else list(progress.STEPS)[-1]].append(template)
+    return [{"step": s, "panels": by_step[s.key], "open": s.key == opened} for s in checklist]
+
+
+def aside(panels: list[tuple[str, str, set[str]]]) -> list[str]:
+    """The panels about the whole incident rather than one step, for the side column."""
+    return [template for template, step, _names in panels if step == ASIDE]
+
+
+def opened_step(request, checklist: list[workflow.Step], panels: list[tuple[str, str, set[str]]],
+                forms: dict | None) -> str:
+    """Which step is open: the one holding a refused form, else the one asked for (``?step=``), else the next."""
+    for _template, step, names in panels:
+        if forms and names & set(forms):
+            return step
+    if forms and "classify_form" in forms:
+        return "classify"
+    if forms and "decision_form" in forms:
+        return "notify"
+    asked = request.GET.get("step", "")
+    if asked in progress.STEPS:
+        return asked
+    return next((s.key for s in checklist if s.next), "")
+
+
+def next_deadline(clocks: list[tuple]) -> tuple | None:
+    """The open clock due first (overdue ones first): the header's "next deadline"."""
+    return next(((o, state) for o, state in clocks if state in ("overdue", "pending") and o.due_at), None)
 
 
 def people_context(incident: Incident) -> dict:
@@ -64,6 +115,11 @@ def locked_capabilities(user, incident: Incident) -> dict[str, bool]:
     return may
 
 
+def read_only(may: dict[str, bool], may_reopen: bool) -> bool:
+    """The page has no form at all for this person (a viewer, an auditor): it reads as a record."""
+    return not (may.get("edit") or may.get("classify") or may.get("restrict") or may_reopen)
+
+
 def render_workspace(request, incident: Incident, forms: dict | None = None, status: int = 200):
     """The workspace page; ``forms`` replaces panel forms (a refused form shown again with what was typed)."""
     now = timezone.now()
@@ -77,14 +133,19 @@ def render_workspace(request, incident: Incident, forms: dict | None = None, sta
     activity = list(reversed(timeline.lines(incident, list(reversed(recent)))))
     panels, context = step_panels(incident, request.user, now)
     context |= workflow_context(incident, now) | people_context(incident) | (forms or {})
+    checklist = workflow.steps(incident, now, context["conditions"])
+    clocks = [(o, s) for o, s in shown if s not in ("not_required",)]
+    may, may_reopen = locked_capabilities(request.user, incident), can(request.user, Capability.EDIT)
     return render(request, "incidents/workspace.html", context | {
-        "panels": panels, "may": locked_capabilities(request.user, incident),
-        "locked": incident.status == Status.CLOSED, "may_reopen": can(request.user, Capability.EDIT),
+        "sections": sections(checklist, panels, opened_step(request, checklist, panels, forms)),
+        "aside_panels": aside(panels),
+        "next_action": workflow.next_action(checklist, context["moves"]), "next_deadline": next_deadline(clocks),
+        "may": may, "read_only": read_only(may, may_reopen),
+        "locked": incident.status == Status.CLOSED, "may_reopen": may_reopen,
         "incident": incident, "now": now, "soon": now + timedelta(hours=24),
         "level_name": workflow.level_name(incident.severity_level),
-        "clocks": [(o, s) for o, s in shown if s not in ("not_required",)],
-        "not_required": [o for o, s in shown if s == "not_required"],
-        "steps": workflow.steps(incident, now, context["conditions"]),
+        "clocks": clocks, "not_required": [o for o, s in shown if s == "not_required"],
+        "steps": checklist,
         "minimum_response": workflow.minimum_response(incident.severity_level),
         "tools": incident.tools.select_related("tool"), "section8": section8.texts(incident),
         "fact_rows": known_rows(incident.facts), "still_unknown": still_unknown(incident),

@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.assessment import vocabulary
@@ -126,6 +128,11 @@ def workspace(request, reference: str):
 
 @login_required
 def edit(request, reference: str):
+    """The facts' edit form: its own page, or (htmx) in place of the workspace's facts section.
+
+    In place, a refused form comes back in the section with its errors (200, since htmx does not swap an
+    error response); a saved one reloads the workspace, whose level, clocks and next action follow the facts.
+    """
     incident = workspace_of(request, reference)
     require(request, Capability.EDIT)
     form = IncidentForm(request.POST or None, initial=IncidentForm.initial_for(incident))
@@ -136,9 +143,13 @@ def edit(request, reference: str):
             refuse_on_form(form, exc)
         else:
             messages.success(request, "Saved. Severity and clocks were recomputed from the new facts.")
+            if request.htmx:
+                return HttpResponseClientRedirect(reverse("incident-workspace", args=[incident.reference]))
             return redirect("incident-workspace", incident.reference)
-    return render(request, "incidents/edit.html", {"form": form, "incident": incident, "flags": FLAGS},
-                  status=400 if form.errors else 200)
+    context = {"form": form, "incident": incident, "flags": FLAGS}
+    if request.htmx:
+        return render(request, "incidents/_facts_form.html", context)
+    return render(request, "incidents/edit.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -41,6 +41,42 @@ def steps(incident: Incident, now: datetime | None = None,
     return result
 
 
+@dataclass
+class Move:
+    """One status the incident could move to: possible now, or the one line that says why not yet."""
+
+    state: str
+    problems: list[str]
+
+    @property
+    def possible(self) -> bool:
+        return not self.problems
+
+    @property
+    def reason(self) -> str:
+        """The first thing missing, and how many more: one line, the full list stays on demand."""
+        if not self.problems:
+            return ""
+        more = len(self.problems) - 1
+        return self.problems[0] + (f" (and {more} more)" if more else "")
+
+
+@dataclass
+class NextAction:
+    """What to do now, read from the checklist and the guard (one authority): the next step's work, and the
+    furthest move the incident may make now (often both: the next step, and a status that is ready)."""
+
+    step: Step | None
+    move: Move | None
+
+
+def next_action(checklist: list[Step], moves: list[Move]) -> NextAction:
+    """The next step not done (the procedure's order) and the furthest possible move forward."""
+    step = next((s for s in checklist if s.next), None)
+    possible = [m for m in moves if m.possible]
+    return NextAction(step=step, move=possible[-1] if possible else None)
+
+
 def minimum_response(level: int) -> list[str]:
     """The seed's minimum response for a level (rules/severity.toml)."""
     return default_rulebook().level(level).minimum_response

@@ -16,4 +16,5 @@ def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
     initial = {name: getattr(rca, name) for name in AnalysisForm.base_fields if hasattr(rca, name)} if rca else {}
     if rca:
         initial["five_whys"] = "\n".join(rca.five_whys)
-    return {"template": "investigation/_panel.html", "rca": rca, "rca_form": AnalysisForm(initial=initial)}
+    return {"template": "investigation/_panel.html", "step": "investigate", "rca": rca,
+            "rca_form": AnalysisForm(initial=initial)}

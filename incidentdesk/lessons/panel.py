@@ -12,6 +12,6 @@ from .models import Lesson
 
 
 def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
-    return {"template": "lessons/_panel.html",
+    return {"template": "lessons/_panel.html", "step": "learn",
             "lessons": Lesson.objects.visible_to(user).filter(incident=incident).select_related("assignee"),
             "lesson_form": LessonForm(), "lesson_decision_form": DecisionForm()}

@@ -24,7 +24,7 @@ def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
     latest = {}
     for d in drafts:
         latest.setdefault((d.kind, d.rule_id), d.pk)
-    return {"template": "notifications/_panel.html",
+    return {"template": "notifications/_panel.html", "step": "notify",
             "drafts": drafts, "latest_draft_ids": set(latest.values()),
             "draftable": draftable, "kinds": KINDS,
             "notifications": _notifications(incident, user)}

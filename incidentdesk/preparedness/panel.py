@@ -15,6 +15,6 @@ from .models import Exercise
 def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
     exercise = (Exercise.objects.visible_to(user).filter(incident=incident).first()
                 if incident.is_exercise else None)
-    return {"template": "preparedness/_panel.html", "exercise": exercise,
+    return {"template": "preparedness/_panel.html", "step": "aside", "exercise": exercise,
             "exercise_steps": services.timeline(exercise) if exercise else [],
             "exercise_scenario": services.scenario_of(exercise) if exercise else None}

@@ -12,5 +12,5 @@ from .forms import HoldForm, ReasonForm
 
 
 def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
-    return {"template": "retention/_panel.html", "legal_hold": services.active_hold(incident, now),
+    return {"template": "retention/_panel.html", "step": "aside", "legal_hold": services.active_hold(incident, now),
             "hold_form": HoldForm(), "release_form": ReasonForm()}

@@ -64,5 +64,5 @@ def rows(incident: Incident, user: Any, now: datetime) -> list[Row]:
 
 
 def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
-    return {"template": "routing/_panel.html", "routing_rows": rows(incident, user, now),
+    return {"template": "routing/_panel.html", "step": "notify", "routing_rows": rows(incident, user, now),
             "routing_form": AcknowledgeForm()}

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -23,3 +24,29 @@ def shot(tmp_path):
         return path
 
     return _shot
+
+
+@pytest.fixture
+def open_step():
+    """Open one of the workspace's steps (they open one at a time; the next one to do is open already)."""
+    def _open(page, key: str):
+        step = page.locator(f"#step-{key}")
+        if step.get_attribute("open") is None:
+            step.locator("> summary").click()
+        expect(step).to_have_attribute("open", "")
+        return step
+
+    return _open
+
+
+@pytest.fixture
+def open_form(open_step):
+    """Open a form the workspace keeps closed until asked for (``details#<name>``), in its step."""
+    def _open(page, step: str, name: str):
+        open_step(page, step)
+        form = page.locator(f"details#{name}")
+        if form.get_attribute("open") is None:
+            form.locator("> summary").click()
+        return form
+
+    return _open

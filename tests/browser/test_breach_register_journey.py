@@ -17,7 +17,8 @@ def app(live_server, transactional_register, settings, tmp_path):
     return live_server.url
 
 
-def test_a_dpo_records_who_was_informed_and_finds_it_in_the_register_and_the_report(page: Page, app, shot):
+def test_a_dpo_records_who_was_informed_and_finds_it_in_the_register_and_the_report(page: Page, app, shot, open_step,
+                                                                                   open_form):
     from incidentdesk.incidents.models import Incident
 
     reference = Incident.objects.get(title__startswith="Chat history and payment details").reference
@@ -28,12 +29,14 @@ def test_a_dpo_records_who_was_informed_and_finds_it_in_the_register_and_the_rep
     page.locator("main").get_by_role("button", name="Sign in").click()
 
     page.goto(f"{app}/incidents/{reference}/")
+    open_form(page, "notify", "decide")
     page.get_by_role("group", name="Notify the supervisory authority (Art 33)").get_by_label("Yes", exact=True).check()
     page.get_by_role("group", name="Communicate to data subjects (Art 34)").get_by_label("Yes", exact=True).check()
     page.locator("#gdpr").get_by_label("Reasons").fill("Payment details of subscribers exposed: high risk.")
     page.get_by_role("button", name="Record decision").click()
     expect(page.locator(".messages")).to_contain_text("GDPR decision recorded")
 
+    open_step(page, "notify")
     page.locator("#informed summary").click()
     informed = page.locator("#informed")
     informed.get_by_label("Who was informed").fill("Subscribers whose payment details were shown")

@@ -30,7 +30,7 @@ def sign_in(page: Page, base: str, username: str) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def test_record_classify_and_find_an_incident(page: Page, app, shot):
+def test_record_classify_and_find_an_incident(page: Page, app, shot, open_form):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, app, "manager")
     page.get_by_role("link", name="Record an incident").first.click()
@@ -46,6 +46,7 @@ def test_record_classify_and_find_an_incident(page: Page, app, shot):
     expect(page.locator("h1")).to_contain_text("Support bot pasted")
     expect(page.locator("#clocks")).to_contain_text("GDPR Art 33(1)")
     expect(page.locator("#checklist")).to_contain_text("Classify")
+    open_form(page, "classify", "classify")
     page.get_by_label("Definitive level").select_option("3")
     page.get_by_label("Reasoning").fill("A client's contract with personal data was published: level 3.")
     page.get_by_role("button", name="Classify definitively").click()
@@ -94,6 +95,7 @@ def test_a_restricted_incident_is_invisible_to_someone_not_named(page: Page, app
     page.goto(f"{app}/incidents/")
     page.locator("#register tbody tr a").first.click()
     reference = page.locator("h1").inner_text().split(" ")[0]
+    page.locator("#access summary").click()
     page.get_by_label("Restricted: only the people named below can see it").check()
     page.get_by_role("checkbox", name="responder").check()
     page.get_by_role("button", name="Save access").click()

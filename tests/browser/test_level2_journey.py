@@ -39,7 +39,8 @@ def move_to(page: Page, state: str) -> None:
     expect(page.locator("#status-title")).to_contain_text(state.capitalize())
 
 
-def test_a_level_2_published_hallucination_from_recording_to_closure(page: Page, app, shot):
+def test_a_level_2_published_hallucination_from_recording_to_closure(page: Page, app, shot, open_step,
+                                                                     open_form):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{app}/login/")
     page.get_by_label("Username").fill("manager")
@@ -78,6 +79,7 @@ def test_a_level_2_published_hallucination_from_recording_to_closure(page: Page,
     move_to(page, "contained")
 
     # 3. Classify definitively, with reasoning, then move on.
+    open_form(page, "classify", "classify")
     page.get_by_label("Definitive level").select_option("2")
     page.get_by_label("Reasoning").fill("Wrong information published externally, corrected within days; no "
                                         "personal data, no harm to health or rights: level 2.")
@@ -102,6 +104,7 @@ def test_a_level_2_published_hallucination_from_recording_to_closure(page: Page,
     expect(clock(page, "Update the AI tool inventory")).to_contain_text("Done")
 
     # 5. Investigate and document: "human error" alone would be refused; the tool failed too.
+    open_step(page, "investigate")
     page.locator("#rca summary").click()
     rca = page.locator("#rca")
     rca.get_by_label("What happened").fill("A chatbot answer drafted with Copy.ai invented a 90-day refund policy.")
@@ -124,6 +127,7 @@ def test_a_level_2_published_hallucination_from_recording_to_closure(page: Page,
     expect(page.locator("#rca")).to_contain_text("Completed")
 
     # Corrective action: planned, implemented, verified effective.
+    open_step(page, "learn")
     page.locator("#capa summary").click()
     capa = page.locator("#capa")
     capa.get_by_label("Action", exact=True).fill("Four-eyes review of every AI-drafted text before publication")
@@ -140,6 +144,7 @@ def test_a_level_2_published_hallucination_from_recording_to_closure(page: Page,
     expect(capa.locator(".badge")).to_have_text("Verified effective")
 
     # 6. Learn: a lesson for the AI usage policy, accepted.
+    open_step(page, "learn")
     page.locator("#lessons summary").click()
     lessons = page.locator("#lessons")
     lessons.get_by_label("Feeds into").select_option(label="AI usage policy")

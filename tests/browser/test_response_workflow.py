@@ -21,7 +21,7 @@ def app(live_server, transactional_register, settings, tmp_path):
     return live_server.url
 
 
-def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, app, shot):
+def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, app, shot, open_step, open_form):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{app}/login/")
     page.get_by_label("Username").fill("manager")
@@ -55,13 +55,15 @@ def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, 
     page.get_by_role("group", name="What was lost").get_by_label("Confidentiality").check()
     page.get_by_role("group", name="Categories of personal data").get_by_label("Health data", exact=True).check()
     page.get_by_label("Number of people affected").fill("1")
-    page.get_by_role("button", name="Save").click()
+    page.locator("#facts").get_by_role("button", name="Save").click()  # the form came in place of the facts
     expect(page.locator(".messages")).to_contain_text("recomputed")
 
     # 3. Classify, and the GDPR decision (a person decides; the recommendation stays beside it).
+    open_form(page, "classify", "classify")
     page.get_by_label("Definitive level").select_option("3")
     page.get_by_label("Reasoning").fill("Health data of one learner shared with a third-party AI service.")
     page.get_by_role("button", name="Classify definitively").click()
+    open_form(page, "notify", "decide")
     page.get_by_role("group", name="Notify the supervisory authority (Art 33)").get_by_label("Yes", exact=True).check()
     page.get_by_role("group", name="Communicate to data subjects (Art 34)").get_by_label("No", exact=True).check()
     page.locator("#gdpr").get_by_label("Reasons").fill("Health data: notify; one learner, informed in person.")
@@ -69,6 +71,7 @@ def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, 
     expect(page.locator(".messages")).to_contain_text("GDPR decision recorded")
 
     # 4. Notify: the Art 33 draft carries every Art 33(3) element, then it is marked as sent.
+    open_step(page, "notify")
     page.get_by_role("button", name="Draft: Notify the supervisory authority of the personal data breach").click()
     preview = page.locator("#draft-preview")
     for element in ("(a) Nature of the breach", "(b) Name and contact details", "(c) Likely consequences",
@@ -81,6 +84,7 @@ def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, 
     expect(page.locator(".messages")).to_contain_text("the obligation is done")
 
     # 5. Investigate and document.
+    open_step(page, "investigate")
     page.locator("#rca summary").click()
     rca = page.locator("#rca")
     rca.get_by_label("What happened").fill("A learner's medical note was pasted into ChatGPT to summarise it.")
@@ -94,6 +98,7 @@ def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, 
     expect(page.locator("#rca")).to_contain_text("Completed")
 
     # Corrective action to verified effectiveness.
+    open_step(page, "learn")
     page.locator("#capa summary").click()
     capa = page.locator("#capa")
     capa.get_by_label("Action", exact=True).fill("Add a special-category data rule to the AI usage policy")
@@ -107,6 +112,7 @@ def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, 
     expect(page.locator("#capa .badge")).to_have_text("Verified effective")
 
     # 6. Learn and adapt.
+    open_step(page, "learn")
     page.locator("#lessons summary").click()
     page.locator("#lessons").get_by_label("Feeds into").select_option("policy")
     page.locator("#lessons").get_by_label("Lesson").fill("Say which data may never go into an AI tool")

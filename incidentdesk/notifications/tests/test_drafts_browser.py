@@ -34,7 +34,7 @@ def test_the_art_34_letter_is_written_in_dutch_and_sent_once_its_summary_is_writ
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Sign in").click()
 
-    page.goto(f"{app}/incidents/{reference}/")
+    page.goto(f"{app}/incidents/{reference}/?step=notify")  # the drafts live in the "Notify" step
     page.get_by_role("button", name="Draft: Communicate the personal data breach to the data subjects").click()
     expect(page.locator("#draft-preview")).to_contain_text("Dear Sir or Madam,")
 
