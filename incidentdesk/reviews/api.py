@@ -23,9 +23,24 @@ router = Router(tags=["management review"])
 reviews_router = Router(tags=["document reviews"])
 
 
+DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
 class PeriodIn(Schema):
-    first: date | None = Field(None, alias="from", description="First day of the period (default: 12 months ago)")
-    last: date | None = Field(None, alias="to", description="Last day of the period, included (default: today)")
+    """Days as text (YYYY-MM-DD): a number is not a day (pydantic would read 0 as 1 January 1970)."""
+
+    first: str | None = Field(None, alias="from", pattern=DAY,
+                              description="First day of the period, YYYY-MM-DD (default: 12 months ago)")
+    last: str | None = Field(None, alias="to", pattern=DAY,
+                             description="Last day of the period, included, YYYY-MM-DD (default: today)")
+
+    def period(self):
+        """The period asked for; a day that does not exist (2026-02-30) is refused with a sentence."""
+        try:
+            days = [date.fromisoformat(d) if d else None for d in (self.first, self.last)]
+        except ValueError as exc:
+            raise services.ReviewRefused(f"from/to: not a day of the calendar ({exc})") from exc
+        return services.period(*days)
 
 
 class DecisionOut(Schema):
@@ -59,7 +74,7 @@ class PackOut(Schema):
 
 @router.get("", response={200: PackOut, **PROBLEMS}, auth=READ, summary="The management review pack's figures")
 def figures(request, period: Query[PeriodIn]):
-    chosen = services.period(period.first, period.last)
+    chosen = period.period()
     pack = services.figures(user=request.user, period=chosen)
     return {"title": document.title(pack), "first": chosen.first, "last": chosen.last, "time_zone": chosen.tz.key,
             "incidents": pack.incidents, "by_level": {str(k): v for k, v in pack.by_level.items()},
@@ -75,7 +90,7 @@ def figures(request, period: Query[PeriodIn]):
             openapi_extra={"responses": {"200": {"description": "The pack", "content": {
                 media: {"schema": {"type": "string", "format": "binary"}} for media in services.FORMATS.values()}}}})
 def export(request, fmt: Literal["pdf", "docx"], period: Query[PeriodIn]):
-    chosen = services.period(period.first, period.last)
+    chosen = period.period()
     response = HttpResponse(services.export(user=request.user, period=chosen, fmt=fmt, via="api"),
                             content_type=services.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{services.filename(chosen, fmt)}"'
