@@ -59,7 +59,7 @@ def test_the_workspace_shows_the_clocks_checklist_and_activity(as_person, record
     assert "section 6 &#x27;Response workflow&#x27;, step 3 &#x27;Classify&#x27;" in page
     assert "Detect and record" in page
     assert "Learn and adapt" in page
-    assert f"Recorded the incident \u201c{incident.title}\u201d" in page
+    assert f"recorded the incident \u201c{incident.title}\u201d" in page
     assert "Classify definitively" not in page  # a viewer sees no edit controls
 
 
