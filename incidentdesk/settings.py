@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "incidentdesk.lessons",
     "incidentdesk.documents",
     "incidentdesk.intake",
+    "incidentdesk.linking",
     "incidentdesk.reminders",
     "incidentdesk.procedure",
     "incidentdesk.idempotency",

@@ -15,7 +15,7 @@ from incidentdesk.assessment import IncidentFacts, assess
 
 from . import lifecycle, section8
 from . import services as incidents
-from .filters import CATEGORY_CHOICES, REGIME_CHOICES, STATUS_CHOICES, RegisterFilter
+from .filters import CATEGORY_CHOICES, PERIOD_CHOICES, REGIME_CHOICES, STATUS_CHOICES, RegisterFilter
 from .models import Incident
 
 router = Router(tags=["incidents"])
@@ -30,6 +30,20 @@ class IncidentSummary(Schema):
     detected_at: datetime
     categories: list[str]
     restricted: bool
+    owner: str | None = Field(None, description="The incident manager's username; empty: nobody yet")
+    tags: list[str] = Field(default_factory=list, description="Tags, see /api/incidents/{reference}/tags")
+
+    @staticmethod
+    def resolve_owner(obj: Any) -> str | None:
+        if isinstance(obj, dict):
+            return obj.get("owner")
+        return obj.owner.username if obj.owner_id else None
+
+    @staticmethod
+    def resolve_tags(obj: Any) -> list[str]:
+        if isinstance(obj, dict):
+            return obj.get("tags", [])
+        return sorted(tag.name for tag in obj.tags.all())
 
 
 class ObligationOut(Schema):
@@ -132,7 +146,10 @@ class RegisterQuery(Schema):
     severity: int | None = Field(None, ge=1, le=4)
     severity_min: int | None = Field(None, ge=1, le=4)
     category: _one_of(CATEGORY_CHOICES) | None = None
-    tool: str | None = None
+    tool: str | None = Field(None, description="Part of a tool's name, any case")
+    owner: str | None = Field(None, description="A username, 'me' (the token's owner) or 'nobody'")
+    tag: str | None = Field(None, description="A tag, any case")
+    period: _one_of(PERIOD_CHOICES) | None = Field(None, description="Detected in this period (organisation's time)")
     detected_from: Annotated[str | None, _DAY] = None
     detected_to: Annotated[str | None, _DAY] = None
     regime: _one_of(REGIME_CHOICES) | None = None
@@ -164,8 +181,10 @@ def _out(incident: Incident, user: Any) -> dict[str, Any]:
     data = {
         field: getattr(incident, field)
         for field in IncidentOut.model_fields
-        if field not in ("tools", "obligations", "provisional", *derived)
+        if field not in ("tools", "obligations", "provisional", "owner", "tags", *derived)
     }
+    data["owner"] = incident.owner.username if incident.owner_id else None
+    data["tags"] = sorted(tag.name for tag in incident.tags.all())
     data |= derived
     data["provisional"] = incident.provisional
     data["tools"] = [str(t) for t in incident.tools.all()]
@@ -198,10 +217,10 @@ DELIBERATION_HIDDEN: dict[str, Any] = {"severity_reasons": [], "severity_reasoni
 @paginate(RegisterCursor, ordering=("-detected_at", "-id"), page_size=50)
 def list_incidents(request, filters: Query[RegisterQuery]):
     params = {k: v for k, v in filters.dict().items() if v is not None}
-    form = RegisterFilter(params, queryset=Incident.objects.visible_to(request.user))
+    form = RegisterFilter(params, queryset=Incident.objects.visible_to(request.user), user=request.user)
     if not form.is_valid():
         raise Problem(422, "Invalid filter", "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    return form.qs
+    return form.qs.select_related("owner").prefetch_related("tags")
 
 
 WRITTEN = IncidentOut | IncidentWritten  # the second for a token without the read scope

@@ -43,7 +43,8 @@ def register(request):
 @login_required
 def export(request, fmt: str):
     require(request, Capability.EXPORT)
-    filterset = RegisterFilter(request.GET or None, queryset=Incident.objects.visible_to(request.user))
+    filterset = RegisterFilter(request.GET or None, queryset=Incident.objects.visible_to(request.user),
+                               user=request.user)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     filters = exports.used_filters(request.GET)
     if fmt == "xlsx":

@@ -1,0 +1,56 @@
+"""The register and the triage queue as a new user tries them (issue 13, "Found, tried as a new user would")."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from incidentdesk.cli.demo import PASSWORD
+
+pytestmark = pytest.mark.usefixtures("transactional_register")
+
+
+@pytest.fixture
+def app(live_server, transactional_register):
+    from incidentdesk.cli import demo
+
+    demo.load()
+    return live_server.url
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_searching_then_clicking_filter_finds_what_the_url_finds(page: Page, app, shot):
+    """The bug: the severity select defaulted to "1 Minor", so Filter sent severity=1 and found nothing."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, app, "manager")
+    page.goto(f"{app}/incidents/?q=chatbot")
+    expected = page.locator("#register tbody tr").count()
+    assert expected >= 2
+    page.goto(f"{app}/incidents/")
+    page.locator("#id_q").fill("chatbot")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("#register tbody tr")).to_have_count(expected)
+    assert "severity=1" not in page.url
+    page.locator("#id_tool").fill("website")  # part of "Website chatbot", any case
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("#register tbody tr").first).to_contain_text("chatbot")
+    shot(page, "register-1366.png")
+
+
+def test_the_register_ids_do_not_wrap_and_the_page_fits_a_phone(page: Page, app, shot):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, app, "manager")
+    page.goto(f"{app}/incidents/")
+    cell = page.locator("#register tbody tr td").first.locator("a")
+    box = cell.bounding_box()
+    assert box["height"] < 30, "the incident id wraps onto two lines"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{app}/incidents/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400, f"the register is {width}px wide on a 390px phone"
+    shot(page, "register-390.png")
