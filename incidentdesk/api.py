@@ -85,9 +85,10 @@ def _workspace_routers() -> None:
     from incidentdesk.evidence.api import router as evidence
     from incidentdesk.investigation.api import router as investigation
     from incidentdesk.lessons.api import router as lessons
+    from incidentdesk.linking.api import router as linking
     from incidentdesk.notifications.api import router as notifications
 
-    for router in (containment, evidence, gdpr, notifications, investigation, capa, lessons, documents):
+    for router in (containment, evidence, gdpr, notifications, investigation, capa, lessons, documents, linking):
         api.add_router("/incidents", router)
 
 

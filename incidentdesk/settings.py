@@ -260,6 +260,8 @@ WORKSPACE_PANELS = [
     "incidentdesk.investigation.panel.panel",
     "incidentdesk.capa.panel.panel",
     "incidentdesk.lessons.panel.panel",
+    "incidentdesk.intake.panel.panel",
+    "incidentdesk.linking.panel.panel",
 ]
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives

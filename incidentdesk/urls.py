@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("incidentdesk.contacts.urls")),
     path("", include("incidentdesk.lessons.urls")),
     path("", include("incidentdesk.intake.urls")),
+    path("", include("incidentdesk.linking.urls")),
     path("", include("incidentdesk.reminders.urls")),
     path("", include("incidentdesk.inventory.urls")),
     path("", include("incidentdesk.organisation.urls")),

@@ -71,6 +71,11 @@ WEB: dict[str, Row] = {
     "incident-decide": row("post", MANAGERS, HIDDEN),
     "incident-restrict": row("post", MANAGERS, HIDDEN),
     "incident-transition": row("post", EDITORS, HIDDEN),
+    "incident-tag-add": row("post", EDITORS, HIDDEN),
+    "incident-tag-remove": row("post", EDITORS, HIDDEN),
+    "incident-link-add": row("post", EDITORS, HIDDEN),
+    "incident-link-remove": row("post", EDITORS, HIDDEN),
+    "incident-merge": row("post", MANAGERS, HIDDEN),
     "incident-report": row("get", READERS, HIDDEN),
     "incident-report-page": row("get", READERS, HIDDEN),
     "breach-register": row("get", READERS),  # every breach the person may see (restricted ones only if named)
@@ -100,6 +105,7 @@ WEB: dict[str, Row] = {
     "triage": row("get", READERS),
     "triage-promote": row("post", EDITORS, "404 404 404 403 403 403 login"),
     "triage-dismiss": row("post", EDITORS, "404 404 404 403 403 403 login"),
+    "triage-merge": row("post", EDITORS, "404 404 404 403 403 403 login"),
     "report": row("get", ALL),
     "report-follow": row("get", ALL),
     "calendar-feed": row("get", "ok ok ok ok ok ok 404"),  # the token is the credential; anonymous has none
@@ -242,6 +248,15 @@ API: dict[str, Row] = {
     # sending alerts is triage work: a viewer's, auditor's or reporter's token cannot carry the intake scope
     "POST /api/intake/alerts": row("post", "ok ok ok 403 403 403 401", data={"title": "x"}),
     "GET /api/audit/checkpoint": row("get", "ok 403 403 403 ok 403 401"),
+    "GET /api/incidents/{reference}/tags": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/tags": row("post", API_STEP_EDIT, API_STEP_HIDDEN, data={"name": "matrix"}),
+    "DELETE /api/incidents/{reference}/tags/{tag}": row("delete", API_STEP_EDIT, API_STEP_HIDDEN),
+    "GET /api/incidents/{reference}/links": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/links": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"other": "INC-2026-001", "kind": "related"}),  # itself: refused (422), after the permission check
+    "DELETE /api/incidents/{reference}/links/{other}": row("delete", API_STEP_EDIT, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/merge": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
+        data={"into": "INC-2026-001", "reason": "x"}),  # itself: refused (409), after the permission check
 }
 
 
@@ -416,7 +431,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
     o = world[kind]
     pk = {"evidence-download": o["evidence"].pk, "draft": o["draft"].pk, "draft-send": o["draft"].pk,
           "draft-export": o["draft"].pk, "capa-step": o["capa"].pk, "lesson-decide": o["lesson"].pk,
-          "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "contact-edit": world["contact"].pk,
+          "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "triage-merge": o["item"].pk, "contact-edit": world["contact"].pk,
           "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
           "notification-acknowledge": o["notification"].pk,
           "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
@@ -429,6 +444,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,
         "draft_id": o["draft"].pk, "evidence_id": o["evidence"].pk, "action_id": o["capa"].pk,
         "lesson_id": o["lesson"].pk, "contact_id": world["contact"].pk, "notification_id": o["notification"].pk,
+        "tag": "matrix", "other": o["incident"].reference,
     }
 
 

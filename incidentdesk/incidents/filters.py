@@ -92,7 +92,7 @@ class RegisterFilter(df.FilterSet):
                              empty_label="Any time")
     detected_from = df.DateFilter(label="Detected from", method="filter_from", widget=_DAY_PICKER)
     detected_to = df.DateFilter(label="Detected to", method="filter_to", widget=_DAY_PICKER)
-    regime = df.ChoiceFilter(label="Regime", choices=REGIME_CHOICES, method="filter_regime")
+    regime = df.ChoiceFilter(label="Regime", choices=REGIME_CHOICES, method="filter_regime", empty_label="Any regime")
     overdue = df.BooleanFilter(label="Overdue clocks only", method="filter_overdue")
     year = df.NumberFilter(field_name="year")
     sort = df.ChoiceFilter(label="Sort", choices=list(ORDERINGS.items()), method="filter_sort", empty_label=None)

@@ -54,3 +54,26 @@ def test_the_register_ids_do_not_wrap_and_the_page_fits_a_phone(page: Page, app,
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 400, f"the register is {width}px wide on a 390px phone"
     shot(page, "register-390.png")
+
+
+def test_a_long_unbroken_report_keeps_promote_and_dismiss_on_screen_at_1366(page: Page, app, shot):
+    """The bug: one report with a long unbroken string made the table 1,880 px wide."""
+    from incidentdesk.intake import services
+
+    services.report(title="x" * 190, details="https://example.org/" + "a" * 1500, contact="ana@" + "b" * 180)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, app, "manager")
+    page.goto(f"{app}/triage/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1366, f"the triage page is {width}px wide"
+    for name in ("Promote to incident", "Dismiss"):
+        button = page.get_by_role("button", name=name).first
+        expect(button).to_be_in_viewport()
+        box = button.bounding_box()
+        assert box["x"] + box["width"] <= 1366, f"{name} is off screen at x={box['x']}"
+    expect(page.locator(".reporter-contact").first).to_be_visible()
+    shot(page, "triage-1366.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{app}/triage/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    shot(page, "triage-390.png")
