@@ -100,6 +100,9 @@ def _routers() -> None:
     from incidentdesk.obligations.api import router as obligations
 
     api.add_router("/incidents", incidents)
+    from incidentdesk.incidents.api import views_router
+
+    api.add_router("/saved-views", views_router)
     api.add_router("/incidents", obligations)
     _workspace_routers()
     api.add_router("/inventory", inventory)

@@ -63,6 +63,8 @@ WEB: dict[str, Row] = {
     "register": row("get", SIGNED_IN),
     "procedure": row("get", SIGNED_IN),
     "register-export": row("get", READERS),
+    "register-view-save": row("post", READERS),
+    "register-view-delete": row("post", READERS),
     "incident-record": row("get", "ok ok ok 403 403 ok login"),
     "incident-record-preview": row("post", "ok ok ok 403 403 ok login"),
     "incident-workspace": row("get", "ok ok ok ok ok 404 login", "404 404 404 404 404 404 login"),
@@ -248,6 +250,10 @@ API: dict[str, Row] = {
     # sending alerts is triage work: a viewer's, auditor's or reporter's token cannot carry the intake scope
     "POST /api/intake/alerts": row("post", "ok ok ok 403 403 403 401", data={"title": "x"}),
     "GET /api/audit/checkpoint": row("get", "ok 403 403 403 ok 403 401"),
+    "GET /api/saved-views": row("get", API_STEP_READ),
+    "POST /api/saved-views": row("post", API_STEP_EDIT, data={"name": "x", "filters": {"owner": "me"}}),
+    # no such view of theirs: those who may delete get past the permission check to a plain 404
+    "DELETE /api/saved-views/{view_id}": row("delete", "404 404 404 403 403 403 401"),
     "GET /api/incidents/{reference}/tags": row("get", API_STEP_READ, API_STEP_HIDDEN),
     "POST /api/incidents/{reference}/tags": row("post", API_STEP_EDIT, API_STEP_HIDDEN, data={"name": "matrix"}),
     "DELETE /api/incidents/{reference}/tags/{tag}": row("delete", API_STEP_EDIT, API_STEP_HIDDEN),
@@ -434,7 +440,8 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
           "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "triage-merge": o["item"].pk, "contact-edit": world["contact"].pk,
           "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
           "notification-acknowledge": o["notification"].pk,
-          "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
+          "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1,
+          "register-view-delete": 1}
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
     return {
@@ -444,7 +451,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "incidents", "tool_id": world["tool"].pk, "rule_id": o["obligation"].rule_id,
         "draft_id": o["draft"].pk, "evidence_id": o["evidence"].pk, "action_id": o["capa"].pk,
         "lesson_id": o["lesson"].pk, "contact_id": world["contact"].pk, "notification_id": o["notification"].pk,
-        "tag": "matrix", "other": o["incident"].reference,
+        "tag": "matrix", "other": o["incident"].reference, "view_id": 999999,
     }
 
 

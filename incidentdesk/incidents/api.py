@@ -13,7 +13,7 @@ from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.api_base import PROBLEMS, READ, WRITE, Problem, RegisterCursor, When, may_read
 from incidentdesk.assessment import IncidentFacts, assess
 
-from . import lifecycle, section8
+from . import lifecycle, savedviews, section8
 from . import services as incidents
 from .filters import CATEGORY_CHOICES, PERIOD_CHOICES, REGIME_CHOICES, STATUS_CHOICES, RegisterFilter
 from .models import Incident
@@ -298,3 +298,47 @@ assess_router = Router(tags=["assessment"])
 )
 def assess_facts(request, facts: IncidentFacts):
     return assess(facts).as_dict()
+
+
+views_router = Router(tags=["incidents"])
+
+
+class SavedViewIn(Schema):
+    name: str = Field(min_length=1, max_length=80)
+    filters: dict[str, str] = Field(description="The register list's query parameters, e.g. {\"owner\": \"me\"}")
+    shared: bool = Field(False, description="Share with everyone (incident managers and administrators only)")
+
+
+class SavedViewOut(Schema):
+    id: int | None = Field(description="Empty for a built-in view")
+    name: str
+    filters: dict[str, str]
+    shared: bool
+    built_in: bool
+
+
+def _view_out(view: savedviews.View) -> dict[str, Any]:
+    return {"id": view.pk, "name": view.name, "filters": view.params, "shared": view.shared,
+            "built_in": view.built_in}
+
+
+@views_router.get("", response={200: list[SavedViewOut], **PROBLEMS}, auth=READ,
+                  summary="Saved views of the register: built-in, yours, and those shared with everyone")
+def list_views(request):
+    _require(request, Capability.VIEW_REGISTER)
+    return [_view_out(v) for v in savedviews.views_for(request.user)]
+
+
+@views_router.post("", response={201: SavedViewOut, **PROBLEMS}, auth=WRITE, summary="Save a view of the register")
+def save_view(request, body: SavedViewIn):
+    _require(request, Capability.VIEW_REGISTER)
+    row = savedviews.save_view(user=request.user, name=body.name, params=body.filters, shared=body.shared)
+    return Status(201, {"id": row.pk, "name": row.name, "filters": row.params, "shared": row.shared,
+                        "built_in": False})
+
+
+@views_router.delete("/{view_id}", response={204: None, **PROBLEMS}, auth=WRITE, summary="Delete one of your views")
+def delete_view(request, view_id: int):
+    _require(request, Capability.VIEW_REGISTER)
+    savedviews.delete_view(user=request.user, pk=view_id)
+    return Status(204, None)
