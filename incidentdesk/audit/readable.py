@@ -9,6 +9,7 @@ the organisation's time zone. Nothing here is stored.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -58,7 +59,8 @@ class Change:
 
 
 def action_words(action: str) -> str:
-    return ACTIONS.get(action) or action.replace(".", " ").replace("_", " ").capitalize()
+    """The action in words; one not listed reads as its words with acronyms kept ("RCA completed")."""
+    return ACTIONS.get(action) or vocabulary.label(action.replace(".", "_"))
 
 
 @cache
@@ -118,7 +120,7 @@ def _value(object_type: str, path: str, value: Any) -> str:
         count = len(value) if isinstance(value, list) else 1
         return f"{count} entr{'y' if count == 1 else 'ies'} (see the sealed record)"
     if isinstance(value, list):
-        return ", ".join(_value(object_type, path, item) for item in value) or "—"
+        return ", ".join(_item(object_type, path, item) for item in value) or "—"
     text = str(value)
     field = None
     model = _model(object_type)
@@ -129,6 +131,16 @@ def _value(object_type: str, path: str, value: Any) -> str:
     if field is not None and getattr(field, "choices", None):
         return str(dict(field.choices).get(value, text))
     return _when(text) or (vocabulary.choice_label(path, value) if path.endswith("status") else text)
+
+
+_CODE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+
+
+def _item(object_type: str, path: str, item: Any) -> str:
+    """One element of a list: a code ("data_issue") in words, anything else as it is."""
+    if isinstance(item, str) and _CODE.match(item):
+        return vocabulary.choice_label(path, item)
+    return _value(object_type, path, item)
 
 
 def _flat(data: Any, prefix: str = "") -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """The register and the triage queue as a new user tries them (issue 13, "Found, tried as a new user would")."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -77,3 +79,33 @@ def test_a_long_unbroken_report_keeps_promote_and_dismiss_on_screen_at_1366(page
     page.goto(f"{app}/triage/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
     shot(page, "triage-390.png")
+
+
+def test_an_auditor_reads_the_audit_log_in_words(page: Page, app, shot):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, app, "auditor")
+    page.goto(f"{app}/audit/")
+    page.get_by_label("What").select_option(label="Moved the incident")
+    page.get_by_role("button", name="Show").click()
+    rows = page.locator("#audit tbody tr")
+    expect(rows.first).to_contain_text(re.compile(r"Status: \w+ → \w+"))
+    link = rows.first.locator("a[href^='/incidents/INC-']")
+    expect(link).to_have_count(1)
+    shot(page, "audit-log.png")
+    link.click()
+    expect(page.locator("h1")).to_contain_text("INC-")
+
+
+def test_a_manager_saves_a_view_and_finds_it_in_the_header(page: Page, app):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, app, "manager")
+    page.goto(f"{app}/incidents/?tag=chatbot")
+    page.locator("#save-view summary").click()
+    page.get_by_label("Name").fill("Chatbot incidents")
+    page.get_by_role("button", name="Save view").click()
+    expect(page.locator(".messages")).to_contain_text("View saved")
+    page.goto(f"{app}/incidents/")
+    page.locator("#saved-views").get_by_role("link", name="Chatbot incidents").click()
+    expect(page.locator("#register tbody tr")).to_have_count(2)
+    page.locator("#saved-views").get_by_role("link", name="My open incidents").click()
+    expect(page.locator("#register tbody tr").first).to_contain_text("INC-")
