@@ -337,7 +337,7 @@ def save_view(request, body: SavedViewIn):
                         "built_in": False})
 
 
-@views_router.delete("/{view_id}", response={204: None, **PROBLEMS}, auth=WRITE, summary="Delete one of your views")
+@views_router.delete("/{int:view_id}", response={204: None, **PROBLEMS}, auth=WRITE, summary="Delete one of your views")
 def delete_view(request, view_id: int):
     _require(request, Capability.VIEW_REGISTER)
     savedviews.delete_view(user=request.user, pk=view_id)
