@@ -85,10 +85,12 @@ def _workspace_routers() -> None:
     from incidentdesk.evidence.api import router as evidence
     from incidentdesk.investigation.api import router as investigation
     from incidentdesk.lessons.api import router as lessons
+    from incidentdesk.linking.api import router as linking
     from incidentdesk.notifications.api import router as notifications
     from incidentdesk.routing.api import router as routing
 
-    for router in (containment, evidence, gdpr, notifications, investigation, capa, lessons, documents, routing):
+    for router in (containment, evidence, gdpr, notifications, investigation, capa, lessons, documents, routing,
+                   linking):
         api.add_router("/incidents", router)
 
 
@@ -100,6 +102,9 @@ def _routers() -> None:
     from incidentdesk.obligations.api import router as obligations
 
     api.add_router("/incidents", incidents)
+    from incidentdesk.incidents.api import views_router
+
+    api.add_router("/saved-views", views_router)
     api.add_router("/incidents", obligations)
     _workspace_routers()
     api.add_router("/inventory", inventory)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "incidentdesk.governance",
     "incidentdesk.documents",
     "incidentdesk.intake",
+    "incidentdesk.linking",
     "incidentdesk.reminders",
     "incidentdesk.reviews",
     "incidentdesk.routing",
@@ -281,6 +282,8 @@ WORKSPACE_PANELS = [
     "incidentdesk.comments.panel.panel",
     "incidentdesk.retention.panel.panel",
     "incidentdesk.preparedness.panel.panel",
+    "incidentdesk.intake.panel.panel",
+    "incidentdesk.linking.panel.panel",
 ]
 
 # Where "my work" finds each person's open tasks (incidentdesk/work.py): one function per app that gives

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("incidentdesk.lessons.urls")),
     path("", include("incidentdesk.routing.urls")),
     path("", include("incidentdesk.intake.urls")),
+    path("", include("incidentdesk.linking.urls")),
     path("", include("incidentdesk.reminders.urls")),
     path("", include("incidentdesk.inventory.urls")),
     path("", include("incidentdesk.organisation.urls")),

@@ -64,6 +64,8 @@ WEB: dict[str, Row] = {
     "register": row("get", SIGNED_IN),
     "procedure": row("get", SIGNED_IN),
     "register-export": row("get", READERS),
+    "register-view-save": row("post", READERS),
+    "register-view-delete": row("post", READERS),
     "incident-record": row("get", "ok ok ok 403 403 ok login"),
     "incident-record-preview": row("post", "ok ok ok 403 403 ok login"),
     "incident-workspace": row("get", "ok ok ok ok ok 404 login", "404 404 404 404 404 404 login"),
@@ -72,6 +74,11 @@ WEB: dict[str, Row] = {
     "incident-decide": row("post", MANAGERS, HIDDEN),
     "incident-restrict": row("post", MANAGERS, HIDDEN),
     "incident-transition": row("post", EDITORS, HIDDEN),
+    "incident-tag-add": row("post", EDITORS, HIDDEN),
+    "incident-tag-remove": row("post", EDITORS, HIDDEN),
+    "incident-link-add": row("post", EDITORS, HIDDEN),
+    "incident-link-remove": row("post", EDITORS, HIDDEN),
+    "incident-merge": row("post", MANAGERS, HIDDEN),
     "incident-report": row("get", READERS, HIDDEN),
     "incident-report-page": row("get", READERS, HIDDEN),
     "breach-register": row("get", READERS),  # every breach the person may see (restricted ones only if named)
@@ -120,6 +127,7 @@ WEB: dict[str, Row] = {
     "triage": row("get", READERS),
     "triage-promote": row("post", EDITORS, "404 404 404 403 403 403 login"),
     "triage-dismiss": row("post", EDITORS, "404 404 404 403 403 403 login"),
+    "triage-merge": row("post", EDITORS, "404 404 404 403 403 403 login"),
     "report": row("get", ALL),
     "report-follow": row("get", ALL),
     "calendar-feed": row("get", "ok ok ok ok ok ok 404"),  # the token is the credential; anonymous has none
@@ -363,6 +371,19 @@ API: dict[str, Row] = {
         data={"inject": "newsletter"}),
     "POST /api/incidents/{reference}/exercise/end": row("post", API_STEP_MANAGE, API_STEP_HIDDEN),
     "GET /api/readiness": row("get", API_STEP_READ),
+    "GET /api/saved-views": row("get", API_STEP_READ),
+    "POST /api/saved-views": row("post", API_STEP_EDIT, data={"name": "x", "filters": {"owner": "me"}}),
+    # no such view of theirs: those who may delete get past the permission check to a plain 404
+    "DELETE /api/saved-views/{view_id}": row("delete", "404 404 404 403 403 403 401"),
+    "GET /api/incidents/{reference}/tags": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/tags": row("post", API_STEP_EDIT, API_STEP_HIDDEN, data={"name": "matrix"}),
+    "DELETE /api/incidents/{reference}/tags/{tag}": row("delete", API_STEP_EDIT, API_STEP_HIDDEN),
+    "GET /api/incidents/{reference}/links": row("get", API_STEP_READ, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/links": row("post", API_STEP_EDIT, API_STEP_HIDDEN,
+        data={"other": "INC-2026-001", "kind": "related"}),  # itself: refused (422), after the permission check
+    "DELETE /api/incidents/{reference}/links/{other}": row("delete", API_STEP_EDIT, API_STEP_HIDDEN),
+    "POST /api/incidents/{reference}/merge": row("post", API_STEP_MANAGE, API_STEP_HIDDEN,
+        data={"into": "INC-2026-001", "reason": "x"}),  # itself: refused (409), after the permission check
 }
 
 
@@ -567,7 +588,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
     o = world[kind]
     pk = {"evidence-download": o["evidence"].pk, "draft": o["draft"].pk, "draft-send": o["draft"].pk,
           "draft-export": o["draft"].pk, "capa-step": o["capa"].pk, "lesson-decide": o["lesson"].pk,
-          "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "contact-edit": world["contact"].pk,
+          "triage-promote": o["item"].pk, "triage-dismiss": o["item"].pk, "triage-merge": o["item"].pk, "contact-edit": world["contact"].pk,
           "tool-detail": world["tool"].pk, "tool-edit": world["tool"].pk,
           "notification-acknowledge": o["notification"].pk, "review-no-change": world["review"].pk,
           "routing-acknowledge": o["incident"].internal_notices.order_by("pk").first().pk,
@@ -575,7 +596,8 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
           "containment-result": o["containment"].pk, "capa-assign": o["capa"].pk, "lesson-assign": o["lesson"].pk,
           "draft-assign": o["draft"].pk, "comment-edit": o["comment"].pk, "comment-read": o["comment"].pk,
           "legal-hold-release": o["hold"].pk, "tool-access-end": world["access"].pk,
-          "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1}
+          "token-revoke": world["tokens"][role][0].pk if role != "anonymous" else 1,
+          "register-view-delete": 1}
     model_object = {"incidents": o["incident"].pk, "obligations": o["obligation"].pk, "audit": 1}
     app = key.split(":")[-1].split("_")[0].removeprefix("admin/").split("/")[0]
     return {
@@ -592,6 +614,7 @@ def _arguments(world: dict, key: str, role: str, kind: str) -> dict:
         "notice_id": o["incident"].internal_notices.order_by("pk").first().pk,
         "containment_id": o["containment"].pk, "comment_id": o["comment"].pk,
         "hold_id": o["hold"].pk,
+        "tag": "matrix", "other": o["incident"].reference, "view_id": 999999,
     }
 
 

@@ -6,22 +6,35 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from incidentdesk.accounts.permissions import Capability
+from incidentdesk.incidents.models import Incident
 from incidentdesk.web import require
 
+from . import readable
+from .filters import AuditFilter
 from .models import AuditEvent
 from .services import head_checkpoint, verify
 
 
 @login_required
 def audit_log(request):
+    """The log, filtered and paginated; each event's change in words, its incident a link when the reader may
+    open it (events of incidents they may not see are not there at all: ``visible_to``)."""
     require(request, Capability.VIEW_AUDIT)
-    events = AuditEvent.objects.visible_to(request.user).order_by("-seq")
-    if request.GET.get("incident"):
-        events = events.filter(incident_ref=request.GET["incident"].strip().upper())
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    visible = AuditEvent.objects.visible_to(request.user).order_by("-seq")
+    filterset = AuditFilter(request.GET or None, queryset=visible)
+    events = filterset.qs if not filterset.is_bound or filterset.is_valid() else visible.none()
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    refs = {e.incident_ref for e in page if e.incident_ref}
+    openable = set(Incident.objects.visible_to(request.user).filter(reference__in=refs)
+                   .values_list("reference", flat=True))
+    rows = [{"event": e, "what": readable.action_words(e.action), "changes": readable.changes(e),
+             "summary": readable.summary(e), "link": e.incident_ref in openable} for e in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("verify", None)
     check = verify() if request.GET.get("verify") else None
-    return render(request, "audit/log.html",
-                  {"page": page, "check": check, "incident": request.GET.get("incident", "")})
+    return render(request, "audit/log.html", {"page": page, "rows": rows, "check": check, "filter": filterset,
+                                              "query": query.urlencode()})
 
 
 @login_required

@@ -7,6 +7,7 @@ to now, so the clocks run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,15 +17,19 @@ from django.utils import timezone
 
 from incidentdesk.accounts.models import Role
 from incidentdesk.accounts.services import add_person
+from incidentdesk.breaches import services as breaches
 from incidentdesk.contacts.services import save_contact
 from incidentdesk.containment.services import contain
 from incidentdesk.governance import demo as governance_demo
 from incidentdesk.incidents import lifecycle
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.access import restrict
-from incidentdesk.incidents.models import Incident
+from incidentdesk.incidents.models import Incident, Status
 from incidentdesk.inventory.models import AITool
 from incidentdesk.inventory.services import save_tool
+from incidentdesk.investigation.services import save_analysis
+from incidentdesk.lessons import services as lessons
+from incidentdesk.linking.services import add_tag
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.organisation.services import save_profile
 from incidentdesk.preparedness import services as exercises
@@ -178,17 +183,110 @@ def load() -> tuple[int, str, str]:
         for entry in entries:
             incidents.record_incident(by=user, now=now, **entry)
         exercises.start(scenario="level4-art73", by=user, now=now)  # the yearly tabletop, as an exercise
-    first = Incident.objects.get(title__startswith="Factual error in an AI-drafted internal memo")
-    contain(incident=first, kind="correct_content", description="Corrected the memo before it was sent",
-            taken_at=first.detected_at + timedelta(minutes=40), taken_by="demo", result="effective", by=user)
-    incidents.classify(incident=first, level=1, by=user, reasoning="Caught in review, never left the company.")
-    for status in ("contained", "classified"):
-        lifecycle.transition(incident=first, to=status, by=user)
+    manager = user_model.objects.get(username="manager")
+    for title, stage in STAGES.items():
+        _advance(Incident.objects.get(title__startswith=title), stage, user)
     hr = Incident.objects.filter(tools__name="CV screening assistant").order_by("detected_at").first()
     if hr is not None:
-        restrict(incident=hr, restricted=True, people=[user_model.objects.get(username="manager")], by=user)
+        restrict(incident=hr, restricted=True, people=[manager], by=user)
+    _owners_and_tags(manager, user)
     _people_at_work(user)
     return len(entries), USERNAME, PASSWORD
+
+
+@dataclass(frozen=True)
+class Stage:
+    """How far the team got with one demo incident: what was done, when (hours after detection), and where it
+    now stands. Every step goes through the same services a person's click does, so the demo's history,
+    clocks and audit log are those of a register in use, not rows written by hand."""
+
+    contain: tuple[str, str, float] | None = None  # kind, what was done, hours after detection
+    level: int | None = None
+    reasoning: str = ""
+    classified_after: float = 4
+    gdpr: str = ""  # the reasons for deciding that no GDPR notification is needed
+    rca: dict[str, Any] | None = None
+    lesson: tuple[str, str] | None = None  # target, text (accepted)
+    status: str = "detected"
+
+
+_RCA_MEMO = {"what_happened": "An AI-drafted text cited invented facts.",
+             "why": "Nobody checked the AI's claims against a source before use.",
+             "what_was_done": "Corrected or withdrew the text; told the people who relied on it.",
+             "impact": "Reputational; no personal data.", "what_changes": "Every AI-drafted external text cites "
+             "a checked source; review checklist updated.", "cause_categories": ["policy_gap", "tool_failure"]}
+
+#: The demo's incidents at believable stages: two closed, some contained or classified, one investigated, the
+#: newest still fresh. One clock is overdue (the outage's GDPR assessment), as in a register in use. The
+#: tabletop scenario is left as recorded (the exercise is run from it).
+STAGES: dict[str, Stage] = {
+    "Factual error in an AI-drafted internal memo": Stage(
+        contain=("correct_content", "Corrected the memo before it was sent", 0.7), level=1,
+        reasoning="Caught in review, never left the company.", status="closed"),
+    "Fabricated case law in a filing": Stage(
+        contain=("correct_content", "Withdrew the filing and filed a corrected brief", 20), level=2,
+        reasoning="Published to a court, no personal data: level 2.", rca=_RCA_MEMO,
+        lesson=("procedure", "Every citation in an AI-drafted filing is checked against the source."), status="closed"),
+    "Source code pasted into a public chatbot": Stage(
+        contain=("revoke_access", "Blocked public chatbots on company devices", 6), level=2,
+        reasoning="Confidential code left the company; no personal data.", rca=_RCA_MEMO | {
+            "impact": "Confidential source code disclosed to a provider.", "cause_categories": ["policy_gap"]},
+        status="investigating"),
+    "Website chatbot invented a refund policy": Stage(
+        contain=("correct_content", "Took the chatbot's refund answers down and honoured the refund", 5), level=2,
+        reasoning="A published, wrong statement the company is liable for.", status="classified"),
+    "Prompt injection made the chatbot": Stage(
+        contain=("correct_content", "Withdrew the '$1' answer publicly and turned off free-text offers", 3), level=2,
+        reasoning="Published, no personal data, no contract formed.", status="classified"),
+    "Blog post published with an AI-invented statistic": Stage(
+        contain=("correct_content", "Corrected the blog post and added a note", 2), level=2,
+        reasoning="Published externally, no personal data: level 2.", status="classified"),
+    "Chat history and payment details exposed": Stage(
+        contain=("isolate_system", "Took the chat history feature offline", 1), level=3,
+        reasoning="Payment details of many subscribers shown to others.", status="contained"),
+    "Contractor used an unapproved transcription tool": Stage(
+        contain=("revoke_access", "Asked the contractor to delete the recording and stop using the tool", 5),
+        level=3, reasoning="A client's call recorded by an unapproved tool.", status="classified",
+        gdpr="The contractor deleted the recording within hours and confirmed it in writing; the provider keeps "
+             "no copy under its terms. Unlikely to result in a risk to the people on the call (Art 33(1))."),
+    "Applicant rejected automatically without human review": Stage(
+        contain=("stop_operation", "Suspended automatic rejections; a person reviews every application", 8),
+        level=3, reasoning="A decision about a person without the required human review.", status="classified",
+        gdpr="No loss of confidentiality, integrity or availability of personal data: not a personal data "
+             "breach. The applicant's file is reviewed again by a person."),
+    "Screening model downgraded CVs": Stage(
+        contain=("rollback_model", "Stopped using the model's ranking for any decision", 24), level=3,
+        reasoning="Discrimination risk in a high-risk system; no data lost.", status="investigating",
+        gdpr="No personal data breach: the data was not lost or disclosed.", rca=_RCA_MEMO | {
+            "what_happened": "The ranking model penalised CVs mentioning women's organisations.",
+            "why": "Trained on past hires without a bias test.", "impact": "Possible discrimination of applicants.",
+            "what_changes": "A bias test before every model release.", "cause_categories": ["data_issue"]}),
+}
+
+
+def _advance(incident: Incident, stage: Stage, user: Any) -> None:
+    """Walk one incident to its stage through the services, at believable times after its detection."""
+    def after(hours: float):
+        return incident.detected_at + timedelta(hours=hours)
+
+    if stage.contain:
+        kind, description, hours = stage.contain
+        contain(incident=incident, kind=kind, description=description, taken_at=after(hours), taken_by="Founder",
+                result="effective", by=user)
+    if stage.level:
+        incidents.classify(incident=incident, level=stage.level, by=user, reasoning=stage.reasoning,
+                           now=after(stage.classified_after))
+    if stage.gdpr:
+        breaches.decide_breach(incident=incident, notify_authority=False, communicate_subjects=False,
+                               reasons=stage.gdpr, by=user)
+    if stage.rca:
+        save_analysis(incident=incident, by=user, complete=True, now=after(24 * 6), **stage.rca)
+    if stage.lesson:
+        lesson = lessons.propose(incident=incident, target=stage.lesson[0], text=stage.lesson[1], by=user)
+        lessons.decide(lesson=lesson, accept=True, by=user)
+    order = [status for status in lifecycle.ORDER if status != Status.NOTIFIED]  # nothing had to be notified
+    for status in order[1:order.index(stage.status) + 1]:
+        lifecycle.transition(incident=incident, to=status, by=user)
 
 
 def _people_at_work(admin) -> None:
@@ -198,7 +296,19 @@ def _people_at_work(admin) -> None:
 
     manager, responder = (get_user_model().objects.get(username=name) for name in ("manager", "responder"))
     for incident in Incident.objects.visible_to(manager).exclude(status="closed").order_by("-detected_at")[:3]:
-        incidents.set_owner(incident=incident, owner=manager, by=admin)
+        if incident.owner_id != manager.pk:
+            incidents.set_owner(incident=incident, owner=manager, by=admin)
         clock = incident.obligations.filter(status="pending").order_by("due_at").first()
         if clock is not None and Incident.objects.visible_to(responder).filter(pk=incident.pk).exists():
             assign(obligation=clock, assignee=responder, by=manager)
+
+
+def _owners_and_tags(manager: Any, user: Any) -> None:
+    """An owner on the incidents in hand, and a few tags, so the register's owner column and views mean
+    something on first sight."""
+    for incident in Incident.objects.exclude(status__in=(Status.DETECTED, Status.CLOSED)).exclude(owner=manager):
+        incidents.set_owner(incident=incident, owner=manager, by=user)
+    for title, tag in (("Website chatbot", "chatbot"), ("Prompt injection", "chatbot"),
+                       ("Prompt injection", "security")):
+        incident = Incident.objects.get(title__startswith=title)
+        add_tag(incident=incident, name=tag, by=user)

@@ -15,9 +15,9 @@ from incidentdesk.assessment import IncidentFacts, assess
 from incidentdesk.retention.api import LegalHoldOut, hold_out
 from incidentdesk.retention.services import active_hold
 
-from . import lifecycle, section8
+from . import lifecycle, savedviews, section8
 from . import services as incidents
-from .filters import CATEGORY_CHOICES, EXERCISE_CHOICES, REGIME_CHOICES, STATUS_CHOICES, RegisterFilter
+from .filters import CATEGORY_CHOICES, EXERCISE_CHOICES, PERIOD_CHOICES, REGIME_CHOICES, STATUS_CHOICES, RegisterFilter
 from .models import Incident
 
 router = Router(tags=["incidents"])
@@ -33,10 +33,18 @@ class IncidentSummary(Schema):
     categories: list[str]
     restricted: bool
     owner: str | None = Field(None, description="Username of the incident's owner (the incident manager who runs it)")
+    tags: list[str] = Field(default_factory=list, description="Tags, see /api/incidents/{reference}/tags")
 
     @staticmethod
     def resolve_owner(obj: Any) -> str | None:
         return obj.get("owner") if isinstance(obj, dict) else person_name(obj.owner)
+
+
+    @staticmethod
+    def resolve_tags(obj: Any) -> list[str]:
+        if isinstance(obj, dict):
+            return obj.get("tags", [])
+        return sorted(tag.name for tag in obj.tags.all())
 
 
 class OwnerIn(Schema):
@@ -145,7 +153,10 @@ class RegisterQuery(Schema):
     severity: int | None = Field(None, ge=1, le=4)
     severity_min: int | None = Field(None, ge=1, le=4)
     category: _one_of(CATEGORY_CHOICES) | None = None
-    tool: str | None = None
+    tool: str | None = Field(None, description="Part of a tool's name, any case")
+    owner: str | None = Field(None, description="A username, 'me' (the token's owner) or 'nobody'")
+    tag: str | None = Field(None, description="A tag, any case")
+    period: _one_of(PERIOD_CHOICES) | None = Field(None, description="Detected in this period (organisation's time)")
     detected_from: Annotated[str | None, _DAY] = None
     detected_to: Annotated[str | None, _DAY] = None
     regime: _one_of(REGIME_CHOICES) | None = None
@@ -179,9 +190,10 @@ def _out(incident: Incident, user: Any) -> dict[str, Any]:
     data = {
         field: getattr(incident, field)
         for field in IncidentOut.model_fields
-        if field not in ("tools", "obligations", "provisional", "owner", "legal_hold", *derived)
+        if field not in ("tools", "obligations", "provisional", "owner", "legal_hold", "tags", *derived)
     }
     data["owner"] = person_name(incident.owner)
+    data["tags"] = sorted(tag.name for tag in incident.tags.all())
     data |= derived
     data["provisional"] = incident.provisional
     data["tools"] = [str(t) for t in incident.tools.all()]
@@ -216,10 +228,10 @@ DELIBERATION_HIDDEN: dict[str, Any] = {"severity_reasons": [], "severity_reasoni
 @paginate(RegisterCursor, ordering=("-detected_at", "-id"), page_size=50)
 def list_incidents(request, filters: Query[RegisterQuery]):
     params = {k: v for k, v in filters.dict().items() if v is not None}
-    form = RegisterFilter(params, queryset=Incident.objects.visible_to(request.user))
+    form = RegisterFilter(params, queryset=Incident.objects.visible_to(request.user), user=request.user)
     if not form.is_valid():
         raise Problem(422, "Invalid filter", "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-    return form.qs.select_related("owner")
+    return form.qs.select_related("owner").prefetch_related("tags")
 
 
 WRITTEN = IncidentOut | IncidentWritten  # the second for a token without the read scope
@@ -306,3 +318,47 @@ assess_router = Router(tags=["assessment"])
 )
 def assess_facts(request, facts: IncidentFacts):
     return assess(facts).as_dict()
+
+
+views_router = Router(tags=["incidents"])
+
+
+class SavedViewIn(Schema):
+    name: str = Field(min_length=1, max_length=80)
+    filters: dict[str, str] = Field(description="The register list's query parameters, e.g. {\"owner\": \"me\"}")
+    shared: bool = Field(False, description="Share with everyone (incident managers and administrators only)")
+
+
+class SavedViewOut(Schema):
+    id: int | None = Field(description="Empty for a built-in view")
+    name: str
+    filters: dict[str, str]
+    shared: bool
+    built_in: bool
+
+
+def _view_out(view: savedviews.View) -> dict[str, Any]:
+    return {"id": view.pk, "name": view.name, "filters": view.params, "shared": view.shared,
+            "built_in": view.built_in}
+
+
+@views_router.get("", response={200: list[SavedViewOut], **PROBLEMS}, auth=READ,
+                  summary="Saved views of the register: built-in, yours, and those shared with everyone")
+def list_views(request):
+    _require(request, Capability.VIEW_REGISTER)
+    return [_view_out(v) for v in savedviews.views_for(request.user)]
+
+
+@views_router.post("", response={201: SavedViewOut, **PROBLEMS}, auth=WRITE, summary="Save a view of the register")
+def save_view(request, body: SavedViewIn):
+    _require(request, Capability.VIEW_REGISTER)
+    row = savedviews.save_view(user=request.user, name=body.name, params=body.filters, shared=body.shared)
+    return Status(201, {"id": row.pk, "name": row.name, "filters": row.params, "shared": row.shared,
+                        "built_in": False})
+
+
+@views_router.delete("/{int:view_id}", response={204: None, **PROBLEMS}, auth=WRITE, summary="Delete one of your views")
+def delete_view(request, view_id: int):
+    _require(request, Capability.VIEW_REGISTER)
+    savedviews.delete_view(user=request.user, pk=view_id)
+    return Status(204, None)

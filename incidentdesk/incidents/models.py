@@ -204,3 +204,24 @@ class DeletedIncident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} (deleted{', restricted' if self.restricted else ''})"
+
+
+class SavedView(models.Model):
+    """A register filter a person saved under a name: private, or shared with everyone (decision 13x).
+
+    ``params`` are the register filter's own (``filters.RegisterFilter``), stored by name: "owner": "me" and
+    "period": "this_quarter" are read when the view is used, so one shared view serves everyone, every quarter.
+    """
+
+    name = models.CharField(max_length=80)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    shared = models.BooleanField(default=False, help_text="Everyone who sees the register sees this view")
+    params = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_view_name_per_person")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,10 +17,12 @@ from .models import Incident
 from .paging import RegisterPaginator
 
 
-def filter_register(qs: QuerySet[Incident], params: Mapping[str, Any]) -> QuerySet[Incident]:
-    """Apply the register's filters (see ``filters.RegisterFilter``); invalid values are ignored."""
+def filter_register(qs: QuerySet[Incident], params: Mapping[str, Any], user: Any = None) -> QuerySet[Incident]:
+    """Apply the register's filters (see ``filters.RegisterFilter``); invalid values are ignored.
+
+    ``user`` is who "me" is in the owner filter (a saved view such as "My open incidents")."""
     data = {k: v for k, v in params.items() if v not in (None, "")}
-    return RegisterFilter(data, queryset=qs).qs
+    return RegisterFilter(data, queryset=qs, user=user).qs
 
 
 @dataclass
@@ -36,12 +38,12 @@ def register_page(*, user: Any, params: Mapping[str, Any], number: Any = 1, per_
     The web page and the benchmark both call this, so the benchmark measures what a person waits for.
     """
 
-    filterset = RegisterFilter(params or None, queryset=Incident.objects.visible_to(user))
+    filterset = RegisterFilter(params or None, queryset=Incident.objects.visible_to(user), user=user)
     data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
     # Counting every match of a text search or a regime costs more than the page: stop at 1,000.
     broad = bool((data.get("q") or "").strip() or data.get("regime"))
     page = RegisterPaginator(filterset.qs, per_page, capped=broad).get_page(number)
-    rows = list(page.object_list.prefetch_related("tools"))
+    rows = list(page.object_list.select_related("owner").prefetch_related("tools", "tags"))
     deadlines = next_deadlines([i.pk for i in rows], user)
     return RegisterPage(filterset, page, [(i, deadlines.get(i.pk)) for i in rows])
 

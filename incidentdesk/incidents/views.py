@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from incidentdesk.refusals import Refused
 from incidentdesk.retention.pseudonyms import Pseudonymiser
 from incidentdesk.web import post_action, refuse_on_form, require, visible, workspace_of
 
-from . import access, exports, lifecycle
+from . import access, exports, lifecycle, savedviews
 from . import services as incidents
 from .facts import FLAGS
 from .filters import RegisterFilter
@@ -46,15 +47,49 @@ def register(request):
     query = request.GET.copy()
     query.pop("page", None)
     now = timezone.now()
+    views = [(view, urlencode(view.params)) for view in savedviews.views_for(request.user)]
     return render(request, "incidents/register.html", {
         "filter": result.filter, "page": result.page, "rows": result.rows, "now": now,
-        "soon": now + timedelta(hours=24), "query": query.urlencode()})
+        "soon": now + timedelta(hours=24), "query": query.urlencode(), "views": views,
+        "current_view": next((v.name for v, q in views if q and QueryDict(q) == QueryDict(query.urlencode())), ""),
+        "may_share": can(request.user, savedviews.SHARE),
+        "filter_values": [(k, v) for k, v in query.items() if v]})
+
+
+@login_required
+@require_POST
+def save_view(request):
+    """Save the register's current filter (sent as the form's hidden fields) under a name."""
+    require(request, Capability.VIEW_REGISTER)
+    params = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "view_name", "shared")}
+    try:
+        savedviews.save_view(user=request.user, name=request.POST.get("view_name", ""), params=params,
+                             shared=request.POST.get("shared") == "on")
+    except Refused as exc:
+        messages.error(request, f"The view was not saved: {exc}")
+    else:
+        messages.success(request, "View saved: it is listed above the register.")
+    return redirect(f"{reverse('register')}?{urlencode(savedviews.clean_params_or_none(params))}")
+
+
+@login_required
+@require_POST
+def delete_view(request, pk: int):
+    require(request, Capability.VIEW_REGISTER)
+    try:
+        savedviews.delete_view(user=request.user, pk=pk)
+    except Refused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "View deleted.")
+    return redirect("register")
 
 
 @login_required
 def export(request, fmt: str):
     require(request, Capability.EXPORT)
-    filterset = RegisterFilter(request.GET or None, queryset=Incident.objects.visible_to(request.user))
+    filterset = RegisterFilter(request.GET or None, queryset=Incident.objects.visible_to(request.user),
+                               user=request.user)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     filters = exports.used_filters(request.GET)
     cells = Pseudonymiser() if request.GET.get("pseudonymised") else exports.unchanged  # for outside readers

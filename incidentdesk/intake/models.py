@@ -33,6 +33,7 @@ class TriageStatus(models.TextChoices):
     OPEN = "open", "Waiting for triage"
     PROMOTED = "promoted", "Promoted to an incident"
     DISMISSED = "dismissed", "Dismissed"
+    MERGED = "merged", "Added to an existing incident"
 
 
 class TriageItem(models.Model):

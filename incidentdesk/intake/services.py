@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from incidentdesk.audit import services as audit
 from incidentdesk.incidents import services as incidents
+from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import DetectionSource, Incident
 from incidentdesk.refusals import Refused
 
@@ -251,6 +252,27 @@ def promote(*, item: TriageItem, by: Any, now: datetime | None = None, facts: di
     return incident
 
 
+def add_to_incident(*, item: TriageItem, incident: Incident, by: Any, now: datetime | None = None) -> TriageItem:
+    """Add a waiting item to an incident already recorded (a second report of the same thing) instead of
+    recording a duplicate. The item keeps its text and the reporter's contact; the incident's workspace
+    lists it under "Where it came from". A closed incident is refused: reopen it first, so the new report is
+    read by someone rather than filed under a finished record.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = TriageItem.objects.select_for_update().get(pk=item.pk)
+        if locked.status != TriageStatus.OPEN:
+            raise TriageRefused(f"{item.reference} is already {locked.get_status_display().lower()}")
+        ensure_open(incident)
+        locked.status, locked.incident, locked.decided_at = TriageStatus.MERGED, incident, now
+        locked.decided_by = by if getattr(by, "pk", None) else None
+        locked.save(update_fields=["status", "incident", "decided_at", "decided_by"])
+        audit.record(action="triage.added_to_incident", object_type="triageitem", object_id=item.pk, by=by,
+                     incident_ref=incident.reference, after={"reference": item.reference, "title": item.title})
+    item.refresh_from_db()
+    return item
+
+
 def dismiss(*, item: TriageItem, reason: str, by: Any) -> TriageItem:
     if item.status != TriageStatus.OPEN:
         raise TriageRefused(f"{item.reference} is already {item.get_status_display().lower()}")
@@ -265,5 +287,5 @@ def dismiss(*, item: TriageItem, reason: str, by: Any) -> TriageItem:
     return item
 
 
-__all__ = ["PayloadRefused", "Replayed", "SignatureRefused", "StaleTimestamp", "TriageRefused", "check_signature",
-           "dismiss", "followed", "promote", "receive", "report"]
+__all__ = ["PayloadRefused", "Replayed", "SignatureRefused", "StaleTimestamp", "TriageRefused", "add_to_incident",
+           "check_signature", "dismiss", "followed", "promote", "receive", "report"]

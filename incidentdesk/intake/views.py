@@ -9,10 +9,13 @@ from django.views.decorators.http import require_POST
 from incidentdesk.accounts.permissions import Capability
 from incidentdesk.clientaddress import client_address
 from incidentdesk.idempotency.web import submitted_once
+from incidentdesk.incidents.models import Incident
 from incidentdesk.organisation.models import Organisation
+from incidentdesk.refusals import Refused
 from incidentdesk.web import require
 
 from . import ratelimit, services
+from .filters import TriageFilter
 from .forms import DismissForm, ReportForm
 from .models import TriageItem, TriageStatus
 
@@ -26,9 +29,11 @@ def queue(request):
     """
     require(request, Capability.VIEW_REGISTER)
     visible = TriageItem.objects.visible_to(request.user)
-    items = visible.filter(status=TriageStatus.OPEN).select_related("source")[:200]
+    filterset = TriageFilter(request.GET or None, queryset=visible.select_related("source", "incident"))
+    items = filterset.qs[:200] if filterset.is_valid() else visible.none()
     decided = visible.exclude(status=TriageStatus.OPEN).select_related("incident")[:50]
-    return render(request, "intake/queue.html", {"items": items, "decided": decided})
+    return render(request, "intake/queue.html", {"items": items, "decided": decided, "filter": filterset,
+                                                 "filtered": bool(request.GET)})
 
 
 @login_required
@@ -43,6 +48,27 @@ def promote(request, pk: int):
         messages.error(request, str(exc))
         return redirect("triage")
     messages.success(request, f"{item.reference} is now {incident.reference}; complete its facts.")
+    return redirect("incident-workspace", incident.reference)
+
+
+@login_required
+@require_POST
+def add_to_incident(request, pk: int):
+    """Add the item to an incident already recorded, named by its id (the same thing, reported again)."""
+    require(request, Capability.TRIAGE)
+    item = get_object_or_404(TriageItem.objects.visible_to(request.user), pk=pk)
+    reference = request.POST.get("into", "").strip().upper()
+    incident = Incident.objects.visible_to(request.user).filter(reference=reference).first()
+    if incident is None:
+        messages.error(request, f"No incident {reference or '(none given)'} that you can see: give its id, "
+                                "e.g. INC-2026-001.")
+        return redirect("triage")
+    try:
+        services.add_to_incident(item=item, incident=incident, by=request.user)
+    except Refused as exc:
+        messages.error(request, str(exc))
+        return redirect("triage")
+    messages.success(request, f"{item.reference} added to {incident.reference}.")
     return redirect("incident-workspace", incident.reference)
 
 

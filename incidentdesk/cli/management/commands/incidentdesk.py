@@ -42,11 +42,12 @@ from incidentdesk.documents.services import FORMATS, report_export
 from incidentdesk.governance import services as governance
 from incidentdesk.governance.models import DocumentKind
 from incidentdesk.incidents import exports as register_export
-from incidentdesk.incidents import lifecycle, section8
+from incidentdesk.incidents import lifecycle, savedviews, section8
 from incidentdesk.incidents import services as incidents
 from incidentdesk.incidents.facts import explain
 from incidentdesk.incidents.models import Incident
 from incidentdesk.incidents.register import filter_register, next_deadlines
+from incidentdesk.linking import services as linking
 from incidentdesk.mywork.services import my_work as my_work_of
 from incidentdesk.notifications import services as notifications
 from incidentdesk.obligations import lawchange as law_change
@@ -238,6 +239,77 @@ class Command(TyperCommand):
         lines = [f"{i.reference}  L{i.severity_level}{'?' if i.provisional else ' '} {i.status:<13} "
                  f"{local(i.detected_at)}  next: {local(due.get(i.pk)):<32} {i.title}" for i in rows]
         self.emit(data, as_json, "\n".join(lines) or "The register is empty.")
+
+    @command()
+    def register(
+        self,
+        view: Annotated[str | None, typer.Option(help="A saved view by name, e.g. \"My open incidents\"")] = None,
+        owner: Annotated[str | None, typer.Option(help="A username, me or nobody")] = None,
+        tool: Annotated[str | None, typer.Option(help="Part of a tool's name")] = None,
+        tag: Annotated[str | None, typer.Option()] = None,
+        status: Annotated[str | None, typer.Option(help="open, or a status")] = None,
+        limit: Annotated[int, typer.Option()] = 50,
+        as_json: Json = False,
+    ):
+        """The register as the web shows it to you, through a saved view and/or filters (needs --as)."""
+        by = operator(Capability.VIEW_REGISTER)
+        params = dict(savedviews.find(by, view).params) if view else {}
+        params |= {k: v for k, v in {"owner": owner, "tool": tool, "tag": tag, "status": status}.items() if v}
+        rows = list(filter_register(Incident.objects.visible_to(by).prefetch_related("tools"), params, user=by)
+                    [:limit])
+        due = next_deadlines([i.pk for i in rows], by)
+        lines = [f"{i.reference}  L{i.severity_level}{'?' if i.provisional else ' '} {i.status:<13} "
+                 f"{local(i.detected_at)}  next: {local(due.get(i.pk)):<32} {i.title}" for i in rows]
+        heading = f"{view}: " if view else ""
+        self.emit([incident_summary(i, due.get(i.pk)) for i in rows], as_json,
+                  "\n".join(lines) or f"{heading}no incidents match.")
+
+    @command()
+    def views(self, as_json: Json = False):
+        """The register views you have: built-in, your own, and those shared with everyone (needs --as)."""
+        by = operator(Capability.VIEW_REGISTER)
+        found = savedviews.views_for(by)
+        self.emit([{"name": v.name, "filters": v.params, "shared": v.shared, "built_in": v.built_in} for v in found],
+                  as_json, "\n".join(f"{v.name}{' (shared)' if v.shared else ''}: "
+                                     f"{', '.join(f'{k}={x}' for k, x in v.params.items())}" for v in found))
+
+    @command()
+    def tag(self, reference: str, name: str,
+            remove: Annotated[bool, typer.Option("--remove", help="Remove the tag instead")] = False):
+        """Tag an incident (or remove a tag with --remove)."""
+        by = operator(Capability.EDIT)
+        incident = self._get(reference, by)
+        if remove:
+            done = linking.remove_tag(incident=incident, name=name, by=by)
+            self.stdout.write(f"Removed the tag from {incident.reference}." if done else
+                              f"{incident.reference} had no such tag; nothing changed.")
+        else:
+            linking.add_tag(incident=incident, name=name, by=by)
+            self.stdout.write(f"Tagged {incident.reference}.")
+
+    @command()
+    def link(self, reference: str, other: str,
+             kind: Annotated[str, typer.Option(help="duplicate (of the other) or related")] = "related",
+             remove: Annotated[bool, typer.Option("--remove", help="Remove the link instead")] = False):
+        """Link an incident to another: a duplicate of it, or related to it (shown on both)."""
+        by = operator(Capability.EDIT)
+        incident, target = self._get(reference, by), self._get(other, by)
+        if remove:
+            done = linking.unlink(source=incident, target=target, by=by)
+            self.stdout.write("Link removed." if done else "They were not linked; nothing changed.")
+        else:
+            linking.link(source=incident, target=target, kind=kind, by=by)
+            self.stdout.write(f"Linked {incident.reference} to {target.reference}.")
+
+    @command()
+    def merge(self, duplicate: str, into: str,
+              reason: Annotated[str, typer.Option(help="Why they are the same incident")] = ""):
+        """Merge a duplicate into another incident: it is closed, points there, and nothing is deleted."""
+        by = operator(Capability.CLASSIFY)
+        source, target = self._get(duplicate, by), self._get(into, by)
+        linking.merge(duplicate=source, into=target, reason=reason, by=by)
+        self.stdout.write(f"Merged {source.reference} into {target.reference}; {source.reference} is closed "
+                          "and its open clocks were settled with that reason.")
 
     @command()
     def show(self, reference: str, as_json: Json = False):
