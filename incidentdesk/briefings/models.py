@@ -6,8 +6,8 @@ what, when and by whom (``Briefing``), and the briefing tasks an accepted traini
 (``BriefingTask``). People are named as they are known (a contractor need not sign in here); the same person is
 recognised by e-mail address when both records have one, otherwise by name.
 
-The procedure version is recorded as its label (e.g. "1.0", from ``procedure.toml``); the governance documents'
-versions will replace the label with a link to the version itself.
+The procedure version is recorded as the number of the incident procedure in force in the document register
+(``governance``), or the built-in seed procedure's label ("1.0") while none is in force there.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.audit import services as audit
+from incidentdesk.governance.current import procedure_in_force
 from incidentdesk.incidents.policy import hidden_references
 from incidentdesk.inventory.models import AITool
 from incidentdesk.procedure.references import procedure
@@ -28,8 +29,11 @@ class BriefingRefused(Refused):
 
 
 def current_version() -> str:
-    """The procedure version people must be briefed on (its label, from the procedure document)."""
-    return procedure().version
+    """The procedure version people must be briefed on: the number of the incident procedure in force in the
+    document register (governance), one truth with "handled under" on each incident. Until the organisation has
+    a procedure in force there, it is the built-in seed procedure's label (``procedure.toml``)."""
+    version = procedure_in_force()
+    return str(version.number) if version is not None else procedure().version
 
 
 def _check_person(name: str, email: str) -> tuple[str, str]:

@@ -124,3 +124,15 @@ def test_the_page_the_cli_and_the_api(tools, people, as_person, time_machine):
     data = Client().get("/api/briefings", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert data["unbriefed"] == []
     assert data["briefings"][0]["procedure_version"] == data["current_version"]
+
+
+def test_the_current_version_is_the_procedure_in_force_in_the_document_register(people, time_machine):
+    """One truth: once the organisation has a procedure in force, briefings are on its number, not the seed's."""
+    from incidentdesk.governance import demo as governance_demo
+
+    time_machine.move_to(NOW)
+    assert services.current_version() == "1.0"  # the built-in seed procedure, before any document is in force
+    governance_demo.seed(by=people["administrator"])
+    from incidentdesk.governance.current import procedure_in_force
+
+    assert services.current_version() == str(procedure_in_force().number)
