@@ -4,22 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60))
+from incidentdesk.durations import in_words
 
 
 def duration(value: timedelta | None) -> str:
-    """The two largest units, the rest left off: "2 days 3 hours", "5 hours 20 minutes", "40 minutes"."""
+    """The house's durations in words (``incidentdesk.durations``), units written out: "1 day 4 hours"."""
     if value is None:
         return "not measured (none in the period)"
-    seconds = max(0, round(value.total_seconds() / 60) * 60)
-    if seconds < 60:
-        return "less than a minute"
-    parts = []
-    for name, size in _UNITS:
-        count, seconds = divmod(seconds, size)
-        if count or parts:
-            parts.append((count, name))
-    return " ".join(plural(count, name) for count, name in parts[:2] if count)
+    return in_words(max(value, timedelta(0)), full=True)
 
 
 def plural(count: int, noun: str) -> str:
