@@ -114,7 +114,7 @@ class Pack:
 
 
 def _actions(user: Any, period: Period, today: date) -> Actions:
-    visible = CorrectiveAction.objects.visible_to(user).filter(incident__in=Incident.objects.visible_to(user))
+    visible = CorrectiveAction.objects.visible_to(user).filter(incident__in=Incident.objects.visible_to(user).real())
     return Actions(
         planned_in_period=visible.filter(created_at__gte=period.start, created_at__lt=period.end).count(),
         open_now=visible.filter(status__in=UNSETTLED).count(),
@@ -125,8 +125,8 @@ def _actions(user: Any, period: Period, today: date) -> Actions:
 
 
 def _lessons(user: Any, period: Period) -> list[LessonLine]:
-    accepted = (Lesson.objects.visible_to(user).filter(status=LessonStatus.ACCEPTED, decided_at__gte=period.start,
-                                                       decided_at__lt=period.end)
+    accepted = (Lesson.objects.visible_to(user).real()
+                .filter(status=LessonStatus.ACCEPTED, decided_at__gte=period.start, decided_at__lt=period.end)
                 .select_related("incident").order_by("decided_at", "pk"))
     return [LessonLine(lesson.incident.reference, lesson.get_target_display(), lesson.text,
                        timezone.localtime(lesson.decided_at, period.tz).date() if lesson.decided_at else None)
@@ -165,7 +165,7 @@ def build(*, user: Any, period: Period | None = None, now: datetime | None = Non
     period = period or last_twelve_months(now)
     today = now.astimezone(period.tz).date()
     incidents = dashboard.incidents_in(user, period)
-    open_serious = (Incident.objects.visible_to(user).exclude(status=Status.CLOSED)
+    open_serious = (Incident.objects.visible_to(user).real().exclude(status=Status.CLOSED)
                     .filter(Q(severity_level__gte=SERIOUS)).order_by("-severity_level", "detected_at"))
     pack = Pack(
         organisation=Organisation.current().name, period=period, generated_at=now,

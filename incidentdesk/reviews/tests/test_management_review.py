@@ -39,8 +39,8 @@ def test_the_pack_has_the_dashboards_figures_on_the_demo(demo):
     p = pack.build(user=demo, now=NOW)
     text = _text(document.sections(p))
 
-    assert p.incidents == 12
-    assert sum(p.by_level.values()) == 12
+    assert p.incidents == 11  # the demo's twelve, less its level-4 tabletop, which is an exercise
+    assert sum(p.by_level.values()) == 11
     assert p.by_tool[:10] == d.per_tool
     assert p.compliance == d.compliance
     assert dashboard.median_hours(p.time_to_classify) == d.median_hours_to_classify
@@ -58,9 +58,27 @@ def test_the_pack_has_the_dashboards_figures_on_the_demo(demo):
     assert f"**Deadlines overdue** ({d.overdue} in all)" in text
     for name, n in d.per_tool:
         assert f"- {name}: {n}" in text
-    assert "Time to the first containment action: 40 minutes (median of 1 incident)" in text  # 0.7 h on the dashboard
+    from incidentdesk.reviews.words import duration, plural
+
+    contained = p.time_to_contain
+    assert len(contained) > 1
+    assert (f"Time to the first containment action: {duration(dashboard.median(contained))} "
+            f"(median of {plural(len(contained), 'incident')})") in text  # hours with a decimal on the dashboard
     assert " h " not in text
     assert "960.0" not in text
+
+
+def test_the_demos_exercise_is_in_no_figure_or_risk_of_the_pack(demo):
+    """Exercises are left out of every management figure (issue 15): the demo's level-4 rehearsal is not an
+    open risk, and nothing of it is counted."""
+    from incidentdesk.incidents.models import Incident
+    from incidentdesk.reviews import pack
+
+    exercise = Incident.objects.get(is_exercise=True)
+    p = pack.build(user=demo, now=NOW)
+    assert exercise not in p.open_serious
+    assert exercise.reference not in {line.incident_ref for line in p.lessons}
+    assert all(o.incident_id != exercise.pk for o in p.overdue_clocks)
 
 
 def test_the_pack_renders_as_pdf_and_docx_and_each_is_audited(demo):
