@@ -50,7 +50,7 @@ def _reminders(now: datetime) -> ReadinessItem:
         detail = "No test reminder has been sent in the last 12 months: send one to check the channel works."
     return ReadinessItem(key="reminders.channel", title="Reminders reach people (a test got through)",
                          ready=good is not None, detail=detail, fix_url=reverse("readiness") + "#reminder-test",
-                         source="Issue 15: reminders configured with a channel that works")
+                         source="Playbook readiness check: reminders configured, with a channel that works")
 
 
 def _backups(now: datetime) -> ReadinessItem:
