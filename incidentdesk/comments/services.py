@@ -9,6 +9,7 @@ reporter) is not told, and the author is told so, so nothing about the incident 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -91,10 +92,24 @@ def add_comment(*, incident: Incident, body: str, by: Any, now: datetime | None 
             _tell(comment, user)
         audit.record(action="comment.added", object_type="comment", object_id=comment.pk, by=by,
                      incident_ref=incident.reference,
-                     after={"body": text, "mentioned": [u.username for u in told], "not_told": not_told},
+                     after={**_fingerprint(text), "mentioned": [u.username for u in told], "not_told": not_told},
                      summary=f"Comment by {comment.author_name}" + (
                          f", mentioning {', '.join(assignment.name_of(u) for u in told)}" if told else ""))
     return Written(comment, [assignment.name_of(u) for u in told], not_told)
+
+
+def _fingerprint(text: str) -> dict[str, Any]:
+    """What the sealed audit log keeps of a comment: its SHA-256 and length, never the text. The comment itself can
+    be redacted later (a name not necessary for the record); a copy in the append-only log could not be."""
+    return {"sha256": hashlib.sha256(text.encode()).hexdigest(), "length": len(text)}
+
+
+#: The mention e-mail quotes the start of the comment only; the whole text is read in the workspace.
+EXCERPT = 200
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT else text[:EXCERPT].rstrip() + " …"
 
 
 def _tell(comment: Comment, user: Any) -> None:
@@ -105,7 +120,7 @@ def _tell(comment: Comment, user: Any) -> None:
     incident = comment.incident
     link = settings.BASE_URL + reverse("incident-workspace", args=[incident.reference]) + f"#comment-{comment.pk}"
     body = (f"{comment.author_name} mentioned you in a comment on {incident.reference} · {incident.title}:\n\n"
-            f"{comment.body}\n\nRead it and mark it read: {link}")
+            f"{_excerpt(comment.body)}\n\nRead it and mark it read: {link}")
     delivery = Delivery.objects.create(incident=incident, user=user, channel=Channel.EMAIL, target=user.email,
                                        subject=f"[IncidentDesk] {incident.reference}: {comment.author_name} "
                                                "mentioned you", body=body)
@@ -113,8 +128,8 @@ def _tell(comment: Comment, user: Any) -> None:
 
 
 def edit_comment(*, comment: Comment, body: str, by: Any, now: datetime | None = None) -> Written:
-    """Its author corrects a comment; the audit log keeps the text before. New mentions are told; people
-    mentioned before are not told again."""
+    """Its author corrects a comment; the audit log keeps the hash and length of the text before and after. New
+    mentions are told; people mentioned before are not told again."""
     ensure_open(comment.incident)
     if comment.author_id is None or comment.author_id != getattr(by, "pk", None):
         raise Forbidden("only its author can correct a comment; write a new one instead")
@@ -132,8 +147,8 @@ def edit_comment(*, comment: Comment, body: str, by: Any, now: datetime | None =
             Mention.objects.create(comment=comment, user=user)
             _tell(comment, user)
         audit.record(action="comment.edited", object_type="comment", object_id=comment.pk, by=by,
-                     incident_ref=comment.incident.reference, before={"body": before},
-                     after={"body": text, "mentioned": [u.username for u in told], "not_told": not_told},
+                     incident_ref=comment.incident.reference, before=_fingerprint(before),
+                     after={**_fingerprint(text), "mentioned": [u.username for u in told], "not_told": not_told},
                      summary=f"Comment by {comment.author_name} corrected")
     return Written(comment, [assignment.name_of(u) for u in told], not_told)
 

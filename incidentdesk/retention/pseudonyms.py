@@ -1,7 +1,7 @@
 """A pseudonymised view of the register for exports that leave the organisation (seed §8, GDPR Art 4(5)).
 
 E-mail addresses, phone numbers and the names the system knows (people who sign in, contacts, who took an
-action or owns one, who was informed) are replaced in free text by pseudonyms that stay the same across the
+action or is assigned one, who was informed) are replaced in free text by pseudonyms that stay the same across the
 whole export: "Person 1" is the same person in every row and sheet, so the reader can follow the story without
 learning who it was. Names the system does not know (a client's employee typed into a description) are not
 found: redact them first (``redaction.py``); docs/security.md says so.
@@ -30,7 +30,7 @@ def known_names() -> list[str]:
         names.update({user.get_full_name().strip(), user.first_name.strip(), user.last_name.strip()})
     names.update(apps.get_model("contacts", "Contact").objects.values_list("name", flat=True))
     names.update(apps.get_model("containment", "ContainmentAction").objects.values_list("taken_by", flat=True))
-    names.update(apps.get_model("capa", "CorrectiveAction").objects.values_list("owner", flat=True))
+    # A corrective action's assignee is a user (read above): the free-text owner field is gone.
     names.update(apps.get_model("breaches", "SubjectCommunication").objects.values_list("informed_by", flat=True))
     return sorted({n for n in names if n and len(n) >= SHORTEST_NAME}, key=lambda n: (-len(n), n))
 

@@ -4,7 +4,8 @@ A person names a passage (a name, an e-mail address, a phone number, a sentence)
 the incident's free texts (``texts.SOURCES``) is replaced by ``[redacted]``. The original text is kept only as
 its SHA-256 in the audit event, never as text, so the event can prove what the field held for someone who has
 the original (a copy sent to the authority) without keeping it. The event is sealed like any other, so the
-audit chain still verifies. Events written before the redaction keep what they recorded then (the chain is
+audit chain still verifies. A legal hold keeps the texts as they are: no redaction while one is in force.
+Events written before the redaction keep what they recorded then (the chain is
 append-only): docs/security.md says so.
 """
 
@@ -22,6 +23,7 @@ from incidentdesk.audit import services as audit
 from incidentdesk.incidents.models import Incident
 from incidentdesk.refusals import Conflict, Forbidden, Refused
 
+from .services import active_hold
 from .texts import texts_of
 
 MARK = "[redacted]"
@@ -60,6 +62,11 @@ def redact(*, incident: Incident, passage: str, reason: str, by: Any) -> list[Re
     pattern = _pattern(passage)
     done: list[Redacted] = []
     with transaction.atomic():
+        Incident.objects.select_for_update().filter(pk=incident.pk).first()  # a hold placed now waits for us
+        hold = active_hold(incident)
+        if hold is not None:
+            raise RedactionRefused(f"{incident.reference} is under a legal hold (placed by {hold.placed_by_name}: "
+                                   f"{hold.reason}); its texts cannot be changed until the hold is released.")
         for source, row, field, label, text in list(texts_of(incident)):
             new, count = pattern.subn(MARK, text)
             if not count:

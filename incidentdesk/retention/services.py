@@ -20,7 +20,7 @@ from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.audit import services as audit
 from incidentdesk.incidents.models import DeletedIncident, Incident, Status
 from incidentdesk.organisation.models import Organisation
-from incidentdesk.refusals import Conflict, Forbidden, Refused
+from incidentdesk.refusals import Conflict, Forbidden, NotFound, Refused
 from incidentdesk.times import local
 
 from .models import DeletionProposal, LegalHold
@@ -73,6 +73,15 @@ def open_proposal(incident: Incident) -> DeletionProposal | None:
     return incident.deletion_proposals.filter(withdrawn_at__isnull=True).first()
 
 
+def _lock(incident: Incident) -> Incident:
+    """Lock the incident's row for the rest of the transaction: holds, proposals, confirmations and redactions
+    of one incident take turns, so a hold placed while a deletion is confirmed either wins or finds it gone."""
+    locked = Incident.objects.select_for_update().filter(pk=incident.pk).first()
+    if locked is None:
+        raise NotFound(f"{incident.reference} no longer exists (it was deleted).")
+    return locked
+
+
 def _name(user: Any) -> str:
     return audit.actor_name(user)
 
@@ -95,6 +104,7 @@ def place_hold(*, incident: Incident, reason: str, by: Any, until: date | None =
     if until is not None and until < today(now):
         raise RetentionRefused(f"until: {until} has passed; give a future day, or none to hold until released")
     with transaction.atomic():
+        _lock(incident)
         hold = LegalHold.objects.create(incident=incident, reason=reason.strip(), until=until, placed_by=by,
                                         placed_by_name=_name(by), placed_at=now)
         audit.record(action="legal_hold.placed", object_type="legalhold", object_id=hold.pk, by=by,
@@ -108,11 +118,13 @@ def release_hold(*, hold: LegalHold, reason: str, by: Any, now: datetime | None 
     now = now or timezone.now()
     if not can(by, Capability.RETAIN):
         raise Forbidden("Your role does not allow releasing a legal hold.")
-    if hold.released_at is not None:
-        raise Conflict(f"This hold was already released on {local(hold.released_at):%Y-%m-%d}.")
     if not reason.strip():
         raise RetentionRefused("reason: say why the incident no longer needs to be kept")
     with transaction.atomic():
+        _lock(hold.incident)
+        hold.refresh_from_db()
+        if hold.released_at is not None:
+            raise Conflict(f"This hold was already released on {local(hold.released_at):%Y-%m-%d}.")
         hold.released_at, hold.released_by_name, hold.release_reason = now, _name(by), reason.strip()
         hold.save(update_fields=["released_at", "released_by_name", "release_reason"])
         audit.record(action="legal_hold.released", object_type="legalhold", object_id=hold.pk, by=by,
@@ -143,7 +155,7 @@ def propose_deletion(*, incident: Incident, reason: str, by: Any, now: datetime 
     if not reason.strip():
         raise RetentionRefused("reason: a deletion needs a reason")
     with transaction.atomic():
-        Incident.objects.select_for_update().filter(pk=incident.pk).first()  # one open proposal, even if two race
+        _lock(incident)  # one open proposal, even if two race
         _deletable(incident, now)
         if open_proposal(incident) is not None:
             raise Conflict(f"A deletion of {incident.reference} is already proposed; it waits for a second person.")
@@ -162,10 +174,11 @@ def withdraw_deletion(*, incident: Incident, by: Any, now: datetime | None = Non
     now = now or timezone.now()
     if not can(by, Capability.RETAIN):
         raise Forbidden("Your role does not allow withdrawing a deletion.")
-    proposal = open_proposal(incident)
-    if proposal is None:
-        raise Conflict(f"No deletion of {incident.reference} is proposed.")
     with transaction.atomic():
+        _lock(incident)
+        proposal = open_proposal(incident)
+        if proposal is None:
+            raise Conflict(f"No deletion of {incident.reference} is proposed.")
         proposal.withdrawn_at, proposal.withdrawn_by_name = now, _name(by)
         proposal.save(update_fields=["withdrawn_at", "withdrawn_by_name"])
         audit.record(action="incident.deletion_withdrawn", object_type="incident", object_id=incident.reference,
@@ -180,34 +193,37 @@ def confirm_deletion(*, incident: Incident, by: Any, now: datetime | None = None
     now = now or timezone.now()
     if not can(by, Capability.MANAGE_ORGANISATION):
         raise Forbidden("Only an administrator confirms a deletion.")
-    proposal = open_proposal(incident)
-    if proposal is None:
-        raise Conflict(f"Nobody has proposed deleting {incident.reference}; a deletion takes two people: "
-                       "one proposes, another confirms.")
-    if proposal.proposed_by_id == getattr(by, "pk", None):
-        raise Forbidden(f"You proposed deleting {incident.reference}; another person must confirm it.")
-    _deletable(incident, now)
-    _delete(incident, proposal, by=by, now=now)
-
-
-def _delete(incident: Incident, proposal: DeletionProposal, *, by: Any, now: datetime) -> None:
-    files = [e.file for e in incident.evidence.all()]
     with transaction.atomic():
-        summary = {"reference": incident.reference, "title": incident.title, "detected_at": incident.detected_at,
-                   "severity_level": incident.severity_level, "restricted": incident.restricted,
-                   "evidence_sha256": _evidence_hashes(incident)}
-        _tombstone(incident, now)
-        for evidence in incident.evidence.all():
-            evidence.custody.all().delete()
-        incident.evidence.all().delete()
-        incident.triage.all().delete()
-        incident.delete()
-        audit.record(action="incident.deleted", object_type="incident", object_id=summary["reference"], by=by,
-                     incident_ref=summary["reference"], before=summary,
-                     after={"reason": proposal.reason, "proposed_by": proposal.proposed_by_name,
-                            "proposed_at": proposal.proposed_at, "confirmed_by": _name(by)})
+        _lock(incident)  # a hold placed or a second confirmation meanwhile waits, then finds the incident gone
+        proposal = open_proposal(incident)
+        if proposal is None:
+            raise Conflict(f"Nobody has proposed deleting {incident.reference}; a deletion takes two people: "
+                           "one proposes, another confirms.")
+        if proposal.proposed_by_id == getattr(by, "pk", None):
+            raise Forbidden(f"You proposed deleting {incident.reference}; another person must confirm it.")
+        _deletable(incident, now)
+        files = _delete(incident, proposal, by=by, now=now)
     for handle in files:  # after the commit: a failed deletion leaves the files in place
         handle.storage.delete(handle.name)
+
+
+def _delete(incident: Incident, proposal: DeletionProposal, *, by: Any, now: datetime) -> list[Any]:
+    """Delete the incident in the caller's transaction; return its evidence files, to remove after the commit."""
+    files = [e.file for e in incident.evidence.all()]
+    summary = {"reference": incident.reference, "title": incident.title, "detected_at": incident.detected_at,
+               "severity_level": incident.severity_level, "restricted": incident.restricted,
+               "evidence_sha256": _evidence_hashes(incident)}
+    _tombstone(incident, now)
+    for evidence in incident.evidence.all():
+        evidence.custody.all().delete()
+    incident.evidence.all().delete()
+    incident.triage.all().delete()
+    incident.delete()
+    audit.record(action="incident.deleted", object_type="incident", object_id=summary["reference"], by=by,
+                 incident_ref=summary["reference"], before=summary,
+                 after={"reason": proposal.reason, "proposed_by": proposal.proposed_by_name,
+                        "proposed_at": proposal.proposed_at, "confirmed_by": _name(by)})
+    return files
 
 
 def _tombstone(incident: Incident, now: datetime) -> DeletedIncident:

@@ -2,11 +2,14 @@
 
 A name or an e-mail address is looked for in every free text of every incident the searcher may see
 (``texts.SOURCES``, through the access policy), and in the evidence files' names. Each search is an audit event
-naming who searched and for what: looking people up in an incident register must itself be accountable.
+naming who searched and what for, as the SHA-256 of the normalised term (spaces collapsed, case folded) and its
+length: looking people up must itself be accountable, but the sealed log must not keep the person's name forever.
+Whoever has the name can prove it was the one searched for.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +61,8 @@ def search(*, term: str, by: Any) -> list[Mention]:
     found = _matching_ids(term, Incident.objects.visible_to(by).values("pk"))
     incidents = Incident.objects.filter(pk__in=found).order_by("year", "number")
     audit.record(action="subject_access.searched", object_type="register", object_id="subject-access", by=by,
-                 after={"person": term, "found": len(found)},
+                 after={"person_sha256": hashlib.sha256(term.casefold().encode()).hexdigest(),
+                        "person_length": len(term), "found": len(found)},
                  summary=f"Subject-access search: {len(found)} incident(s) mention the person searched for")
     return [Mention(i, found[i.pk]) for i in incidents]
 

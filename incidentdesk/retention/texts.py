@@ -38,16 +38,21 @@ SOURCES: tuple[TextSource, ...] = (
         ("what_happened", "What happened"), ("why", "Why it happened"), ("what_was_done", "What was done"),
         ("impact", "Impact"), ("what_changes", "What changes"), ("contributing_factors", "Contributing factors"),
         ("systemic_cause", "Systemic cause")), "Root-cause analysis"),
-    TextSource("capa.CorrectiveAction", "incident", (("description", "Action"), ("owner", "Owner"),
+    TextSource("capa.CorrectiveAction", "incident", (("description", "Action"),
                                                     ("effectiveness_result", "Result of the check")),
                "Corrective action"),
     TextSource("lessons.Lesson", "incident", (("text", "Lesson"), ("decision_reason", "Decision reason")), "Lesson"),
     TextSource("breaches.SubjectCommunication", "incident", (("recipients", "Who was informed"),
                                                             ("note", "What they were told")),
                "People informed"),
-    TextSource("notifications.Notification", "incident", (("recipient", "To"), ("summary", "Summary")),
-               "Notification"),
+    TextSource("comments.Comment", "incident", (("body", "Comment"),), "Comment"),
+    TextSource("intake.TriageItem", "incident", (("details", "Report"),), "Triage report"),
+    TextSource("evidence.Evidence", "incident", (("description", "Description"),), "Evidence"),
+    TextSource("linking.IncidentLink", "source", (("note", "Note"),), "Link to another incident"),
+    TextSource("routing.Notice", "incident", (("ack_note", "Acknowledgement note"),), "Internal notice"),
 )
+# Not here on purpose: notifications.Notification (recipient, summary) and drafts. They are the record of what
+# was sent to an authority; rewriting them would make the register disagree with what the authority holds.
 
 
 def texts_of(incident: models.Model) -> Iterator[tuple[TextSource, models.Model, str, str, str]]:

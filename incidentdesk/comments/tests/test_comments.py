@@ -1,10 +1,11 @@
-"""Comments on an incident: Markdown shown sanitised, audited, corrected only by their author (the old text kept
-in the audit log); a mention tells the person (an e-mail through the outbox, written with the comment) and stays
+"""Comments on an incident: Markdown shown sanitised, audited, corrected only by their author (the audit log
+keeps the texts' hashes, not the texts); a mention tells the person (an e-mail through the outbox, written with the comment) and stays
 in their "my work" until read; a mention of someone who cannot see the incident tells no one, and the author
 is told so."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -84,14 +85,24 @@ def test_an_empty_or_too_long_comment_is_refused_and_nothing_is_stored(incident,
     assert counts() == before
 
 
-def test_only_the_author_corrects_a_comment_and_the_audit_log_keeps_the_text_before(incident, people):
+def test_a_long_comment_reaches_the_mention_email_as_an_excerpt(incident, people):
+    tail = "the rest names a client employee"
+    services.add_comment(incident=incident, body="@p-responder " + "x" * services.EXCERPT + tail,
+                         by=people["manager"])
+    assert tail not in Delivery.objects.get().body
+    assert " …" in Delivery.objects.get().body
+
+
+def test_only_the_author_corrects_a_comment_and_the_audit_log_keeps_a_hash_of_the_text_before(incident, people):
     written = services.add_comment(incident=incident, body="First words", by=people["manager"])
     with pytest.raises(Forbidden, match="only its author"):
         services.edit_comment(comment=written.comment, body="Not mine", by=people["administrator"])
     services.edit_comment(comment=written.comment, body="Better words, @p-responder", by=people["manager"])
     event = AuditEvent.objects.get(action="comment.edited")
     data = json.loads(event.data)
-    assert (data["before"], data["after"]["body"]) == ({"body": "First words"}, "Better words, @p-responder")
+    assert data["before"] == {"sha256": hashlib.sha256(b"First words").hexdigest(), "length": 11}
+    assert data["after"]["length"] == len("Better words, @p-responder")
+    assert "words" not in event.data
     assert Mention.objects.get().user == people["responder"]
 
 
