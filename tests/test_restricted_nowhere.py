@@ -296,3 +296,36 @@ def test_every_admin_of_incidents_and_what_hangs_off_them_follows_the_policy(cli
         assert isinstance(model_admin, PolicyAdmin) or not is_scoped(model), model._meta.label
         for inline in model_admin.inlines:
             assert issubclass(inline, PolicyAdmin) or not is_scoped(inline.model), inline
+
+
+@pytest.mark.parametrize("how", ["link", "merge"])
+def test_a_link_or_merge_to_a_restricted_incident_does_not_name_it(world, people, as_person, how):
+    """Events written under a visible incident (linked to / merged into the restricted one) are shown without
+    its reference, in the audit log's diff and raw record, the workspace activity and the report's history."""
+    from incidentdesk.incidents.services import record_incident
+    from incidentdesk.linking import services as linking
+
+    secret, manager = world["secret"], people["manager"]
+    visible = record_incident(title="Same leak, seen again", description="A second report of it.",
+                              detected_at=NOW, by=manager, now=NOW)
+    if how == "link":
+        linking.link(source=visible, target=secret, kind="related", by=manager)
+    else:
+        linking.merge(duplicate=visible, into=secret, by=manager, reason="one leak")
+    auditor = as_person("auditor")
+    texts = {"audit log": auditor.get("/audit/").content.decode(),
+             "audit log of the visible one": auditor.get("/audit/", {"incident": visible.reference}).content.decode()}
+    viewer = as_person("viewer")
+    texts["workspace"] = viewer.get(f"/incidents/{visible.reference}/").content.decode()
+    texts["report"] = viewer.get(f"/incidents/{visible.reference}/report/").content.decode()
+    for name, text in texts.items():
+        assert visible.reference in text, name
+    leaks = [name for name, text in texts.items() if named(text, secret)]
+    assert not leaks, f"{secret.reference} is named through the {how} in: {', '.join(leaks)}"
+    assert "an incident you cannot see" in texts["audit log of the visible one"]
+    # The manager may see both: the record names it to them; the sealed row itself is as it was written.
+    from incidentdesk.audit.models import AuditEvent
+
+    events = AuditEvent.objects.visible_to(manager).filter(incident_ref=visible.reference)
+    assert any(named(e.data, secret) for e in events)
+    assert any(named(e.data, secret) for e in AuditEvent.objects.filter(incident_ref=visible.reference))

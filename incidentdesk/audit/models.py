@@ -11,14 +11,39 @@ survive the deletion of what they describe: the actor is kept by name as well as
 
 from django.conf import settings
 from django.db import models
+from django.db.models.query import ModelIterable
+
+from . import redaction
 
 GENESIS = "0" * 64
 
 
+class _RedactedIterable(ModelIterable):
+    """Events as read by one person: references they may not see replaced by words in ``data`` (in memory only;
+    ``redacted`` says so). The sealed row is untouched: saving an event again is refused anyway."""
+
+    def __iter__(self):
+        hidden = getattr(self.queryset, "_hidden", None)
+        for event in super().__iter__():
+            shown = redaction.redact(event.data, hidden)
+            event.redacted = shown != event.data
+            event.data = shown
+            yield event
+
+
 class AuditEventQuerySet(models.QuerySet):
+    _hidden = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._hidden = self._hidden
+        return clone
+
     def visible_to(self, user):
         """Events of incidents this person may not see are left out (the one access policy, ``incidents/policy.py``).
 
+        An event left in that names such an incident elsewhere (a link's other incident, "merged into …") is
+        read with that reference replaced by words (``redaction``, decision 195); the sealed row is untouched.
         So are the events of rows that existed before they joined such an incident and so carry no
         incident reference: a triage item (its report names what became the restricted incident).
         """
@@ -31,7 +56,10 @@ class AuditEventQuerySet(models.QuerySet):
             return self
         item_ids = hidden_triage_item_ids(user)
         qs = self.exclude(incident_ref__in=hidden)
-        return qs.exclude(object_type="triageitem", object_id__in=item_ids) if item_ids else qs
+        qs = qs.exclude(object_type="triageitem", object_id__in=item_ids) if item_ids else qs
+        # An event under a visible incident may name a hidden one (a link, a merge): read it redacted.
+        qs._hidden, qs._iterable_class = redaction.pattern(hidden), _RedactedIterable
+        return qs
 
 
 class _ChainManager(models.Manager.from_queryset(AuditEventQuerySet)):

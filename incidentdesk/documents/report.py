@@ -245,8 +245,10 @@ def closure(incident: Incident) -> str:
     return f"Closed {_t(event.at)} by {_md(event.actor_name)}."
 
 
-def history(incident: Incident) -> str:
-    lines = [f"- {_t(line.at)} — {_md(line.actor)}: {_md(line.text)}" for line in timeline.lines(incident)]
+def history(incident: Incident, reader: Any = None) -> str:
+    """The history in words, as ``reader`` may read it: another incident they may not see is not named."""
+    lines = [f"- {_t(line.at)} — {_md(line.actor)}: {_md(line.text)}"
+             for line in timeline.lines(incident, reader=reader)]
     anchor = head_checkpoint()  # also kept in the checkpoint folder: the report and the folder agree
     lines += ["", f"Audit log at the time of this report: event #{anchor.seq}, fingerprint {anchor.fingerprint} "
               f"(checkpoint signed with key {anchor.key_id}). To check later that the log still holds it: "
@@ -279,10 +281,12 @@ SECTIONS = (
 )
 
 
-def sections(incident: Incident) -> list[tuple[str, str]]:
-    """(heading, Markdown) pairs, in reading order (the organisation's zone read once for the whole report)."""
+def sections(incident: Incident, reader: Any = None) -> list[tuple[str, str]]:
+    """(heading, Markdown) pairs, in reading order (the organisation's zone read once for the whole report);
+    the history as ``reader`` may read it (decision 195)."""
     with times.pinned():
-        built = [(heading, build(incident)) for heading, build in SECTIONS]
+        built = [(heading, history(incident, reader) if build is history else build(incident))
+                 for heading, build in SECTIONS]
     return [("EXERCISE", EXERCISE_NOTE), *built] if incident.is_exercise else built
 
 

@@ -30,8 +30,8 @@ def document(title: str, sections: list[tuple[str, str]], fmt: str) -> bytes:
     return _pdf(title, sections) if fmt == "pdf" else render.docx(title, sections)
 
 
-def incident_report(incident: Incident, fmt: str) -> bytes:
-    sections = report.sections(incident)
+def incident_report(incident: Incident, fmt: str, reader: Any = None) -> bytes:
+    sections = report.sections(incident, reader)
     return _pdf(report.title(incident), sections) if fmt == "pdf" else render.docx(report.title(incident), sections)
 
 
@@ -46,7 +46,7 @@ _VIA = {"web": "from the workspace", "api": "through the API", "cli": "on the co
 
 def report_export(*, incident: Incident, fmt: str, by: Any, via: str) -> bytes:
     """The incident report, and an audit event saying who took it out and in which format."""
-    content = incident_report(incident, fmt)
+    content = incident_report(incident, fmt, reader=by)
     audit.record(action="report.exported", object_type="incident", object_id=incident.pk, by=by,
                  incident_ref=incident.reference, after={"format": fmt, "via": via},
                  summary=f"Incident report of {incident.reference} exported as {fmt.upper()} {_VIA.get(via, via)}")

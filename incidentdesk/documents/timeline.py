@@ -393,11 +393,15 @@ def _context(incident: Incident) -> Context:
     return Context(obligations={o.rule_id: o.action for o in incident.obligations.all()}, objects=objects)
 
 
-def lines(incident: Incident, events: Iterable[AuditEvent] | None = None) -> list[Line]:
-    """The incident's history in words, oldest first, automatic recomputations folded."""
+def lines(incident: Incident, events: Iterable[AuditEvent] | None = None, reader: Any = None) -> list[Line]:
+    """The incident's history in words, oldest first, automatic recomputations folded.
+
+    Read for ``reader`` (the events as ``visible_to`` gives them, decision 195): a link or merge naming an
+    incident they may not see says "an incident you cannot see". Pass events read that way, or the reader.
+    """
     ctx = _context(incident)
-    events = events if events is not None else AuditEvent.objects.filter(
-        incident_ref=incident.reference).order_by("seq")
+    source = AuditEvent.objects.visible_to(reader) if reader is not None else AuditEvent.objects
+    events = events if events is not None else source.filter(incident_ref=incident.reference).order_by("seq")
     out: list[Line] = []
     pending: tuple[dict, dict] | None = None  # a run of "obligations.recomputed": first before, last after
     pending_event: AuditEvent | None = None

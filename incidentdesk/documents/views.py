@@ -15,7 +15,7 @@ def report_page(request, reference: str):
     incident = workspace_of(request, reference)
     return render(request, "documents/report.html", {
         "incident": incident, "title": incident_report.title(incident),
-        "sections": [(heading, to_html(text)) for heading, text in incident_report.sections(incident)]})
+        "sections": [(heading, to_html(text)) for heading, text in incident_report.sections(incident, request.user)]})
 
 
 @login_required

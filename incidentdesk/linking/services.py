@@ -169,7 +169,7 @@ def merge(*, duplicate: Incident, into: Incident, by: Any, reason: str = "",
         IncidentLink.objects.filter(source__in=[duplicate, into], target__in=[duplicate, into]).delete()
         row = IncidentLink.objects.create(source=duplicate, target=into, kind=LinkKind.DUPLICATE, merged=True,
                                           note=reason or (row.note if row else ""), by=_person(by), at=now)
-        why = f"Merged into {into.reference}: its obligations are met there" + (f" ({reason})" if reason else "")
+        why = _merged_reason(into) + (f" ({reason})" if reason else "")
         for clock in Obligation.objects.filter(incident=duplicate, status=ObligationStatus.PENDING):
             obligations.settle(obligation=clock, reason=why, by=by, at=now, now=now)
         before = duplicate.status
@@ -180,6 +180,14 @@ def merge(*, duplicate: Incident, into: Incident, by: Any, reason: str = "",
                      after={"status": Status.CLOSED, "reason": why})
     duplicate.refresh_from_db()
     return row
+
+
+def _merged_reason(into: Incident) -> str:
+    """The duplicate's clocks are settled with this reason, which everyone who sees the duplicate reads (its
+    workspace, its report): a restricted incident is not named there, the merge link (which the access
+    policy filters) names it to those who may see it (decision 195)."""
+    where = "a restricted incident" if into.restricted else into.reference
+    return f"Merged into {where}: its obligations are met there"
 
 
 def merged_into(incident: Incident) -> IncidentLink | None:
