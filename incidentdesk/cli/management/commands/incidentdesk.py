@@ -1070,6 +1070,8 @@ class Command(TyperCommand):
                            for s in (r.notice.steps.all() if r.notice else [])],
                  "acknowledged_at": r.notice.acknowledged_at if r.notice else None} for r in rows]
         self.emit(data, as_json, "\n".join(lines(incident.reference, rows, now)))
+
+    @command()
     def readiness(
         self,
         as_json: Json = False,
