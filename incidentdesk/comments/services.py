@@ -28,6 +28,7 @@ from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident
 from incidentdesk.refusals import Forbidden, Refused
 from incidentdesk.reminders.models import Channel, Delivery, Preference
+from incidentdesk.reminders.services import EXERCISE, EXERCISE_NOTE
 from incidentdesk.reminders.tasks import send_delivery
 
 from .models import Comment, Mention
@@ -119,10 +120,11 @@ def _tell(comment: Comment, user: Any) -> None:
         return  # "my work" still lists the mention
     incident = comment.incident
     link = settings.BASE_URL + reverse("incident-workspace", args=[incident.reference]) + f"#comment-{comment.pk}"
-    body = (f"{comment.author_name} mentioned you in a comment on {incident.reference} · {incident.title}:\n\n"
-            f"{_excerpt(comment.body)}\n\nRead it and mark it read: {link}")
+    mark, note = (EXERCISE, EXERCISE_NOTE) if incident.is_exercise else ("", "")  # a rehearsal says so
+    body = note + (f"{comment.author_name} mentioned you in a comment on {incident.reference} · {incident.title}:"
+                   f"\n\n{_excerpt(comment.body)}\n\nRead it and mark it read: {link}")
     delivery = Delivery.objects.create(incident=incident, user=user, channel=Channel.EMAIL, target=user.email,
-                                       subject=f"[IncidentDesk] {incident.reference}: {comment.author_name} "
+                                       subject=f"{mark}[IncidentDesk] {incident.reference}: {comment.author_name} "
                                                "mentioned you", body=body)
     send_delivery.enqueue(delivery.pk)
 

@@ -121,6 +121,13 @@ class RegisterFilter(df.FilterSet):
             qs = qs.order_by("-detected_at")
         return qs
 
+    def hidden_exercises(self) -> int:
+        """How many exercises match the other filters but the default view leaves out (decision 192): exercises
+        take numbers from the real sequence, so the register says why those numbers are missing."""
+        if getattr(self.form, "cleaned_data", {}).get("exercises"):
+            return 0
+        return super().qs.filter(is_exercise=True).count()
+
     def filter_text(self, qs, name, value):
         return search_incidents(qs, value) if value.strip() else qs
 

@@ -30,6 +30,7 @@ class RegisterPage:
     filter: RegisterFilter
     page: Page
     rows: list[tuple[Incident, datetime | None]]
+    hidden_exercises: int = 0
 
 
 def register_page(*, user: Any, params: Mapping[str, Any], number: Any = 1, per_page: int = 50) -> RegisterPage:
@@ -45,7 +46,7 @@ def register_page(*, user: Any, params: Mapping[str, Any], number: Any = 1, per_
     page = RegisterPaginator(filterset.qs, per_page, capped=broad).get_page(number)
     rows = list(page.object_list.select_related("owner").prefetch_related("tools", "tags"))
     deadlines = next_deadlines([i.pk for i in rows], user)
-    return RegisterPage(filterset, page, [(i, deadlines.get(i.pk)) for i in rows])
+    return RegisterPage(filterset, page, [(i, deadlines.get(i.pk)) for i in rows], filterset.hidden_exercises())
 
 
 def next_deadlines(incident_ids: list[int], user: Any = None) -> dict[int, datetime]:

@@ -52,7 +52,7 @@ def register(request):
         "filter": result.filter, "page": result.page, "rows": result.rows, "now": now,
         "soon": now + timedelta(hours=24), "query": query.urlencode(), "views": views,
         "current_view": next((v.name for v, q in views if q and QueryDict(q) == QueryDict(query.urlencode())), ""),
-        "may_share": can(request.user, savedviews.SHARE),
+        "may_share": can(request.user, savedviews.SHARE), "hidden_exercises": result.hidden_exercises,
         "filter_values": [(k, v) for k, v in query.items() if v]})
 
 

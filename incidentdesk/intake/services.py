@@ -264,6 +264,9 @@ def add_to_incident(*, item: TriageItem, incident: Incident, by: Any, now: datet
         if locked.status != TriageStatus.OPEN:
             raise TriageRefused(f"{item.reference} is already {locked.get_status_display().lower()}")
         ensure_open(incident)
+        if incident.is_exercise:  # decision 191: a real report is never filed under a rehearsal
+            raise TriageRefused(f"{incident.reference} is an exercise: a real report cannot be added to it; record it "
+                                "as an incident of its own, or add it to a real one. Nothing was changed.")
         locked.status, locked.incident, locked.decided_at = TriageStatus.MERGED, incident, now
         locked.decided_by = by if getattr(by, "pk", None) else None
         locked.save(update_fields=["status", "incident", "decided_at", "decided_by"])

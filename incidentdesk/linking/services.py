@@ -10,7 +10,8 @@ on the incident it joined. What makes a merge unsafe is refused with the reason 
 - the duplicate was detected before the other: its clocks started earlier, so merge the later into the
   earlier one, whose deadlines then run from the first awareness;
 - the duplicate is restricted and the other is not: people who may not see it would be pointed to it;
-- either is closed, the duplicate is already merged, or the other was itself merged into a third.
+- either is closed, the duplicate is already merged, or the other was itself merged into a third;
+- one is an exercise and the other a real incident (decision 191).
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ def link(*, source: Incident, target: Incident, kind: str, by: Any, note: str = 
         raise LinkRefused("an incident cannot be linked to itself")
     if IncidentLink.objects.filter(source__in=[source, target], target__in=[source, target]).exists():
         raise LinkRefused(f"{source.reference} and {target.reference} are already linked")
+    if kind == LinkKind.DUPLICATE and source.is_exercise != target.is_exercise:
+        raise LinkRefused(_across_exercise(source, target, "a duplicate of"))
     try:
         with transaction.atomic():
             row = IncidentLink.objects.create(source=source, target=target, kind=kind, note=note.strip(),
@@ -124,12 +127,22 @@ def unlink(*, source: Incident, target: Incident, by: Any) -> bool:
     return True
 
 
+def _across_exercise(source: Incident, target: Incident, what: str) -> str:
+    """Why a real incident and an exercise cannot be one (decision 191): the rehearsal would swallow a real
+    report, or a real record would carry a rehearsal's facts and clocks."""
+    exercise, real = (source, target) if source.is_exercise else (target, source)
+    return (f"{exercise.reference} is an exercise and {real.reference} is a real incident: neither can be "
+            f"{what} the other; follow the real incident on its own")
+
+
 def merge_problems(duplicate: Incident, into: Incident) -> list[str]:
     """Why merging ``duplicate`` into ``into`` is not safe, in words; empty when it is."""
     dup, other = duplicate.reference, into.reference
     if duplicate.pk == into.pk:
         return ["an incident cannot be merged into itself"]
     problems = []
+    if duplicate.is_exercise != into.is_exercise:
+        problems.append(_across_exercise(duplicate, into, "merged into"))
     merged = IncidentLink.objects.filter(merged=True, source__in=[duplicate, into]).select_related("target")
     for row in merged:
         problems.append(f"{row.source.reference} was already merged into {row.target.reference}")

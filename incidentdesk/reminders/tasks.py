@@ -109,7 +109,9 @@ def _without_secrets(delivery: Delivery, error: str) -> str:
 def _leaves_an_exercise(delivery: Delivery) -> bool:
     """The last guard (issue 15): a message about an exercise goes to a participant's own e-mail, or nowhere."""
     reminder = delivery.reminder
-    if reminder is None or not reminder.obligation_id or not reminder.obligation.incident.is_exercise:
+    incident = reminder.obligation.incident if reminder is not None and reminder.obligation_id else None
+    incident = incident or delivery.incident  # a routing notice or a mention names its incident itself
+    if incident is None or not incident.is_exercise:
         return False
     return delivery.channel != Channel.EMAIL or delivery.user_id is None
 

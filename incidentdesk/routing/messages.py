@@ -68,3 +68,17 @@ def for_owner(step: NoticeStep) -> Text:
             f"Please reach the team another way, and record the acknowledgement in the workspace:\n"
             f"{settings.BASE_URL}/incidents/{incident.reference}/#routing\n")
     return Text(subject, body)
+
+
+def for_exercise(step: NoticeStep) -> Text:
+    """The e-mail of an exercise's notice: to the participant who owns the exercise, never to the directory, so
+    the team can rehearse the acknowledgement without anyone outside the exercise hearing of it."""
+    notice, incident = step.notice, step.notice.incident
+    team = notice.get_team_display()
+    subject = f"[EXERCISE] [IncidentDesk] {incident.reference}: {team} is to be told"
+    body = (f"EXERCISE — a rehearsal, not a real incident. Nobody in the contacts directory was told.\n\n"
+            f"Hello {step.recipient_name},\n\nIn a real incident, {team} would now be told of "
+            f"{incident.reference} · {incident.title}.\n\nWhy the team is told: {notice.reason}\n\n"
+            f"Rehearse it: reach the team as the procedure says, and record the acknowledgement in the workspace:\n"
+            f"{settings.BASE_URL}/incidents/{incident.reference}/#routing\n")
+    return Text(subject, body)

@@ -90,13 +90,17 @@ def _next_contact(notice: Notice) -> Contact | None:
 
 def _tell_next(notice: Notice, now: datetime, by: Any = None) -> NoticeStep | None:
     """Tell the next contact of the team (or, with the directory exhausted, the incident owner): the step, its
-    e-mail in the outbox and its task, in the caller's transaction. None: nobody in the directory (a gap)."""
+    e-mail in the outbox and its task, in the caller's transaction. None: nobody in the directory (a gap).
+    An exercise's notice goes straight to its owner (the facilitator), marked EXERCISE: the team rehearses the
+    acknowledgement, and no directory contact hears of a rehearsal. The e-mail names its incident, so it is
+    hidden from whoever may not see it and goes with the incident when it is deleted."""
     steps = list(notice.steps.all())
     number = len(steps)
-    contact = _next_contact(notice)
-    if contact is None and not steps:
+    exercise = notice.incident.is_exercise  # decision 190: its own participant, never the directory
+    contact = None if exercise else _next_contact(notice)
+    if contact is None and not steps and not exercise:
         return None  # a gap: shown in the workspace with a link to add a contact; the pass retries later
-    if contact is None and steps[-1].is_owner:
+    if contact is None and steps and steps[-1].is_owner:
         return None  # the owner was told already: nobody is left
     due = now + timedelta(hours=notice.ack_hours)
     if contact is not None:
@@ -110,10 +114,11 @@ def _tell_next(notice: Notice, now: datetime, by: Any = None) -> NoticeStep | No
         step = NoticeStep.objects.create(notice=notice, number=number, is_owner=True, recipient_name=name,
                                          recipient_email=getattr(user, "email", "") or "", sent_at=now,
                                          ack_due_at=due)
-        text = messages.for_owner(step) if step.recipient_email else None
+        compose = messages.for_exercise if exercise else messages.for_owner
+        text = compose(step) if step.recipient_email else None
     if text is not None:
-        step.delivery = Delivery.objects.create(user=user, channel=Channel.EMAIL, target=step.recipient_email,
-                                                subject=text.subject, body=text.body)
+        step.delivery = Delivery.objects.create(user=user, incident=notice.incident, channel=Channel.EMAIL,
+                                                target=step.recipient_email, subject=text.subject, body=text.body)
         step.save(update_fields=["delivery"])
         send_delivery.enqueue(step.delivery.pk)
     _audit_step(notice, step, by)

@@ -97,3 +97,19 @@ def test_an_unknown_owner_or_period_is_told_and_filters_nothing_away(record, as_
     page = as_person("manager").get("/incidents/", {"owner": "nobody-by-that-name", "period": "someday"})
     assert page.status_code == 200
     assert "Select a valid choice" in page.content.decode()
+
+
+def test_the_default_view_says_how_many_exercises_it_hides_and_why_numbers_are_missing(record, as_person):
+    """Decision 192: exercises take real numbers, so the default view explains the gap an auditor sees."""
+    first = record(title="Chatbot leak")
+    exercise = record(title="Tabletop: chatbot leak", exercise=True)
+    record(title="Translation error")
+    client = as_person("manager")
+    note = "1 exercise hidden: their numbers are missing here — show them with the Exercises filter"
+    page = client.get("/incidents/")
+    assert exercise.reference not in _refs(page)
+    assert note in page.content.decode()
+    assert note not in client.get("/incidents/", {"exercises": "include"}).content.decode()
+    assert note not in client.get("/incidents/", {"q": "Translation"}).content.decode()  # none hidden by this set
+    assert note in client.get("/incidents/", {"q": "chatbot"}).content.decode()
+    assert first.reference in _refs(client.get("/incidents/", {"q": "chatbot"}))

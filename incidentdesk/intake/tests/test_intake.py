@@ -260,3 +260,20 @@ def test_a_deeply_nested_alert_is_refused_and_nothing_is_stored(client, source, 
     assert response.status_code == 422
     assert "nested too deeply" in response.json()["detail"]
     assert table_counts() | {"triage": TriageItem.objects.count()} == before
+
+
+def test_a_report_is_never_added_to_an_exercise(record, people):
+    """Decision 191: a real report filed under a rehearsal would be lost with it; nothing is changed."""
+    from incidentdesk.incidents.models import Incident
+    from incidentdesk.intake import services as intake
+    from incidentdesk.intake.models import TriageStatus
+
+    exercise = record()
+    Incident.objects.filter(pk=exercise.pk).update(is_exercise=True)
+    exercise.refresh_from_db()
+    item, _ = intake.report(title="The chatbot shows other customers' orders", details="Seen on the website")
+    with pytest.raises(intake.TriageRefused, match="is an exercise: a real report cannot be added to it"):
+        intake.add_to_incident(item=item, incident=exercise, by=people["manager"])
+    item.refresh_from_db()
+    assert item.status == TriageStatus.OPEN
+    assert item.incident is None

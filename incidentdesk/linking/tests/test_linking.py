@@ -177,3 +177,24 @@ def test_two_people_merging_at_once_end_with_one_merge(transactional_register):
     assert sorted(o.split(":")[0] for o in outcomes) == ["merged", "refused"], outcomes
     assert IncidentLink.objects.filter(merged=True).count() == 1
     assert Incident.objects.filter(status=Status.CLOSED).count() == 1
+
+
+@pytest.mark.parametrize("exercise_is", ["duplicate", "into"])
+def test_a_real_incident_and_an_exercise_are_never_merged(pair, people, exercise_is):
+    first, second = pair
+    Incident.objects.filter(pk=(second if exercise_is == "duplicate" else first).pk).update(is_exercise=True)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    _refused(second, first, people["manager"], "is an exercise and .* is a real incident: neither can be merged")
+
+
+def test_a_real_incident_is_never_a_duplicate_of_an_exercise_but_may_be_related(pair, people):
+    first, second = pair
+    Incident.objects.filter(pk=first.pk).update(is_exercise=True)
+    first.refresh_from_db()
+    before = table_counts()
+    with pytest.raises(Refused, match=f"{first.reference} is an exercise and {second.reference} is a real incident"):
+        services.link(source=second, target=first, kind="duplicate", by=people["manager"])
+    assert table_counts() == before
+    assert not IncidentLink.objects.exists()
+    services.link(source=second, target=first, kind="related", by=people["manager"])

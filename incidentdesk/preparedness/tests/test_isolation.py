@@ -78,6 +78,7 @@ def test_the_last_guard_refuses_an_exercise_message_on_an_outside_channel(start,
     exercise = start("level3-personal-data")
     obligation = exercise.incident.obligations.get(rule_id="PROC-4-L3-GDPR-ASSESSMENT")
     reminder = Reminder.objects.create(obligation=obligation, kind="overdue", due_at=NOW)
+    mail.outbox.clear()  # the routing notices' EXERCISE e-mails to the facilitator (decision 190)
     for channel, target, user in ((Channel.WEBHOOK, webhook_server, exercise.facilitator),
                                   (Channel.EMAIL, "board@example.org", None)):
         delivery = Delivery.objects.create(reminder=reminder, user=user, channel=channel, target=target,
@@ -94,6 +95,8 @@ def test_recording_an_exercises_notification_sends_nothing_and_says_exercise(sta
     from incidentdesk.notifications import services as notifications
 
     exercise = start("level3-personal-data")
+    mail.outbox.clear()  # the routing notices' EXERCISE e-mails to the facilitator (decision 190)
+    routed = set(Delivery.objects.values_list("pk", flat=True))
     draft = notifications.create_draft(incident=exercise.incident, kind="gdpr_33", by=exercise.facilitator)
     draft = notifications.edit_draft(draft=draft, subject=draft.subject, by=exercise.facilitator,
                                      body=notifications.drafts.fill_markers(draft.body) and "Filled in." or draft.body)
@@ -101,7 +104,7 @@ def test_recording_an_exercises_notification_sends_nothing_and_says_exercise(sta
                                     by=exercise.facilitator, now=NOW)
     assert sent.summary.startswith("EXERCISE")
     assert not mail.outbox
-    assert not Delivery.objects.exists()
+    assert set(Delivery.objects.values_list("pk", flat=True)) == routed
     assert not Hook.requests
 
 
@@ -111,6 +114,7 @@ def test_intake_never_makes_or_feeds_an_exercise(start, people):
     from incidentdesk.intake.models import AlertSource
 
     exercise = start("prompt-injection")
+    mail.outbox.clear()  # the routing notices' EXERCISE e-mails to the facilitator (decision 190)
     source = AlertSource.objects.create(slug="grafana", name="Grafana",
                                         auto_rules=[{"labels": {"alertname": "Injection"}}])
     body = json.dumps({"title": "Prompt injection on the website chatbot", "labels": {"alertname": "Injection"}})
