@@ -165,13 +165,16 @@ def test_through_the_web_an_effective_containment_ticks_contain_and_allows_conta
 
 
 @pytest.mark.slow
-def test_the_demo_contains_then_classifies_through_the_guard(db):
+def test_the_demo_walks_its_incidents_through_the_guard(db):
     from incidentdesk.cli import demo
 
     with time_machine.travel(NOW, tick=False):
         demo.load()
     first = Incident.objects.get(title__startswith="Factual error in an AI-drafted internal memo")
-    assert first.status == "classified"
+    assert first.status == "closed"  # the demo's incidents are at believable stages (issue 13)
     assert first.containment_actions.get().result == "effective"
-    moves = AuditEvent.objects.filter(action="incident.transition", incident_ref=first.reference).count()
-    assert moves == 2
+    moves = AuditEvent.objects.filter(action="incident.transition", incident_ref=first.reference)
+    # detected → contained → classified → investigating → resolved → closed (nothing had to be notified),
+    # each one move through the lifecycle guard
+    assert [json.loads(m.data)["after"]["status"] for m in moves.order_by("seq")] == [
+        "contained", "classified", "investigating", "resolved", "closed"]
