@@ -114,8 +114,8 @@ def generate(n: int, now: datetime, seed: int = 7) -> dict:
     inc_sql = ("INSERT INTO incidents_incident (id, reference, year, number, title, description, status, "
                "detection_source, detected_at, occurred_at, aware_at, causal_link_established_at, classified_at, "
                "categories, affected_parties, facts, severity_level, severity_reasons, "
-               "severity_reasoning, level_override, override_basis, restricted, "
-               f"created_at, updated_at) VALUES ({placeholders(24)})")
+               "severity_reasoning, level_override, override_basis, restricted, is_exercise, "
+               f"created_at, updated_at) VALUES ({placeholders(25)})")
     obl_sql = ("INSERT INTO obligations_obligation (incident_id, rule_id, rule_version, regime, action, recipient, "
                "citation, deadline, clock_start_event, clock_start_at, due_at, legal_latest_at, status, applies, "
                f"reasons, snapshot_id, completed_at, updated_at) VALUES ({placeholders(18)})")
@@ -149,7 +149,7 @@ def generate(n: int, now: datetime, seed: int = 7) -> dict:
             created = sql_time(detected)
             batch_inc.append((pk, reference, year, counters[year], title, f"{title}. Generated for the benchmark.",
                               status, "own_observation", created, None, None, None, sql_time(classified), "[]",
-                              "", facts, level, reasons, "", None, None, False, created, created))
+                              "", facts, level, reasons, "", None, None, False, False, created, created))
             for row in rows:
                 due = detected + row["due"] if row["due"] is not None else None
                 done = not open_ or (due is not None and due < now and rng.random() < 0.7)

@@ -6,8 +6,8 @@ from .services import MAX_LENGTH
 class CommentForm(forms.Form):
     prefix = "comment"
     body = forms.CharField(label="Comment", max_length=MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Markdown. Mention a colleague with @username: they are told by e-mail and "
-                                     "find it in their “My work” until they mark it read.")
+                           help_text="Markdown. Mention a colleague with @ and their sign-in name (e.g. @ana): they "
+                                     "are told by e-mail and find it in their “My work” until they mark it read.")
 
 
 class EditCommentForm(forms.Form):

@@ -95,8 +95,16 @@ def document(kind: str) -> Document:
     return Document.objects.get(kind=kind)
 
 
+#: The largest version number a database column holds everywhere (PostgreSQL's integer).
+LARGEST_NUMBER = 2**31 - 1
+
+
 def version_of(kind: str, number: int) -> DocumentVersion:
-    found = DocumentVersion.objects.filter(document__kind=kind, number=number).select_related("document").first()
+    """The version, or a plain "not found" for a document or number that does not exist (never a 500)."""
+    if kind not in DocumentKind.values:
+        raise NotFound(f"There is no document called {kind!r}.")
+    found = (DocumentVersion.objects.filter(document__kind=kind, number=number).select_related("document").first()
+             if 0 < number <= LARGEST_NUMBER else None)
     if not found:
         raise NotFound(f"{DocumentKind(kind).label} has no version {number}.")
     return found

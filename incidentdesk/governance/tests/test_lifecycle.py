@@ -132,3 +132,13 @@ def test_the_web_refuses_the_author_approving_with_a_sentence(people, as_person)
     response = client.post(f"/documents/{PROC}/v{draft.number}/approve/", {}, follow=True)
     assert "You wrote this version" in response.content.decode()
     assert DocumentVersion.objects.get(pk=draft.pk).status == VersionStatus.IN_REVIEW
+
+
+def test_an_unknown_document_or_version_number_is_not_found_not_a_server_error(db):
+    """Found by the API's schema fuzzing: a garbage kind raised ValueError, a huge number a database error."""
+    from incidentdesk.governance import services
+    from incidentdesk.refusals import NotFound
+
+    for kind, number in (("no-such-document", 1), ("incident_policy", 2**40), ("incident_policy", 0)):
+        with pytest.raises(NotFound):
+            services.version_of(kind, number)

@@ -7,7 +7,7 @@ channel; the backup item reads what the backup job recorded.
 
 import io
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -171,12 +171,15 @@ def test_roles_need_a_deputy(people, organisation):
     assert "name a deputy" in item["detail"]
 
 
-def test_the_procedure_review_date_is_read_from_the_profile(organisation):
-    from incidentdesk.organisation.services import save_profile
+def test_the_procedure_item_is_read_from_the_document_register(people, time_machine):
+    """One truth: the procedure's readiness is the reviews app's item (a version in force, within its review
+    date), not a date on the organisation profile (which no longer has one)."""
+    from incidentdesk.governance import demo as governance_demo
 
-    assert not _item(assess(NOW).as_json(), "procedure.reviewed")["ready"]
-    save_profile(by=None, procedure_reviewed_on=date(2026, 6, 1))
-    assert _item(assess(NOW).as_json(), "procedure.reviewed")["ready"]
+    time_machine.move_to(NOW)
+    assert not _item(assess(NOW).as_json(), "procedure.approved")["ready"]
+    governance_demo.seed(by=people["administrator"])
+    assert _item(assess(NOW).as_json(), "procedure.approved")["ready"]
 
 
 def test_the_readiness_page_is_for_people_who_see_the_register(as_person):
