@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('governance', '0001_documents_under_control'),
-        ('incidents', '0012_incident_owner'),
+        ('incidents', '0013_incident_is_exercise'),  # linear after the parallel branches (backwards on SQLite)
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0012_incident_owner'),
+        ('incidents', '0013_procedure_version_in_force'),  # linear after the parallel branches
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

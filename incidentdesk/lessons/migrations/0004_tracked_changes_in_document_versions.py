@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('governance', '0001_documents_under_control'),
-        ('lessons', '0003_resulting_changes_become_lessons'),
+        ('lessons', '0004_lessons_assignee'),  # linear after the parallel branches (backwards on SQLite)
     ]
 
     operations = [

@@ -8,7 +8,8 @@ from django.db import migrations
 
 def restore(apps, schema_editor):
     """Reversed: the profile's field again, holding the day of the procedure's last completed review."""
-    organisation = apps.get_model("organisation", "Organisation").objects.filter(pk=1).first()
+    organisation = (apps.get_model("organisation", "Organisation").objects.filter(pk=1)
+                    .only("pk", "time_zone", "procedure_reviewed_on").first())
     review = (apps.get_model("reviews", "DocumentReview").objects.filter(document__kind="incident_procedure")
               .exclude(status="open").order_by("-completed_at").first())
     if organisation is not None and review is not None:

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisation', '0007_organisation_mdr_and_cra_manufacturer'),
+        ('organisation', '0008_procedure_review_is_derived'),  # linear after the parallel branches
         ('preparedness', '0002_tabletop_from_the_profile'),  # its date is copied to an exercise first
     ]
 

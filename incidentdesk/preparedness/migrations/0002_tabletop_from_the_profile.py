@@ -9,7 +9,8 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    organisation = apps.get_model("organisation", "Organisation").objects.filter(pk=1).first()
+    organisation = (apps.get_model("organisation", "Organisation").objects.filter(pk=1)
+                    .only("pk", "time_zone", "tabletop_done_on").first())
     if organisation is None or organisation.tabletop_done_on is None:
         return
     at = datetime.combine(organisation.tabletop_done_on, time(12), tzinfo=ZoneInfo(organisation.time_zone or "UTC"))
@@ -19,7 +20,8 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    organisation = apps.get_model("organisation", "Organisation").objects.filter(pk=1).first()
+    organisation = (apps.get_model("organisation", "Organisation").objects.filter(pk=1)
+                    .only("pk", "time_zone", "tabletop_done_on").first())
     last = apps.get_model("preparedness", "Exercise").objects.filter(ended_at__isnull=False).order_by("-ended_at").first()
     if organisation is not None and last is not None:
         organisation.tabletop_done_on = last.ended_at.astimezone(ZoneInfo(organisation.time_zone or "UTC")).date()

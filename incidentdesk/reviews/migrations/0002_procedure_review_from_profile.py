@@ -19,7 +19,8 @@ OUTCOME = ("Recorded on the organisation profile as the last review of the incid
 
 
 def forwards(apps, schema_editor):
-    organisation = apps.get_model("organisation", "Organisation").objects.filter(pk=1).first()
+    organisation = (apps.get_model("organisation", "Organisation").objects.filter(pk=1)
+                    .only("pk", "time_zone", "procedure_reviewed_on").first())
     if organisation is None or organisation.procedure_reviewed_on is None:
         return
     document_model = apps.get_model("governance", "Document")
