@@ -62,7 +62,7 @@ def test_record_classify_and_find_an_incident(page: Page, app, shot, open_form):
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Support bot pasted")
     page.get_by_role("link", name="Clear").click()
-    expect(page.locator("#register tbody tr")).to_have_count(13)
+    expect(page.locator("#register tbody tr")).to_have_count(12)  # the demo's exercise is not in the default view
     shot(page, "register.png")
 
 

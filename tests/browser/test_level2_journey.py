@@ -182,7 +182,9 @@ def test_a_level_2_published_hallucination_from_recording_to_closure(page: Page,
     expect(page.locator("#status").get_by_role("button", name="Move to", exact=False)).to_have_count(0)
     # The only forms left: who may see it (restricting protects, it rewrites nothing) and the reopen.
     actions = page.locator("main form").evaluate_all("forms => forms.map(f => new URL(f.action).pathname)")
-    assert sorted(actions) == [f"/incidents/{reference}/access/", f"/incidents/{reference}/status/"], actions
+    # (and a legal hold: it protects the record, it rewrites nothing)
+    assert sorted(actions) == [f"/incidents/{reference}/access/", f"/incidents/{reference}/legal-hold/",
+                               f"/incidents/{reference}/status/"], actions
     expect(page.get_by_label("Reason for reopening")).to_be_visible()
     expect(page.get_by_role("button", name="Reopen")).to_be_visible()
     shot(page, "level2-closed.png")

@@ -37,6 +37,7 @@ def test_a_legal_hold_stops_a_two_person_deletion_until_it_is_released(page: Pag
     url, reference = app
     page.set_viewport_size({"width": 1366, "height": 900})
     _sign_in(page, url, "manager")
+    page.locator(".nav-more > summary").click()  # the pages a team opens less often are under "More"
     page.get_by_role("link", name="Retention").click()
     row = page.locator(f"#row-{reference}")
     expect(row).to_contain_text("Translation tool leaked a contract draft")

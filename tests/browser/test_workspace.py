@@ -80,7 +80,7 @@ def closed_incident():
                   why="The policy was silent on health data", what_was_done="Chat deleted, DPA notified",
                   impact="One learner", what_changes="Policy forbids special-category data",
                   cause_categories=["policy_gap"])
-    action = capa.plan(incident=incident, description="Add a special-category rule to the policy", owner="Founder",
+    action = capa.plan(incident=incident, description="Add a special-category rule to the policy", assignee=by,
                        due_on=date.today() + timedelta(days=7), by=by)
     capa.implement(action=action, by=by)
     capa.verify(action=action, effective=True, result="20 chats checked", method="Spot check", by=by)
@@ -223,7 +223,8 @@ def test_a_closed_incident_reads_as_a_record(page: Page, app):
     expect(page.locator("#locked")).to_contain_text("This incident is closed")
     expect(page.locator("#next-action h2")).to_have_text("This incident is closed")
     actions = page.locator("main form").evaluate_all("forms => forms.map(f => new URL(f.action).pathname)")
-    assert sorted(actions) == [f"/incidents/{incident.reference}/access/", f"/incidents/{incident.reference}/status/"]
+    ref = incident.reference  # a legal hold protects the record and rewrites nothing: it stays possible
+    assert sorted(actions) == [f"/incidents/{ref}/access/", f"/incidents/{ref}/legal-hold/", f"/incidents/{ref}/status/"]
     expect(page.locator("details.step[open]")).to_have_count(0)
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, app, "viewer")
