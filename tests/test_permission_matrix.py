@@ -362,7 +362,8 @@ API: dict[str, Row] = {
     "GET /api/briefings": row("get", API_STEP_READ),
     "POST /api/briefings": row("post", API_STEP_MANAGE, data={"person_name": "x", "given_on": "2026-11-01",
                                                               "given_by": "x"}),
-    "POST /api/briefings/access": row("post", API_STEP_MANAGE, data={"tool_id": 0, "person_name": "x",
+    # tool 0 does not exist: those who may get past the permission check to a plain 404
+    "POST /api/briefings/access": row("post", "404 404 403 403 403 403 401", data={"tool_id": 0, "person_name": "x",
                                                                      "since": "2026-11-01"}),
     "GET /api/exercises/scenarios": row("get", API_STEP_READ),
     "POST /api/exercises": row("post", API_STEP_MANAGE, data={"scenario": "level2-publication"}),

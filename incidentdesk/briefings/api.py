@@ -97,7 +97,7 @@ def grant_access(request, body: AccessIn):
     require(request, Capability.MANAGE_INVENTORY)
     tool = AITool.objects.filter(pk=body.tool_id).first()
     if tool is None:
-        raise Problem(422, "Invalid request", f"tool_id: no tool {body.tool_id}")
+        raise Problem(404, "Not found", f"There is no AI tool {body.tool_id} in the inventory.")
     access = services.grant_access(tool=tool, person_name=body.person_name, person_email=body.person_email,
                                    since=body.since, by=request.user)
     return Status(201, {"id": access.pk, "tool": tool.name, "person_name": access.person_name,
