@@ -1,4 +1,5 @@
-"""Browser journeys' shared pieces: where screenshots go.
+"""Browser journeys' shared pieces: the demo on a live server, signing in and out, opening the workspace's
+steps and forms, and where screenshots go.
 
 The suite must leave the git tree clean, so a journey's screenshot goes to a temporary folder unless
 ``INCIDENTDESK_SCREENSHOTS=1`` is set (``make screenshots``), which refreshes ``docs/screenshots/``.
@@ -11,7 +12,41 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from incidentdesk.cli.demo import PASSWORD
+
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def app(live_server, transactional_register, settings, tmp_path):
+    """A live server with the demo data (the organisation, one login per role, its incidents); evidence files go
+    to a temporary folder. A journey that needs other data defines its own ``app``."""
+    from incidentdesk.cli import demo
+
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    demo.load()
+    return live_server.url
+
+
+@pytest.fixture
+def sign_in():
+    """Sign in through the login page as one of the demo's people: ``sign_in(page, app, "manager")``."""
+    def _sign_in(page, base: str, username: str) -> None:
+        page.goto(f"{base}/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.locator("main").get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+    return _sign_in
+
+
+@pytest.fixture
+def sign_out():
+    def _sign_out(page) -> None:
+        page.get_by_role("button", name="Sign out").click()
+
+    return _sign_out
 
 
 @pytest.fixture

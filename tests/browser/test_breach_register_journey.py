@@ -2,19 +2,9 @@
 informed, find the breach in the register, read the incident report. It also saves the register's and the
 report's screenshots (docs/screenshots/breach-register.png, report.png)."""
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from incidentdesk.cli.demo import PASSWORD
-
-
-@pytest.fixture
-def app(live_server, transactional_register, settings, tmp_path):
-    from incidentdesk.cli import demo
-
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    demo.load()
-    return live_server.url
 
 
 def test_a_dpo_records_who_was_informed_and_finds_it_in_the_register_and_the_report(page: Page, app, shot, open_step,

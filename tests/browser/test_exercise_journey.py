@@ -4,19 +4,9 @@ scenario library to the exercise report, by an incident manager as facilitator.
 Everything after the setup (the demo organisation and its logins) happens in the web UI.
 """
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from incidentdesk.cli.demo import PASSWORD
-
-
-@pytest.fixture
-def app(live_server, transactional_register, settings, tmp_path):
-    from incidentdesk.cli import demo
-
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    demo.load()
-    return live_server.url
 
 
 def clock(page: Page, action: str):

@@ -8,29 +8,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from incidentdesk.cli.demo import PASSWORD
-
 pytestmark = pytest.mark.usefixtures("transactional_register")
 
 
-@pytest.fixture
-def app(live_server, transactional_register):
-    """A live server with the demo data: the organisation, one login per role, twelve incidents."""
-    from incidentdesk.cli import demo
-
-    demo.load()
-    return live_server.url
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def test_record_classify_and_find_an_incident(page: Page, app, shot, open_form):
+def test_record_classify_and_find_an_incident(page: Page, app, shot, open_form, sign_in):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, app, "manager")
     page.get_by_role("link", name="Record an incident").first.click()
@@ -66,7 +47,7 @@ def test_record_classify_and_find_an_incident(page: Page, app, shot, open_form):
     shot(page, "register.png")
 
 
-def test_the_dashboard_charts_render(page: Page, app, shot):
+def test_the_dashboard_charts_render(page: Page, app, shot, sign_in):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, app, "manager")
     page.goto(f"{app}/")
@@ -78,7 +59,7 @@ def test_the_dashboard_charts_render(page: Page, app, shot):
     shot(page, "dashboard.png")
 
 
-def test_a_viewer_cannot_edit(page: Page, app):
+def test_a_viewer_cannot_edit(page: Page, app, sign_in):
     sign_in(page, app, "viewer")
     page.goto(f"{app}/incidents/")
     page.locator("#register tbody tr a").first.click()
@@ -90,7 +71,7 @@ def test_a_viewer_cannot_edit(page: Page, app):
     assert response.status == 403
 
 
-def test_a_restricted_incident_is_invisible_to_someone_not_named(page: Page, app):
+def test_a_restricted_incident_is_invisible_to_someone_not_named(page: Page, app, sign_in):
     sign_in(page, app, "manager")
     page.goto(f"{app}/incidents/")
     page.locator("#register tbody tr a").first.click()
@@ -112,7 +93,7 @@ def test_a_restricted_incident_is_invisible_to_someone_not_named(page: Page, app
     expect(page.locator("h1")).to_contain_text(reference)
 
 
-def test_it_works_at_phone_width(page: Page, app):
+def test_it_works_at_phone_width(page: Page, app, sign_in):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, app, "manager")
     page.goto(f"{app}/incidents/")

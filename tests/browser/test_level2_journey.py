@@ -8,21 +8,11 @@ browser journeys use) happens in the web UI: no CLI, no API, no service calls.
 import re
 from datetime import date, timedelta
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from incidentdesk.cli.demo import PASSWORD
 
 TOOL = "Copy.ai"
-
-
-@pytest.fixture
-def app(live_server, transactional_register, settings, tmp_path):
-    from incidentdesk.cli import demo
-
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    demo.load()
-    return live_server.url
 
 
 def clock(page: Page, action: str):

@@ -4,32 +4,10 @@ a mention that the person finds in their work and marks read."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from incidentdesk.cli.demo import PASSWORD
-
 pytestmark = pytest.mark.usefixtures("transactional_register")
 
 
-@pytest.fixture
-def app(live_server, transactional_register):
-    from incidentdesk.cli import demo
-
-    demo.load()
-    return live_server.url
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-
-
-def test_owner_and_task_assignment_my_work_and_a_mention(page: Page, app, shot):
+def test_owner_and_task_assignment_my_work_and_a_mention(page: Page, app, shot, sign_in, sign_out):
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, app, "manager")
     page.goto(f"{app}/incidents/record/")

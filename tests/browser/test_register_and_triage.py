@@ -5,28 +5,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from incidentdesk.cli.demo import PASSWORD
-
 pytestmark = pytest.mark.usefixtures("transactional_register")
 
 
-@pytest.fixture
-def app(live_server, transactional_register):
-    from incidentdesk.cli import demo
-
-    demo.load()
-    return live_server.url
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def test_searching_then_clicking_filter_finds_what_the_url_finds(page: Page, app, shot):
+def test_searching_then_clicking_filter_finds_what_the_url_finds(page: Page, app, shot, sign_in):
     """The bug: the severity select defaulted to "1 Minor", so Filter sent severity=1 and found nothing."""
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, app, "manager")
@@ -44,7 +26,7 @@ def test_searching_then_clicking_filter_finds_what_the_url_finds(page: Page, app
     shot(page, "register-1366.png")
 
 
-def test_the_register_ids_do_not_wrap_and_the_page_fits_a_phone(page: Page, app, shot):
+def test_the_register_ids_do_not_wrap_and_the_page_fits_a_phone(page: Page, app, shot, sign_in):
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, app, "manager")
     page.goto(f"{app}/incidents/")
@@ -58,7 +40,7 @@ def test_the_register_ids_do_not_wrap_and_the_page_fits_a_phone(page: Page, app,
     shot(page, "register-390.png")
 
 
-def test_a_long_unbroken_report_keeps_promote_and_dismiss_on_screen_at_1366(page: Page, app, shot):
+def test_a_long_unbroken_report_keeps_promote_and_dismiss_on_screen_at_1366(page: Page, app, shot, sign_in):
     """The bug: one report with a long unbroken string made the table 1,880 px wide."""
     from incidentdesk.intake import services
 
@@ -81,7 +63,7 @@ def test_a_long_unbroken_report_keeps_promote_and_dismiss_on_screen_at_1366(page
     shot(page, "triage-390.png")
 
 
-def test_an_auditor_reads_the_audit_log_in_words(page: Page, app, shot):
+def test_an_auditor_reads_the_audit_log_in_words(page: Page, app, shot, sign_in):
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, app, "auditor")
     page.goto(f"{app}/audit/")
@@ -96,7 +78,7 @@ def test_an_auditor_reads_the_audit_log_in_words(page: Page, app, shot):
     expect(page.locator("h1")).to_contain_text("INC-")
 
 
-def test_a_manager_saves_a_view_and_finds_it_in_the_header(page: Page, app):
+def test_a_manager_saves_a_view_and_finds_it_in_the_header(page: Page, app, sign_in):
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, app, "manager")
     page.goto(f"{app}/incidents/?tag=chatbot")

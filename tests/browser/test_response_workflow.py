@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from incidentdesk.assessment import vocabulary
@@ -10,15 +9,6 @@ from incidentdesk.assessment.facts import HarmFacts
 from incidentdesk.cli.demo import PASSWORD
 
 HARM = [vocabulary.label(f"harm.{name}") for name in HarmFacts.model_fields]  # the form's labels
-
-
-@pytest.fixture
-def app(live_server, transactional_register, settings, tmp_path):
-    from incidentdesk.cli import demo
-
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    demo.load()
-    return live_server.url
 
 
 def test_a_level_3_personal_data_incident_from_recording_to_closure(page: Page, app, shot, open_step, open_form):

@@ -12,26 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from incidentdesk.cli.demo import PASSWORD
-
 WIDTHS = (1366, 390)
-
-
-@pytest.fixture
-def app(live_server, transactional_register, settings, tmp_path):
-    from incidentdesk.cli import demo
-
-    settings.EVIDENCE_DIR = tmp_path / "evidence"
-    demo.load()
-    return live_server.url
-
-
-def sign_in(page: Page, app: str, username: str) -> None:
-    page.goto(f"{app}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def fresh(title: str = "Support bot pasted a customer's IBAN into a public answer"):
@@ -102,7 +83,7 @@ def nav_on_one_line(page: Page) -> None:
     assert len(set(tops)) == 1, f"the nav wraps: {tops}"
 
 
-def test_the_workspace_at_a_phones_width_does_not_scroll_sideways(page: Page, app):
+def test_the_workspace_at_a_phones_width_does_not_scroll_sideways(page: Page, app, sign_in):
     incident = fresh()
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, app, "manager")
@@ -115,7 +96,7 @@ def test_the_workspace_at_a_phones_width_does_not_scroll_sideways(page: Page, ap
         no_sideways_scroll(page)
 
 
-def test_the_nav_stays_on_one_line_at_1366(page: Page, app):
+def test_the_nav_stays_on_one_line_at_1366(page: Page, app, sign_in):
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, app, "demo")  # the administrator has the most links
     page.goto(f"{app}/")
@@ -124,7 +105,7 @@ def test_the_nav_stays_on_one_line_at_1366(page: Page, app):
     assert overflow <= 1, f"the nav hides {overflow}px of links at 1366 px"
 
 
-def test_the_next_action_and_only_the_possible_moves(page: Page, app):
+def test_the_next_action_and_only_the_possible_moves(page: Page, app, sign_in):
     incident = fresh()
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, app, "manager")
@@ -156,7 +137,7 @@ def test_the_next_action_and_only_the_possible_moves(page: Page, app):
     expect(page.locator("details.step[open]")).to_have_count(1)
 
 
-def test_the_facts_are_edited_in_place(page: Page, app):
+def test_the_facts_are_edited_in_place(page: Page, app, sign_in):
     incident = fresh()
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, app, "manager")
@@ -181,7 +162,7 @@ def test_the_facts_are_edited_in_place(page: Page, app):
     expect(page.locator("h1")).to_contain_text("Support bot pasted")
 
 
-def test_the_rca_form_keeps_its_input_in_its_open_step(page: Page, app):
+def test_the_rca_form_keeps_its_input_in_its_open_step(page: Page, app, sign_in):
     incident = fresh()
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, app, "manager")
@@ -206,7 +187,7 @@ def test_the_rca_form_keeps_its_input_in_its_open_step(page: Page, app):
 
 
 @pytest.mark.parametrize("role", ["viewer", "auditor"])
-def test_the_viewer_and_the_auditor_read_without_forms(page: Page, app, role):
+def test_the_viewer_and_the_auditor_read_without_forms(page: Page, app, role, sign_in):
     incident = fresh()
     sign_in(page, app, role)
     page.goto(f"{app}/incidents/{incident.reference}/")
@@ -216,7 +197,7 @@ def test_the_viewer_and_the_auditor_read_without_forms(page: Page, app, role):
     expect(page.locator("#next-action a.button")).to_have_count(0)
 
 
-def test_a_closed_incident_reads_as_a_record(page: Page, app):
+def test_a_closed_incident_reads_as_a_record(page: Page, app, sign_in):
     incident = closed_incident()
     sign_in(page, app, "manager")
     page.goto(f"{app}/incidents/{incident.reference}/")
@@ -232,7 +213,7 @@ def test_a_closed_incident_reads_as_a_record(page: Page, app):
     expect(page.locator("main form")).to_have_count(0)
 
 
-def test_screenshots_at_1366_and_390(page: Page, app, shot):
+def test_screenshots_at_1366_and_390(page: Page, app, shot, sign_in):
     """The README's pictures at both widths; the workspace, open and closed, never scrolls sideways."""
     from incidentdesk.incidents.models import Incident
 
