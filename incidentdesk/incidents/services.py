@@ -10,17 +10,18 @@ reassess live in ``obligations.services`` and ``breaches.services``, which impor
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from incidentdesk import assignment
+from incidentdesk import assignment, times
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.assessment import Assessment, assess
 from incidentdesk.assessment.categories import from_words
@@ -30,6 +31,7 @@ from incidentdesk.assessment.severity import classify as compute_severity
 from incidentdesk.audit import services as audit
 from incidentdesk.breaches import store as breaches
 from incidentdesk.governance.current import procedure_in_force
+from incidentdesk.governance.models import DocumentKind, DocumentVersion, VersionStatus
 from incidentdesk.inventory.lookup import find_tool
 from incidentdesk.inventory.models import AITool
 from incidentdesk.obligations import store as obligations
@@ -203,8 +205,10 @@ def reassess(*, incident: Incident, by: Any, now: datetime | None = None, reeval
                                        "is never lowered silently; a person may downgrade it with a reason")
     newly_held = kind == ClassificationKind.HELD and getattr(incident.classifications.last(), "kind", "") != kind
     changed = result.severity.level != incident.severity_level or previous is None or newly_held
-    incident.severity_level, incident.severity_reasons = result.severity.level, result.severity.reasons
-    incident.save()
+    assessed = (result.severity.level, result.severity.reasons)
+    if recorded is None or (incident.severity_level, incident.severity_reasons) != assessed:
+        incident.severity_level, incident.severity_reasons = assessed  # a recorded one was inserted at its level
+        incident.save()
     if changed and not person_set_level:  # a person's classification writes its own history row
         _history(incident, level=result.severity.level, previous=previous, computed=computed, kind=kind,
                  reasons=result.severity.reasons, by=by)
@@ -215,9 +219,9 @@ def reassess(*, incident: Incident, by: Any, now: datetime | None = None, reeval
     obligations.apply_outcomes(incident=incident, outcomes=result.obligations,
                                rules=rules if rules is not None else default_rulebook().obligations, by=by,
                                reevaluated=reevaluate, new=recorded is not None)
-    breaches.store_recommendation(incident=incident, gdpr=result.gdpr, by=by)
+    breaches.store_recommendation(incident=incident, gdpr=result.gdpr, by=by, new=recorded is not None)
     for hook in settings.AFTER_REASSESS:  # e.g. internal routing tells the teams the new facts name
-        import_string(hook)(incident=incident, by=by, now=now)
+        import_string(hook)(incident=incident, by=by, now=now, recorded=recorded)
     return result
 
 
@@ -237,23 +241,49 @@ def record_incident(*, title: str, description: str, detected_at: datetime, by: 
                "causal_link_established_at": causal_link_established_at, "categories": list(categories or []),
                "affected_parties": affected_parties}
     stored = _with_data_classes(dict(facts or {}), data_classes or [])
-    organisation = Organisation.current()  # read once for the whole recording (decision 231)
+    organisation, procedure_id = _profile_and_procedure()  # read once for the whole recording (decision 231)
     found = _tools_found(list(tools or []))
     checked = _validate(columns=columns, stored=stored, tool_names=list(found), now=now, organisation=organisation,
                         tools=_tool_facts(found))
     columns["categories"] = [Category(c).value for c in columns["categories"]]
-    with transaction.atomic(), audit.batched():
-        number, reference = allocate_reference(detected_at.astimezone(ZoneInfo(organisation.time_zone)).year)
-        incident = Incident.objects.create(reference=reference, year=int(reference[4:8]), number=number,
-                                           facts=stored, created_by=by if getattr(by, "pk", None) else None,
-                                           procedure_version=procedure_in_force(), owner=default_owner(by),
-                                           is_exercise=exercise,
-                                           **columns)
+    zone = ZoneInfo(organisation.time_zone or "UTC")
+    with transaction.atomic(), audit.batched(), times.pinned(zone):  # the e-mails' times read no profile
+        number, reference = allocate_reference(detected_at.astimezone(zone).year)
+        incident = Incident(reference=reference, year=int(reference[4:8]), number=number, facts=stored,
+                            created_by=by if getattr(by, "pk", None) else None, procedure_version_id=procedure_id,
+                            owner=default_owner(by), is_exercise=exercise, **columns)
+        as_recorded = _insert_assessed(incident, checked)
         links = _link_tools(incident, found)
         audit.record(action="incident.created", object_type="incident", object_id=incident.pk, by=by,
-                     incident_ref=reference, after=audit.snapshot(incident) | {"tools": [str(t) for t in links]})
+                     incident_ref=reference, after=as_recorded | {"tools": [str(t) for t in links]})
         reassess(incident=incident, by=by, now=now, recorded=checked)
     return incident
+
+
+def _profile_and_procedure() -> tuple[Organisation, int | None]:
+    """The organisation profile and the incident procedure in force (its version's id), in one read.
+
+    Both are read once per recording (decision 231); before ``incidentdesk init`` there is no profile row, and
+    the defaults and the procedure are read apart, as ``Organisation.current`` and ``procedure_in_force`` do."""
+    in_force = (DocumentVersion.objects.filter(document__kind=DocumentKind.INCIDENT_PROCEDURE,
+                                               status=VersionStatus.IN_FORCE)
+                .order_by(*DocumentVersion._meta.ordering).values("pk")[:1])  # procedure_in_force's .first()
+    organisation = Organisation.objects.filter(pk=1).annotate(procedure_id=Subquery(in_force)).first()
+    if organisation is None:
+        procedure = procedure_in_force()
+        return Organisation.current(), procedure.pk if procedure else None
+    return organisation, organisation.procedure_id
+
+
+def _insert_assessed(incident: Incident, facts: IncidentFacts) -> dict[str, Any]:
+    """Insert a new incident already at its provisional level, and return it as the "incident.created" event
+    shows it: as recorded, before the level was assessed (the "incident.severity" event that follows says
+    which level it got, as before). One insert instead of an insert and an update (decision 233)."""
+    severity = compute_severity(facts, default_rulebook())
+    unassessed = {"severity_level": incident.severity_level, "severity_reasons": incident.severity_reasons}
+    incident.severity_level, incident.severity_reasons = severity.level, severity.reasons
+    incident.save(force_insert=True)
+    return audit.snapshot(incident) | json.loads(audit.canonical(unassessed))
 
 
 def _link_tools(incident: Incident, found: dict[str, AITool | None]) -> list[IncidentTool]:

@@ -14,7 +14,6 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -39,15 +38,11 @@ def snapshots_for(rules: list[ObligationRule]) -> dict[str, RuleSnapshot]:
     terms = {rule.id: rule.model_dump(mode="json") for rule in rules}
     digests = {rule_id: hashlib.sha256(audit.canonical(t).encode()).hexdigest() for rule_id, t in terms.items()}
     found = {s.digest: s for s in RuleSnapshot.objects.filter(digest__in=digests.values())}
-    for rule in rules:
-        digest = digests[rule.id]
-        if digest not in found:
-            try:
-                with transaction.atomic():
-                    found[digest] = RuleSnapshot.objects.create(rule_id=rule.id, version=rule.version,
-                                                                digest=digest, terms=terms[rule.id])
-            except IntegrityError:  # created meanwhile by a concurrent transaction
-                found[digest] = RuleSnapshot.objects.get(digest=digest)
+    missing = {digests[rule.id]: RuleSnapshot(rule_id=rule.id, version=rule.version, digest=digests[rule.id],
+                                              terms=terms[rule.id]) for rule in rules if digests[rule.id] not in found}
+    if missing:  # the first use of these rule versions: one insert, not one per rule (decision 227)
+        RuleSnapshot.objects.bulk_create(missing.values(), ignore_conflicts=True)  # or made meanwhile elsewhere
+        found |= {s.digest: s for s in RuleSnapshot.objects.filter(digest__in=missing)}
     return {rule_id: found[digest] for rule_id, digest in digests.items()}
 
 
