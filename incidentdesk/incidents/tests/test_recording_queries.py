@@ -226,3 +226,54 @@ def test_queued_together_the_tasks_are_the_rows_enqueue_writes(db, database_task
     both = list(DBTaskResult.objects.order_by("args_kwargs").values(*fields))
     assert both[0] == one
     assert both[1] == one | {"args_kwargs": {"args": [8], "kwargs": {}}}
+
+
+def _recorded_and_refused(send, good, bad):
+    """Statements of a request that records, and of the same request refused before anything is recorded."""
+    assert send(good) is not None  # warm: the rule snapshots, the session
+    with CaptureQueriesContext(connection) as refused:
+        send(bad)
+    with CaptureQueriesContext(connection) as recorded:
+        send(good)
+    return len(recorded), len(refused), [q["sql"][:150] for q in recorded.captured_queries]
+
+
+def test_recording_through_the_web_form_takes_the_budget_plus_the_session(transactional_register, client, people,
+                                                                          directory, database_tasks):
+    """The quick form: the recording's budget plus what the request costs anyway (session, person, the
+    double-submit guard), measured as the same form refused for a missing title (decision 226)."""
+    client.force_login(people["manager"])
+    form = {"title": "Chatbot leaked a client's email address", "description": "", "detected_at": "2026-11-20T09:00",
+            "tool": "Website chatbot", "personal_data": "yes", "published_externally": "no"}
+
+    def send(data):
+        response = client.post("/incidents/record/", data)
+        assert response.status_code == (302 if data["title"] else 400)
+        return response
+
+    recorded, refused, sqls = _recorded_and_refused(send, form, form | {"title": ""})
+    assert recorded - refused <= BUDGET - HOOK + EXTRA["high_risk"], sqls  # a tool named on the form
+
+
+def test_recording_through_the_cli_takes_the_budget_plus_the_operator(transactional_register, people, directory,
+                                                                      database_tasks, monkeypatch):
+    """``incidentdesk record``: the recording's budget, plus reading the operator (INCIDENTDESK_USER) and the
+    time zone of ``--detected-at`` (measured as the same command refused), plus the three reads of what it
+    prints afterwards (the incident's next deadline, its tools, the zone its times are shown in)."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setenv("INCIDENTDESK_USER", people["manager"].username)
+
+    def send(title):
+        try:
+            call_command("incidentdesk", "record", "--title", title, "--description", "Data pasted",
+                         "--personal-data", "yes", "--detected-at", "2026-11-20T09:00", stdout=StringIO(),
+                         stderr=StringIO())
+        except (CommandError, SystemExit):
+            return None
+        return True
+
+    recorded, refused, sqls = _recorded_and_refused(send, "Leak", "")
+    assert recorded - refused <= BUDGET - HOOK + 3, sqls  # + what it prints: next deadline, tools, time zone
