@@ -102,7 +102,7 @@ def _open_first_notices(incident: Incident, wanted: list[Decision], by: Any, now
     owner = _owner(incident) if incident.is_exercise else None  # decision 190: an exercise tells its owner
     steps = _first_steps(incident, notices, now, owner)
     made = NoticeStep.objects.bulk_create([step for step in steps if step is not None])
-    _write_first_emails(incident, made, owner)
+    emails = _write_first_emails(incident, made, owner)
     for notice, decision, step in zip(notices, wanted, steps, strict=True):
         audit.record(action="routing.notice", object_type="routing_notice", object_id=notice.pk, by=by,
                      incident_ref=incident.reference,
@@ -111,6 +111,7 @@ def _open_first_notices(incident: Incident, wanted: list[Decision], by: Any, now
                      summary=f"{notice.get_team_display()} is to be told: {'; '.join(decision.because)}")
         if step is not None:
             _audit_step(notice, step, by)
+    send_deliveries(emails)  # after the events that say who is told, as each step's own events came first
     return notices
 
 
@@ -130,8 +131,9 @@ def _first_steps(incident: Incident, notices: list[Notice], now: datetime, user:
             if (contact := first.get(notice.team)) else None for notice in notices]
 
 
-def _write_first_emails(incident: Incident, steps: list[NoticeStep], owner: Any) -> None:
-    """The e-mail of each first step that has an address: the outbox rows, the steps' links, one task each."""
+def _write_first_emails(incident: Incident, steps: list[NoticeStep], owner: Any) -> list[int]:
+    """The e-mail of each first step that has an address: the outbox rows and the steps' links to them; returns
+    the rows to queue."""
     texts = []
     for step in steps:
         if not step.recipient_email:
@@ -141,14 +143,14 @@ def _write_first_emails(incident: Incident, steps: list[NoticeStep], owner: Any)
         else:
             texts.append((step, None, messages.for_contact(step, link_token(step))))
     if not texts:
-        return
+        return []
     deliveries = Delivery.objects.bulk_create([
         Delivery(user=user, incident=incident, channel=Channel.EMAIL, target=step.recipient_email,
                  subject=text.subject, body=text.body) for step, user, text in texts])
     for (step, _, _), delivery in zip(texts, deliveries, strict=True):
         step.delivery = delivery
     NoticeStep.objects.bulk_update([step for step, _, _ in texts], ["delivery"])
-    send_deliveries([delivery.pk for delivery in deliveries])
+    return [delivery.pk for delivery in deliveries]
 
 
 def _next_contact(notice: Notice) -> Contact | None:
