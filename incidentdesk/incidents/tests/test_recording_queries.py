@@ -277,3 +277,25 @@ def test_recording_through_the_cli_takes_the_budget_plus_the_operator(transactio
 
     recorded, refused, sqls = _recorded_and_refused(send, "Leak", "")
     assert recorded - refused <= BUDGET - HOOK + 3, sqls  # + what it prints: next deadline, tools, time zone
+
+
+def test_a_recording_that_fails_half_way_leaves_no_event_and_the_next_one_seals_on(recorder, settings, monkeypatch):
+    """The batch is dropped with the transaction: no event of the failed recording is written later by another."""
+    from incidentdesk.audit import services as audit
+    from incidentdesk.audit.models import AuditEvent
+    from incidentdesk.incidents.models import Incident
+
+    def broken(**kwargs):
+        raise RuntimeError("the routing hook failed")
+
+    monkeypatch.setattr("incidentdesk.routing.services.on_reassess", broken)
+    before = AuditEvent.objects.count()
+    with pytest.raises(RuntimeError):
+        recorder("personal_data")
+    assert AuditEvent.objects.count() == before
+    assert not Incident.objects.exists()
+    monkeypatch.undo()
+    recorder("personal_data")
+    assert AuditEvent.objects.count() == before + len(json.loads(GOLDEN.read_text())["personal_data"]["events"])
+    assert [e.seq for e in AuditEvent.objects.order_by("seq")] == list(range(1, AuditEvent.objects.count() + 1))
+    assert audit.verify().ok
