@@ -279,7 +279,8 @@ def test_recording_through_the_cli_takes_the_budget_plus_the_operator(transactio
     assert recorded - refused <= BUDGET - HOOK + 3, sqls  # + what it prints: next deadline, tools, time zone
 
 
-def test_a_recording_that_fails_half_way_leaves_no_event_and_the_next_one_seals_on(recorder, settings, monkeypatch):
+def test_a_recording_that_fails_half_way_leaves_no_event_and_the_next_one_seals_on(recorder, database_tasks,
+                                                                                 monkeypatch):
     """The batch is dropped with the transaction: no event of the failed recording is written later by another."""
     from incidentdesk.audit import services as audit
     from incidentdesk.audit.models import AuditEvent
