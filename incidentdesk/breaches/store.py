@@ -23,9 +23,12 @@ class DecisionRefused(Refused):
     """The decision cannot be recorded; nothing was stored."""
 
 
-def store_recommendation(*, incident: Incident, gdpr: GdprAssessment, by: Any) -> BreachAssessment | None:
-    """Save the recommendation for incidents that involve (or may involve) personal data."""
-    existing = BreachAssessment.objects.filter(incident=incident).first()
+def store_recommendation(*, incident: Incident, gdpr: GdprAssessment, by: Any,
+                         new: bool = False) -> BreachAssessment | None:
+    """Save the recommendation for incidents that involve (or may involve) personal data.
+
+    ``new``: the incident was recorded in this transaction and has no assessment yet (nothing to read)."""
+    existing = None if new else BreachAssessment.objects.filter(incident=incident).first()
     if gdpr.applicable is False and existing is None:
         return None
     row = existing or BreachAssessment(incident=incident)

@@ -10,16 +10,18 @@ reassess live in ``obligations.services`` and ``breaches.services``, which impor
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from incidentdesk import assignment
+from incidentdesk import assignment, times
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.assessment import Assessment, assess
 from incidentdesk.assessment.categories import from_words
@@ -29,7 +31,9 @@ from incidentdesk.assessment.severity import classify as compute_severity
 from incidentdesk.audit import services as audit
 from incidentdesk.breaches import store as breaches
 from incidentdesk.governance.current import procedure_in_force
+from incidentdesk.governance.models import DocumentKind, DocumentVersion, VersionStatus
 from incidentdesk.inventory.lookup import find_tool
+from incidentdesk.inventory.models import AITool
 from incidentdesk.obligations import store as obligations
 from incidentdesk.organisation.models import Organisation
 from incidentdesk.refusals import NotFound, Refused
@@ -66,22 +70,27 @@ def get_incident(reference: str) -> Incident:
 
 
 def allocate_reference(year: int) -> tuple[int, str]:
-    """Next number for ``year`` under a row lock: sequential, never reused, safe under concurrency."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                IncidentSequence.objects.get_or_create(year=year)
-        except IntegrityError:
-            pass  # another transaction created the year's row first; lock it below
-        sequence = IncidentSequence.objects.select_for_update().get(year=year)
-        sequence.last += 1
-        sequence.save(update_fields=["last"])
-    return sequence.last, f"INC-{year}-{sequence.last:03d}"
+    """Next number for ``year`` under a row lock: sequential, never reused, safe under concurrency.
+
+    One statement (decision 230): an upsert that creates the year's row or increments it and returns the new
+    number, holding the row's lock until the caller's transaction ends, as the locked read and update did in
+    five statements. Both databases speak it (SQLite since 3.35, PostgreSQL since 9.5).
+    """
+    table = connection.ops.quote_name(IncidentSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608 (the model's own table)
+                       f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last", [year])
+        number = cursor.fetchone()[0]
+    return number, f"INC-{year}-{number:03d}"
 
 
 def _validate(*, columns: dict[str, Any], stored: dict[str, Any], tool_names: list[str],
-              now: datetime) -> IncidentFacts:
-    """Build the core's facts from the would-be state; refuse before anything is written."""
+              now: datetime, organisation: Organisation | None = None,
+              tools: list[dict[str, Any]] | None = None) -> IncidentFacts:
+    """Build the core's facts from the would-be state; refuse before anything is written.
+
+    ``organisation`` and ``tools`` (the tools' facts, as ``_tools_found`` gives them) when the caller read them
+    already: recording reads each once and assesses with the facts validated here (decision 231)."""
     if not (columns.get("title") or "").strip():
         raise IncidentRefused("title: say in a few words what happened")
     if not (columns.get("description") or "").strip():
@@ -91,9 +100,11 @@ def _validate(*, columns: dict[str, Any], stored: dict[str, Any], tool_names: li
     unknown = set(stored) - set(incident_facts.FLAGS) - set(FACT_GROUPS) - set(incident_facts.FACT_TIMESTAMPS)
     if unknown:
         raise IncidentRefused(f"unknown fact(s): {', '.join(sorted(unknown))} (see docs/facts.md)")
-    tools = [{"name": n, "in_inventory": find_tool(n) is not None} for n in tool_names]
+    if tools is None:
+        tools = [{"name": n, "in_inventory": find_tool(n) is not None} for n in tool_names]
+    organisation = organisation or Organisation.current()
     payload = incident_facts.payload_for(columns=columns, stored=stored, tools=tools,
-                                         organisation=Organisation.current().as_facts(), completed={},
+                                         organisation=organisation.as_facts(), completed={},
                                          decision=None, level_override=None)
     try:
         facts = incident_facts.build(payload)
@@ -129,6 +140,29 @@ def _set_tools(incident: Incident, names: list[str]) -> None:
         IncidentTool.objects.create(incident=incident, tool=tool, name=tool.name if tool else name)
 
 
+def _tools_found(names: list[str]) -> dict[str, AITool | None]:
+    """Each distinct named tool (stripped, first spelling kept) -> its inventory entry or None, in one query.
+
+    The same match as ``find_tool`` (name ignoring case); a name that two entries share takes the first, as
+    ``find_tool``'s ``first()`` does."""
+    wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    if not wanted:
+        return {}
+    query = Q()
+    for name in wanted:
+        query |= Q(name__iexact=name)
+    found: dict[str, AITool] = {}
+    for tool in AITool.objects.filter(query).order_by("name"):
+        found.setdefault(tool.name.lower(), tool)
+    return {name: found.get(name.lower()) for name in wanted}
+
+
+def _tool_facts(found: dict[str, AITool | None]) -> list[dict[str, Any]]:
+    """The tools as ``incident_facts.facts_for`` reads them back once linked (``tool_facts``)."""
+    return [tool.as_facts(tool.name) if tool else {"name": name, "in_inventory": False}
+            for name, tool in found.items()]
+
+
 def _history(incident: Incident, *, level: int, previous: int | None, computed: int, kind: str, reasons: list[str],
              by: Any, reasoning: str = "") -> None:
     Classification.objects.create(incident=incident, level=level, previous_level=previous, computed_level=computed,
@@ -138,17 +172,25 @@ def _history(incident: Incident, *, level: int, previous: int | None, computed: 
 
 
 def reassess(*, incident: Incident, by: Any, now: datetime | None = None, reevaluate: bool = False,
-             person_set_level: bool = False) -> Assessment:
+             person_set_level: bool = False, recorded: IncidentFacts | None = None) -> Assessment:
     """Recompute severity, obligations and the GDPR recommendation from the stored facts.
 
     Never a silent downgrade: if new facts lower the computed level, the level is held and a
     person must downgrade it with a reason (``classify``). New facts that raise it always win.
+
+    ``recorded``: the facts of an incident recorded a moment ago in this transaction, as ``record_incident``
+    validated them; it has no history, obligations, breach assessment or acts yet, so nothing is read back
+    (decision 231: facts validated once, the organisation read once).
     """
-    ensure_open(incident)
     now = now or timezone.now()
-    facts = incident_facts.facts_for(incident)
+    if recorded is None:
+        ensure_open(incident)
+        facts = incident_facts.facts_for(incident)
+    else:
+        facts = recorded
     computed = compute_severity(facts.model_copy(update={"level_override": None}), default_rulebook()).level
-    previous = incident.severity_level if incident.classifications.exists() else None
+    previous = None if recorded is not None else (
+        incident.severity_level if incident.classifications.exists() else None)
     kind = ClassificationKind.PROVISIONAL if previous is None else ClassificationKind.RECOMPUTED
     if incident.level_override and computed > (incident.override_basis or 0):
         incident.level_override = incident.override_basis = None  # new facts raise the level past a person's
@@ -156,15 +198,17 @@ def reassess(*, incident: Incident, by: Any, now: datetime | None = None, reeval
     if previous is not None and level < previous and not person_set_level:
         level, kind = previous, ClassificationKind.HELD
         incident.level_override, incident.override_basis = previous, computed
-    rules = None if reevaluate else obligations.stored_rules(incident)
+    rules = None if reevaluate or recorded is not None else obligations.stored_rules(incident)
     result = assess(facts.model_copy(update={"level_override": incident.level_override}), now=now, rules=rules)
     if kind == ClassificationKind.HELD:
         result.severity.reasons.append(f"Held at level {level}: the facts now give level {computed}, and a level "
                                        "is never lowered silently; a person may downgrade it with a reason")
     newly_held = kind == ClassificationKind.HELD and getattr(incident.classifications.last(), "kind", "") != kind
     changed = result.severity.level != incident.severity_level or previous is None or newly_held
-    incident.severity_level, incident.severity_reasons = result.severity.level, result.severity.reasons
-    incident.save()
+    assessed = (result.severity.level, result.severity.reasons)
+    if recorded is None or (incident.severity_level, incident.severity_reasons) != assessed:
+        incident.severity_level, incident.severity_reasons = assessed  # a recorded one was inserted at its level
+        incident.save()
     if changed and not person_set_level:  # a person's classification writes its own history row
         _history(incident, level=result.severity.level, previous=previous, computed=computed, kind=kind,
                  reasons=result.severity.reasons, by=by)
@@ -174,10 +218,10 @@ def reassess(*, incident: Incident, by: Any, now: datetime | None = None, reeval
                             "reasons": result.severity.reasons})
     obligations.apply_outcomes(incident=incident, outcomes=result.obligations,
                                rules=rules if rules is not None else default_rulebook().obligations, by=by,
-                               reevaluated=reevaluate)
-    breaches.store_recommendation(incident=incident, gdpr=result.gdpr, by=by)
+                               reevaluated=reevaluate, new=recorded is not None)
+    breaches.store_recommendation(incident=incident, gdpr=result.gdpr, by=by, new=recorded is not None)
     for hook in settings.AFTER_REASSESS:  # e.g. internal routing tells the teams the new facts name
-        import_string(hook)(incident=incident, by=by, now=now)
+        import_string(hook)(incident=incident, by=by, now=now, recorded=recorded)
     return result
 
 
@@ -197,20 +241,56 @@ def record_incident(*, title: str, description: str, detected_at: datetime, by: 
                "causal_link_established_at": causal_link_established_at, "categories": list(categories or []),
                "affected_parties": affected_parties}
     stored = _with_data_classes(dict(facts or {}), data_classes or [])
-    _validate(columns=columns, stored=stored, tool_names=list(tools or []), now=now)
+    organisation, procedure_id = _profile_and_procedure()  # read once for the whole recording (decision 231)
+    found = _tools_found(list(tools or []))
+    checked = _validate(columns=columns, stored=stored, tool_names=list(found), now=now, organisation=organisation,
+                        tools=_tool_facts(found))
     columns["categories"] = [Category(c).value for c in columns["categories"]]
-    with transaction.atomic():
-        number, reference = allocate_reference(detected_at.astimezone(ZoneInfo(Organisation.current().time_zone)).year)
-        incident = Incident.objects.create(reference=reference, year=int(reference[4:8]), number=number,
-                                           facts=stored, created_by=by if getattr(by, "pk", None) else None,
-                                           procedure_version=procedure_in_force(), owner=default_owner(by),
-                                           is_exercise=exercise,
-                                           **columns)
-        _set_tools(incident, list(tools or []))
+    zone = ZoneInfo(organisation.time_zone or "UTC")
+    with transaction.atomic(), audit.batched(), times.pinned(zone):  # the e-mails' times read no profile
+        number, reference = allocate_reference(detected_at.astimezone(zone).year)
+        incident = Incident(reference=reference, year=int(reference[4:8]), number=number, facts=stored,
+                            created_by=by if getattr(by, "pk", None) else None, procedure_version_id=procedure_id,
+                            owner=default_owner(by), is_exercise=exercise, **columns)
+        as_recorded = _insert_assessed(incident, checked)
+        links = _link_tools(incident, found)
         audit.record(action="incident.created", object_type="incident", object_id=incident.pk, by=by,
-                     incident_ref=reference, after=audit.snapshot(incident) | {"tools": _tool_names(incident)})
-        reassess(incident=incident, by=by, now=now)
+                     incident_ref=reference, after=as_recorded | {"tools": [str(t) for t in links]})
+        reassess(incident=incident, by=by, now=now, recorded=checked)
     return incident
+
+
+def _profile_and_procedure() -> tuple[Organisation, int | None]:
+    """The organisation profile and the incident procedure in force (its version's id), in one read.
+
+    Both are read once per recording (decision 231); before ``incidentdesk init`` there is no profile row, and
+    the defaults and the procedure are read apart, as ``Organisation.current`` and ``procedure_in_force`` do."""
+    in_force = (DocumentVersion.objects.filter(document__kind=DocumentKind.INCIDENT_PROCEDURE,
+                                               status=VersionStatus.IN_FORCE)
+                .order_by(*DocumentVersion._meta.ordering).values("pk")[:1])  # procedure_in_force's .first()
+    organisation = Organisation.objects.filter(pk=1).annotate(procedure_id=Subquery(in_force)).first()
+    if organisation is None:
+        procedure = procedure_in_force()
+        return Organisation.current(), procedure.pk if procedure else None
+    return organisation, organisation.procedure_id
+
+
+def _insert_assessed(incident: Incident, facts: IncidentFacts) -> dict[str, Any]:
+    """Insert a new incident already at its provisional level, and return it as the "incident.created" event
+    shows it: as recorded, before the level was assessed (the "incident.severity" event that follows says
+    which level it got, as before). One insert instead of an insert and an update (decision 233)."""
+    severity = compute_severity(facts, default_rulebook())
+    unassessed = {"severity_level": incident.severity_level, "severity_reasons": incident.severity_reasons}
+    incident.severity_level, incident.severity_reasons = severity.level, severity.reasons
+    incident.save(force_insert=True)
+    return audit.snapshot(incident) | json.loads(audit.canonical(unassessed))
+
+
+def _link_tools(incident: Incident, found: dict[str, AITool | None]) -> list[IncidentTool]:
+    """Link a new incident to its tools in one insert (``_set_tools`` replaces the links of a stored one)."""
+    links = [IncidentTool(incident=incident, tool=tool, name=tool.name if tool else name)
+             for name, tool in found.items()]
+    return IncidentTool.objects.bulk_create(links) if links else []
 
 
 def _with_data_classes(stored: dict[str, Any], words: list[str], *, replace: bool = False) -> dict[str, Any]:

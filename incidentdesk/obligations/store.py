@@ -14,8 +14,8 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from incidentdesk.assessment.obligations import Obligation as Outcome
 from incidentdesk.assessment.rulebook import ObligationRule
@@ -38,15 +38,11 @@ def snapshots_for(rules: list[ObligationRule]) -> dict[str, RuleSnapshot]:
     terms = {rule.id: rule.model_dump(mode="json") for rule in rules}
     digests = {rule_id: hashlib.sha256(audit.canonical(t).encode()).hexdigest() for rule_id, t in terms.items()}
     found = {s.digest: s for s in RuleSnapshot.objects.filter(digest__in=digests.values())}
-    for rule in rules:
-        digest = digests[rule.id]
-        if digest not in found:
-            try:
-                with transaction.atomic():
-                    found[digest] = RuleSnapshot.objects.create(rule_id=rule.id, version=rule.version,
-                                                                digest=digest, terms=terms[rule.id])
-            except IntegrityError:  # created meanwhile by a concurrent transaction
-                found[digest] = RuleSnapshot.objects.get(digest=digest)
+    missing = {digests[rule.id]: RuleSnapshot(rule_id=rule.id, version=rule.version, digest=digests[rule.id],
+                                              terms=terms[rule.id]) for rule in rules if digests[rule.id] not in found}
+    if missing:  # the first use of these rule versions: one insert, not one per rule (decision 227)
+        RuleSnapshot.objects.bulk_create(missing.values(), ignore_conflicts=True)  # or made meanwhile elsewhere
+        found |= {s.digest: s for s in RuleSnapshot.objects.filter(digest__in=missing)}
     return {rule_id: found[digest] for rule_id, digest in digests.items()}
 
 
@@ -63,19 +59,23 @@ def _fields(outcome: Outcome) -> dict[str, Any]:
 
 
 def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[ObligationRule], by: Any,
-                   reevaluated: bool = False) -> int:
-    """Create or update one row per outcome; return how many changed. Call inside a transaction."""
+                   reevaluated: bool = False, new: bool = False) -> int:
+    """Create or update one row per outcome; return how many changed. Call inside a transaction.
+
+    ``new``: the incident was recorded in this transaction and has no obligations yet (nothing to read)."""
     snapshots = snapshots_for(rules)
-    existing = {o.rule_id: o for o in incident.obligations.all()}
+    existing = {} if new else {o.rule_id: o for o in incident.obligations.all()}
     files = rule_file_changes(existing.values(), rules) if reevaluated else {}  # before the rows are updated
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
+    created: list[Obligation] = []
+    updated: list[Obligation] = []
     for outcome in outcomes:
         fields = _fields(outcome)
         row = existing.get(outcome.rule_id)
         if row is None:
-            Obligation.objects.create(incident=incident, rule_id=outcome.rule_id, snapshot=snapshots[outcome.rule_id],
-                                      **fields)
+            created.append(Obligation(incident=incident, rule_id=outcome.rule_id, snapshot=snapshots[outcome.rule_id],
+                                      **fields))
             after[outcome.rule_id] = {k: fields[k] for k in TRACKED}
             continue
         old = {k: getattr(row, k) for k in TRACKED}
@@ -87,9 +87,10 @@ def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[O
             row.settlement = Settlement.BY_ACT
         row.snapshot = snapshots[outcome.rule_id]
         new = {k: getattr(row, k) for k in TRACKED}
-        row.save()
+        updated.append(row)
         if old != new:
             before[outcome.rule_id], after[outcome.rule_id] = audit.changed(old, new)
+    _write_rows(created, updated)
     summary = f"{len(after)} obligation(s) changed"
     if reevaluated:
         withdraw_missing(existing, {o.rule_id for o in outcomes}, before, after)
@@ -105,7 +106,33 @@ def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[O
             "obligations.recomputed" if existing else "obligations.created")
         audit.record(action=action, object_type="incident", object_id=incident.pk, by=by,
                      incident_ref=incident.reference, before=before or None, after=after, summary=summary)
+    _after_write([incident.pk])
     return len(after)
+
+
+#: Every column ``apply_outcomes`` sets on a row it updates (all of them, as ``save()`` did, and ``updated_at``).
+UPDATED_FIELDS = ("rule_version", "regime", "action", "recipient", "citation", "deadline", "clock_start_event",
+                  "clock_start_at", "due_at", "legal_latest_at", "status", "applies", "reasons", "completed_at",
+                  "settlement", "settled_reason", "snapshot", "updated_at")
+
+
+def _write_rows(created: list[Obligation], updated: list[Obligation]) -> None:
+    """Insert the new rows in one statement and update the others in one, instead of one statement per row
+    (decision 227: recording an incident wrote 29 single-row inserts). The stored rows are the same as
+    ``create()``/``save()`` wrote, ``updated_at`` included (``bulk_update`` does not set it by itself)."""
+    if created:
+        Obligation.objects.bulk_create(created)
+    if updated:
+        now = timezone.now()
+        for row in updated:
+            row.updated_at = now
+        Obligation.objects.bulk_update(updated, UPDATED_FIELDS)
+
+
+def _after_write(incident_ids: list[int]) -> None:
+    """Called once at the end of every write of obligations, inside its transaction: the single place where a
+    value derived from the obligations (a per-incident regimes column, issue 16) is brought up to date, so it
+    can never differ from them. The recording path budgets two queries for it (decision 229)."""
 
 
 #: Statuses of a clock that still asks something of the organisation.

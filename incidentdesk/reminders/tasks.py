@@ -159,6 +159,30 @@ def send_delivery(delivery_id: int) -> str:
     return rows[0].status if rows else "done"
 
 
+def send_deliveries(delivery_ids: list[int]) -> None:
+    """Queue one ``send_delivery`` task per outbox row, as ``send_delivery.enqueue`` each would, in one insert when
+    the tasks live in the database (decision 232: recording an incident tells several teams at once). The rows
+    are the ones ``enqueue`` writes (django-tasks-db 0.13's ``_task_to_db_task``, with the "no run_after: the
+    far future" its pre_save handler sets, which a bulk insert does not send); another backend is called once
+    per row."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.compat import normalize_json
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend = send_delivery.get_backend()
+    if not isinstance(backend, DatabaseBackend) or len(delivery_ids) < 2:
+        for pk in delivery_ids:
+            send_delivery.enqueue(pk)
+        return
+    backend.validate_task(send_delivery)
+    DBTaskResult.objects.bulk_create([
+        DBTaskResult(id=backend._get_id(), args_kwargs=normalize_json({"args": (pk,), "kwargs": {}}),
+                     priority=send_delivery.priority, task_path=send_delivery.module_path,
+                     queue_name=send_delivery.queue_name, run_after=send_delivery.run_after or get_date_max(),
+                     backend_name=backend.alias)
+        for pk in delivery_ids])
+
+
 @task()
 def deliver(reminder_id: int) -> int:
     """A reminder's whole outbox in one task: what versions before the outbox queued (one task per reminder,

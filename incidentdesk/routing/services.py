@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from incidentdesk.assessment.facts import IncidentFacts
 from incidentdesk.audit import services as audit
 from incidentdesk.contacts.models import Contact
 from incidentdesk.contacts.services import escalation_chain
@@ -26,7 +27,7 @@ from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident, Status
 from incidentdesk.refusals import Conflict, NotFound, Refused
 from incidentdesk.reminders.models import Channel, Delivery
-from incidentdesk.reminders.tasks import send_delivery
+from incidentdesk.reminders.tasks import send_deliveries, send_delivery
 from incidentdesk.times import with_utc
 
 from . import messages
@@ -46,15 +47,20 @@ class LinkNotFound(NotFound):
 
 # --- deciding and telling ------------------------------------------------------------------------------------
 
-def decisions(incident: Incident) -> list[Decision]:
+def decisions(incident: Incident, facts: IncidentFacts | None = None) -> list[Decision]:
     """Every routing rule's outcome for the incident's facts and level, with the facts that decided it."""
-    return decide(incident_facts.facts_for(incident), incident.severity_level)
+    return decide(facts or incident_facts.facts_for(incident), incident.severity_level)
 
 
-def on_reassess(*, incident: Incident, by: Any, now: datetime) -> list[Notice]:
+def on_reassess(*, incident: Incident, by: Any, now: datetime, recorded: IncidentFacts | None = None) -> list[Notice]:
     """Called whenever the incident's facts or level were (re)assessed (settings.AFTER_REASSESS): create the
     notice of each team a rule now names and that was not told yet. A notice is never withdrawn when facts
-    change back: the team was told, and the record says so."""
+    change back: the team was told, and the record says so.
+
+    ``recorded``: the facts of an incident recorded in this transaction (nobody was told yet): its notices are
+    written together (``_open_first_notices``, decision 232)."""
+    if recorded is not None:
+        return _open_first_notices(incident, [d for d in decisions(incident, recorded) if d.applies is True], by, now)
     told = set(Notice.objects.filter(incident=incident).values_list("team", flat=True))
     created = []
     for decision in decisions(incident):
@@ -81,6 +87,70 @@ def _open_notice(incident: Incident, decision: Decision, by: Any, now: datetime)
     except IntegrityError:
         return None  # another request told this team of this incident at the same moment
     return notice
+
+
+def _open_first_notices(incident: Incident, wanted: list[Decision], by: Any, now: datetime) -> list[Notice]:
+    """The notices of a new incident and their first steps, as ``_open_notice`` and ``_tell_next`` write them one
+    by one (same rows, same outbox, same events in the same order), in a fixed number of statements: the
+    notices, the first contact of every team, the steps, the e-mails and the steps' links to them. No other
+    request can have told a team of an incident not yet committed, so there is no conflict to fall back on."""
+    if not wanted:
+        return []
+    notices = Notice.objects.bulk_create([
+        Notice(incident=incident, team=d.route.team, rule_id=d.route.id, reason=d.route.reason, because=d.because,
+               citation=d.route.citation, ack_hours=d.route.ack_hours, created_at=now) for d in wanted])
+    owner = _owner(incident) if incident.is_exercise else None  # decision 190: an exercise tells its owner
+    steps = _first_steps(incident, notices, now, owner)
+    made = NoticeStep.objects.bulk_create([step for step in steps if step is not None])
+    emails = _write_first_emails(incident, made, owner)
+    for notice, decision, step in zip(notices, wanted, steps, strict=True):
+        audit.record(action="routing.notice", object_type="routing_notice", object_id=notice.pk, by=by,
+                     incident_ref=incident.reference,
+                     after={"team": decision.route.team, "rule": decision.route.id, "because": decision.because,
+                            "ack_hours": decision.route.ack_hours},
+                     summary=f"{notice.get_team_display()} is to be told: {'; '.join(decision.because)}")
+        if step is not None:
+            _audit_step(notice, step, by)
+    send_deliveries(emails)  # after the events that say who is told, as each step's own events came first
+    return notices
+
+
+def _first_steps(incident: Incident, notices: list[Notice], now: datetime, user: Any) -> list[NoticeStep | None]:
+    """Step 0 of each new notice (unsaved): the team's first contact, an exercise's owner (``user``), or None
+    (a gap)."""
+    if incident.is_exercise:  # decision 190: its own participant, never the directory
+        name = (user.get_full_name() or user.get_username()) if user else "Nobody: the incident has no owner"
+        return [NoticeStep(notice=notice, number=0, is_owner=True, recipient_name=name,
+                           recipient_email=getattr(user, "email", "") or "", sent_at=now,
+                           ack_due_at=now + timedelta(hours=notice.ack_hours)) for notice in notices]
+    first: dict[str, Contact] = {}
+    for contact in Contact.objects.filter(kind__in={n.team for n in notices}).order_by("escalation_order", "name"):
+        first.setdefault(contact.kind, contact)  # escalation_chain's order: its first contact
+    return [NoticeStep(notice=notice, number=0, contact=contact, recipient_name=contact.name,
+                       recipient_email=contact.email, sent_at=now, ack_due_at=now + timedelta(hours=notice.ack_hours))
+            if (contact := first.get(notice.team)) else None for notice in notices]
+
+
+def _write_first_emails(incident: Incident, steps: list[NoticeStep], owner: Any) -> list[int]:
+    """The e-mail of each first step that has an address: the outbox rows and the steps' links to them; returns
+    the rows to queue."""
+    texts = []
+    for step in steps:
+        if not step.recipient_email:
+            continue
+        if step.is_owner:
+            texts.append((step, owner, messages.for_exercise(step)))
+        else:
+            texts.append((step, None, messages.for_contact(step, link_token(step))))
+    if not texts:
+        return []
+    deliveries = Delivery.objects.bulk_create([
+        Delivery(user=user, incident=incident, channel=Channel.EMAIL, target=step.recipient_email,
+                 subject=text.subject, body=text.body) for step, user, text in texts])
+    for (step, _, _), delivery in zip(texts, deliveries, strict=True):
+        step.delivery = delivery
+    NoticeStep.objects.bulk_update([step for step, _, _ in texts], ["delivery"])
+    return [delivery.pk for delivery in deliveries]
 
 
 def _next_contact(notice: Notice) -> Contact | None:
