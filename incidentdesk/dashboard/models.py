@@ -38,9 +38,12 @@ class IncidentFigure(models.Model):
     contain_bucket = models.IntegerField(null=True)
     done = models.IntegerField(default=0)  # obligations done with a due time
     on_time = models.IntegerField(default=0)  # of those, done by the due time
+    status = models.CharField(max_length=16)  # open incidents by status and severity: an index-only count
+    severity_level = models.PositiveSmallIntegerField()
 
     class Meta:
         indexes = [
+            models.Index(fields=["status", "severity_level"], name="figure_open"),
             # The median's exact values: one histogram bucket, inside the window, already in order.
             models.Index(fields=["classify_bucket", "day", "classify_us"], name="figure_classify"),
             models.Index(fields=["contain_bucket", "day", "contain_us"], name="figure_contain"),

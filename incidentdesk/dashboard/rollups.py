@@ -92,7 +92,8 @@ def fresh(zone: str) -> tuple[dict[int, dict], Counter]:
             "tools": sorted(IncidentTool.objects.filter(incident=incident).values_list("name", flat=True)),
             "classify_us": classify, "classify_bucket": bucket(classify), "contain_us": contain,
             "contain_bucket": bucket(contain), "done": done.count(),
-            "on_time": sum(1 for o in done if o.completed_at <= o.due_at)}
+            "on_time": sum(1 for o in done if o.completed_at <= o.due_at), "status": incident.status,
+            "severity_level": incident.severity_level}
     counts: Counter = Counter()
     for row in rows.values():
         day = row["day"]
@@ -115,7 +116,7 @@ def stored() -> tuple[dict[int, dict], Counter]:
         rows[f.incident_id] = {"day": _date(f.day), "categories": list(f.categories), "tools": sorted(f.tools),
                                "classify_us": f.classify_us, "classify_bucket": f.classify_bucket,
                                "contain_us": f.contain_us, "contain_bucket": f.contain_bucket, "done": f.done,
-                               "on_time": f.on_time}
+                               "on_time": f.on_time, "status": f.status, "severity_level": f.severity_level}
     counts = Counter({(_date(c.day), c.kind, c.key): c.n for c in DayCount.objects.all()})
     return rows, _nonzero(counts)
 

@@ -78,15 +78,18 @@ def figure_select(d: Dialect, where: str) -> str:
     inner = (f"SELECT i.id AS id, {d.day('i.detected_at')} AS day, {d.categories('i.categories')} AS categories, "
              f"{d.tools('i.id')} AS tools, {d.us('i.classified_at', 'i.detected_at')} AS cu, "
              f"{d.us(contained, 'i.detected_at')} AS ku, (SELECT count(*) {done}) AS done, "
-             f"(SELECT count(*) {done} AND o.completed_at <= o.due_at) AS on_time "
+             f"(SELECT count(*) {done} AND o.completed_at <= o.due_at) AS on_time, i.status AS status, "
+             "i.severity_level AS severity_level "
              f"FROM incidents_incident i WHERE i.is_exercise = {d.false} AND {where}")
     positive = "CASE WHEN x.{0} >= 0 THEN x.{0} END"
     cu, ku = positive.format("cu"), positive.format("ku")
-    return (f"SELECT x.id, x.day, x.categories, x.tools, {cu}, {_bucket(cu)}, {ku}, {_bucket(ku)}, x.done, x.on_time "
+    return (f"SELECT x.id, x.day, x.categories, x.tools, {cu}, {_bucket(cu)}, {ku}, {_bucket(ku)}, x.done, x.on_time, "
+            "x.status, x.severity_level "
             f"FROM ({inner}) x")
 
 
-COLUMNS = "incident_id, day, categories, tools, classify_us, classify_bucket, contain_us, contain_bucket, done, on_time"
+COLUMNS = ("incident_id, day, categories, tools, classify_us, classify_bucket, contain_us, contain_bucket, done, "
+           "on_time, status, severity_level")
 UPSERT = f"ON CONFLICT (kind, day, key) DO UPDATE SET n = {TABLE_D}.n + excluded.n"
 
 
@@ -140,7 +143,8 @@ def rebuild(d: Dialect) -> list[str]:
 
 #: (table, columns whose change moves figures, the incident id column)
 SOURCES = [
-    ("incidents_incident", ["detected_at", "categories", "classified_at", "is_exercise"], "id"),
+    ("incidents_incident", ["detected_at", "categories", "classified_at", "is_exercise", "status", "severity_level"],
+     "id"),
     ("incidents_incidenttool", ["name", "incident_id"], "incident_id"),
     ("containment_containmentaction", ["taken_at", "incident_id"], "incident_id"),
     ("obligations_obligation", ["status", "due_at", "completed_at", "incident_id"], "incident_id"),
