@@ -69,3 +69,5 @@ class DayCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "day", "key"], name="day_count_once")]
+        # The window's sums read this index alone (SQLite does not look the row up for ``n``).
+        indexes = [models.Index(fields=["kind", "day", "key", "n"], name="day_count_sum")]

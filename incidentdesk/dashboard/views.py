@@ -21,10 +21,13 @@ def dashboard(request):
 def chart(request, name: str):
     if not can(request.user, Capability.VIEW_REGISTER):
         raise Http404
-    if name not in ("per-month", "per-tool"):
+    now = timezone.now()
+    if name == "per-month":
+        svg = charts.per_month(services.chart_month(request.user, now))
+    elif name == "per-tool":
+        svg = charts.per_tool(services.chart_tool(request.user, now))
+    else:
         raise Http404("No such chart.")
-    months, tools = services.chart_figures(request.user, timezone.now())
-    svg = charts.per_month(months) if name == "per-month" else charts.per_tool(tools)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=60"
     return response
