@@ -173,3 +173,17 @@ def test_without_rollups_in_the_organisations_zone_the_figures_are_counted_direc
     with timezone.override(ZONE):
         assert not services.Window.usable(people["viewer"])
         assert services.build(user=people["viewer"], now=NOW).per_tool == [("Chatbot", 1)]
+
+
+def test_rebuild_command_repairs_and_checks(record, time_machine):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    time_machine.move_to(NOW, tick=False)
+    record(detected_at=NOW - timedelta(days=2), tools=["Chatbot"])
+    DayCount.objects.filter(kind="tool").update(n=7)
+    with pytest.raises(CommandError):
+        call_command("rebuild_dashboard", "--check")
+    call_command("rebuild_dashboard")
+    call_command("rebuild_dashboard", "--check")
+    assert_rollups_fresh()
