@@ -43,10 +43,11 @@ class IncidentFigure(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["status", "severity_level"], name="figure_open"),
-            # The median's exact values: one histogram bucket, inside the window, already in order.
-            models.Index(fields=["classify_bucket", "day", "classify_us"], name="figure_classify"),
-            models.Index(fields=["contain_bucket", "day", "contain_us"], name="figure_contain"),
+            # Covering (the id too, for "less the hidden incidents"): these queries never read the table.
+            models.Index(fields=["status", "severity_level", "incident_id"], name="figure_open"),
+            # The median's exact values: one histogram bucket, inside the window.
+            models.Index(fields=["classify_bucket", "day", "classify_us", "incident_id"], name="figure_classify"),
+            models.Index(fields=["contain_bucket", "day", "contain_us", "incident_id"], name="figure_contain"),
         ]
 
 

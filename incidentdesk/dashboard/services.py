@@ -86,7 +86,7 @@ def recent_incidents(user: Any, now: datetime) -> QuerySet:
 
 def by_level(incidents: QuerySet) -> dict[int, int]:
     """How many of these incidents are at each severity level (every level listed, zero included)."""
-    counts = dict(incidents.values_list("severity_level").annotate(n=Count("pk")).order_by())
+    counts = dict(incidents.values_list("severity_level").annotate(n=Count("severity_level")).order_by())
     return {level: counts.get(level, 0) for level in LEVELS}
 
 
@@ -297,7 +297,7 @@ def build(*, user: Any, now: datetime | None = None) -> Dashboard:
     # own index would read every open incident's row for its exercise flag).
     open_ = (IncidentFigure.objects.exclude(incident_id__in=hidden_incident_ids(user)) if usable
              else incidents).filter(status__in=OPEN)
-    by_status = dict(open_.values_list("status").annotate(n=Count("pk")).order_by())
+    by_status = dict(open_.values_list("status").annotate(n=Count("status")).order_by())
     obligations = Obligation.objects.visible_to(user).real()
     clocks = pending_clocks(user)
     overdue = overdue_clocks(user, now)
