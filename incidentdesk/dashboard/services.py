@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Min, QuerySet, Sum
+from django.db.models import CharField, Count, F, Min, QuerySet, Sum
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from incidentdesk.accounts.permissions import Capability, can
@@ -209,9 +210,13 @@ class Window:
         """As ``per_month(recent_incidents(user, now), now)``: the twelve calendar months up to this one."""
         months = _months(self.now)
         counts: dict[str, Counter] = {m: Counter() for m in months}
-        rows = self._counts(Kind.CATEGORY).filter(day__gte=months[0] + "-01").values_list("day", "key", "n")
-        for day, key, n in rows:  # a few thousand small rows; truncating in SQL called a function per row
-            counts[_day(day).strftime("%Y-%m")][key] += n
+        # "YYYY-MM" as the day's text: the same SQL on both databases, no function of Django's called per row
+        # (TruncMonth on SQLite is), and a few dozen rows back instead of a day's row per category.
+        month = Substr(Cast("day", output_field=CharField()), 1, 7)
+        rows = (self._counts(Kind.CATEGORY).filter(day__gte=months[0] + "-01").annotate(month=month)
+                .values_list("month", "key").annotate(n=Sum("n")).order_by())
+        for month_key, key, n in rows:
+            counts[month_key][key] += n
         for row in self.hidden_rows:
             month = _day(row.day).strftime("%Y-%m")
             if month in counts:
