@@ -7,6 +7,7 @@ still writes an inline config script, which an image never runs; we strip it so 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pygal
 from pygal.style import Style
@@ -28,6 +29,14 @@ def _svg(chart) -> str:
 
 
 def per_month(data: dict[str, dict[str, int]]) -> str:
+    """The stacked bars; the same figures give the same picture, so a picture drawn once is reused (drawing costs
+    far more than reading the figures from the rollups)."""
+    return _per_month(tuple((month, tuple(sorted(counts.items()))) for month, counts in data.items()))
+
+
+@lru_cache(maxsize=64)
+def _per_month(frozen: tuple) -> str:
+    data = {month: dict(counts) for month, counts in frozen}
     chart = pygal.StackedBar(title="Incidents per month by category", x_label_rotation=30, **CONFIG)
     chart.x_labels = list(data)
     categories = sorted({c for counter in data.values() for c in counter})
@@ -37,6 +46,11 @@ def per_month(data: dict[str, dict[str, int]]) -> str:
 
 
 def per_tool(rows: list[tuple[str, int]]) -> str:
+    return _per_tool(tuple(rows))
+
+
+@lru_cache(maxsize=64)
+def _per_tool(rows: tuple) -> str:
     chart = pygal.HorizontalBar(title="Incidents per AI tool (12 months)", show_legend=False, **CONFIG)
     chart.x_labels = [name for name, _ in rows]
     chart.add("Incidents", [n for _, n in rows])

@@ -22,11 +22,10 @@ def chart(request, name: str):
     if not can(request.user, Capability.VIEW_REGISTER):
         raise Http404
     now = timezone.now()
-    recent = services.recent_incidents(request.user, now)
     if name == "per-month":
-        svg = charts.per_month(services.per_month(recent, now))
+        svg = charts.per_month(services.chart_month(request.user, now))
     elif name == "per-tool":
-        svg = charts.per_tool(services.per_tool(recent, request.user))
+        svg = charts.per_tool(services.chart_tool(request.user, now))
     else:
         raise Http404("No such chart.")
     response = HttpResponse(svg, content_type="image/svg+xml")

@@ -171,8 +171,9 @@ def pending_incidents(user: Any | None = None, rulebook: Rulebook | None = None)
     rule has no obligation on it (a new rule or regime).
     """
     current = _current(rulebook or default_rulebook())
-    opened = (Incident.objects.visible_to(user) if user is not None else Incident.objects.all()).exclude(
-        status=Status.CLOSED)
+    # "status IN (the open ones)" walks the status index; "status != closed" read every incident (issue 16).
+    opened = (Incident.objects.visible_to(user) if user is not None else Incident.objects.all()).filter(
+        status__in=[s for s in Status.values if s != Status.CLOSED])
     same = reduce(or_, (Q(rule_id=rule_id, rule_version=version) for rule_id, version in current.items()))
     gone_and_settled = ~Q(rule_id__in=current) & ~Q(status__in=OPEN_STATUSES)
     stale = (Obligation.objects.filter(incident__in=opened).exclude(same).exclude(gone_and_settled)
