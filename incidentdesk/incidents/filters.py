@@ -8,9 +8,7 @@ from typing import Any
 import django_filters as df
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import BooleanField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from incidentdesk import times
@@ -179,16 +177,9 @@ class RegisterFilter(df.FilterSet):
         return qs if end is None else qs.filter(detected_at__lt=end)
 
     def filter_regime(self, qs, name, value):
-        # One covering-index scan of the obligations (index obligation_regime), not a check per incident.
-        applies = Obligation.objects.filter(regime=value, status__in=[
-            ObligationStatus.PENDING, ObligationStatus.MAY_APPLY, ObligationStatus.DONE]).order_by().values(
-            "incident_id")
-        if connection.vendor != "sqlite":
-            return qs.filter(pk__in=applies)
-        # A regime applies to many incidents: "+id" keeps SQLite walking the register in the page's order
-        # and checking each row against the set, instead of fetching and sorting the whole set.
-        sql, params = applies.query.sql_with_params()
-        return qs.filter(RawSQL(f"+{qs.model._meta.db_table}.id IN ({sql})", params, output_field=BooleanField()))
+        # The incident's own regimes column and the regime's partial index (decision 216): the register walks
+        # that index in the page's order and stops at the page, with no set built from the obligations.
+        return qs.filter(regimes__has=value)
 
     def filter_overdue(self, qs, name, value):
         if value is None:

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from incidentdesk.assessment.obligations import Obligation as Outcome
 from incidentdesk.assessment.rulebook import ObligationRule
 from incidentdesk.audit import services as audit
+from incidentdesk.incidents import regimes
 from incidentdesk.incidents.models import Incident
 
 from .models import Obligation, ObligationStatus, RuleSnapshot, Settlement
@@ -101,6 +102,8 @@ def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[O
                                    for regime, (old, new) in files.items())
                        + f"): {len(after) - 1} obligation(s) changed")
     if after:
+        # The incident's regimes follow its obligations in this transaction (one UPDATE; decision 216).
+        regimes.refresh([incident.pk])
         action = "obligations.reevaluated" if reevaluated else (
             "obligations.recomputed" if existing else "obligations.created")
         audit.record(action=action, object_type="incident", object_id=incident.pk, by=by,
