@@ -127,7 +127,10 @@ class RegisterFilter(df.FilterSet):
         take numbers from the real sequence, so the register says why those numbers are missing."""
         if getattr(self.form, "cleaned_data", {}).get("exercises"):
             return 0
-        return super().qs.filter(is_exercise=True).count()
+        # The few exercises by id first: "is_exercise" as a condition of the count let SQLite walk a filter's
+        # index and read each incident's row (131 ms at 200,000 incidents for "at least level 3").
+        exercises = list(Incident.objects.filter(is_exercise=True).order_by().values_list("pk", flat=True))
+        return super().qs.filter(pk__in=exercises).count() if exercises else 0
 
     def filter_text(self, qs, name, value):
         return search_incidents(qs, value) if value.strip() else qs

@@ -100,6 +100,7 @@ class Incident(models.Model):
             models.Index(fields=["-severity_level", "-detected_at"], name="incident_severity_desc"),
             models.Index(fields=["status", "severity_level", "-detected_at"], name="incident_status_severity"),
             models.Index(fields=["restricted"], condition=models.Q(restricted=True), name="incident_restricted"),
+            models.Index(fields=["is_exercise"], condition=models.Q(is_exercise=True), name="incident_exercise"),
             # Per regime, the register's two orders over only that regime's incidents (decision 216).
             *(models.Index(fields=fields, condition=models.Q(regimes__has=regime), name=f"inc_{regime}_{suffix}")
               for regime in BITS for suffix, fields in (("new", ["-detected_at"]),

@@ -43,6 +43,9 @@ class Migration(migrations.Migration):
             )],
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
+        # Exercises are few: the register counts real incidents as "not one of these" (decision 217).
+        migrations.AddIndex(model_name="incident", index=models.Index(
+            condition=models.Q(("is_exercise", True)), fields=["is_exercise"], name="incident_exercise")),
         *(_index(regime, suffix, fields) for regime in incidentdesk.incidents.regimes.BITS
           for suffix, fields in (("new", ["-detected_at"]), ("sev", ["-severity_level", "-detected_at"]))),
     ]

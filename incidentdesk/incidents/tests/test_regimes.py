@@ -36,7 +36,8 @@ def assert_true_to_obligations(*incidents: Incident) -> None:
 def test_recording_fills_the_regimes_of_the_new_incident(record):
     plain, personal = record(), record(title="Leak", facts=PERSONAL)
     assert_true_to_obligations(plain, personal)
-    assert "gdpr" in stored(personal) and "gdpr" not in stored(plain)
+    assert "gdpr" in stored(personal)
+    assert "gdpr" not in stored(plain)
     assert "internal" in stored(plain)
 
 
