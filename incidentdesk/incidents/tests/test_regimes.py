@@ -124,3 +124,32 @@ def test_the_regime_filter_walks_the_regimes_partial_index(record, manager, sort
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert index in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+def test_a_change_of_the_rule_files_keeps_the_column_true(record, people, tmp_path, monkeypatch):
+    """A law change re-evaluates open incidents (obligations appear, disappear, are withdrawn) through the store."""
+    import shutil
+
+    import time_machine
+
+    from conftest import NOW
+    from incidentdesk.assessment import rulebook
+    from incidentdesk.obligations import lawchange
+
+    folder = tmp_path / "rules"
+    shutil.copytree(rulebook.RULES_DIR, folder)
+    monkeypatch.setattr(rulebook, "RULES_DIR", folder)
+    rulebook.default_rulebook.cache_clear()
+    try:
+        with time_machine.travel(NOW, tick=False):
+            incidents = [record(), record(title="Leak", facts=PERSONAL)]
+            gdpr = folder / "gdpr.toml"  # every GDPR rule renamed: the old rows are withdrawn, new ones start
+            gdpr.write_text(gdpr.read_text(encoding="utf-8").replace('id = "GDPR-', 'id = "GDPR-NEW-'),
+                            encoding="utf-8")
+            rulebook.default_rulebook.cache_clear()
+            lawchange.apply(by=people["manager"])
+        assert Obligation.objects.filter(incident=incidents[1], rule_id__startswith="GDPR-NEW-").exists()
+        assert_true_to_obligations(*incidents)
+        assert "gdpr" in stored(incidents[1])
+    finally:
+        rulebook.default_rulebook.cache_clear()
