@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from incidentdesk import times
 from incidentdesk.assessment import vocabulary
@@ -113,11 +114,18 @@ class RegisterFilter(df.FilterSet):
         # API's schema promises for a string, rather than refusing it as an unknown choice.
         self.form.fields["owner"].valid_value = lambda value: True
 
+    @cached_property
+    def exercise_ids(self) -> list[int]:
+        """The few exercises (their partial index), read once per page for the filter and the hidden count."""
+        return list(Incident.objects.filter(is_exercise=True).order_by().values_list("pk", flat=True))
+
     @property
     def qs(self) -> QuerySet[Incident]:
         qs = super().qs
         if not getattr(self.form, "cleaned_data", {}).get("exercises"):
-            qs = qs.real()
+            # ``real()`` by the exercises' ids, and no condition at all when there are none: SQLite then counts
+            # the unfiltered register from its smallest index (0.6 ms at 200,000, 40 ms with "not in (…)").
+            qs = qs.exclude(pk__in=self.exercise_ids) if self.exercise_ids else qs
         if not getattr(self.form, "cleaned_data", {}).get("sort"):
             qs = qs.order_by("-detected_at")
         return qs
@@ -129,8 +137,7 @@ class RegisterFilter(df.FilterSet):
             return 0
         # The few exercises by id first: "is_exercise" as a condition of the count let SQLite walk a filter's
         # index and read each incident's row (131 ms at 200,000 incidents for "at least level 3").
-        exercises = list(Incident.objects.filter(is_exercise=True).order_by().values_list("pk", flat=True))
-        return super().qs.filter(pk__in=exercises).count() if exercises else 0
+        return super().qs.filter(pk__in=self.exercise_ids).count() if self.exercise_ids else 0
 
     def filter_text(self, qs, name, value):
         return search_incidents(qs, value) if value.strip() else qs

@@ -101,9 +101,9 @@ def apply_outcomes(*, incident: Incident, outcomes: list[Outcome], rules: list[O
                        + "; ".join(f"{regime} {old or 'none'} → {new or 'removed'}"
                                    for regime, (old, new) in files.items())
                        + f"): {len(after) - 1} obligation(s) changed")
+    # The incident's regimes follow its obligations in this transaction (one UPDATE; decision 216).
+    regimes.refresh([incident.pk])
     if after:
-        # The incident's regimes follow its obligations in this transaction (one UPDATE; decision 216).
-        regimes.refresh([incident.pk])
         action = "obligations.reevaluated" if reevaluated else (
             "obligations.recomputed" if existing else "obligations.created")
         audit.record(action=action, object_type="incident", object_id=incident.pk, by=by,
