@@ -81,6 +81,30 @@ def rebuild(conn=None) -> int:
         return changed + cursor.rowcount
 
 
+def backfill(conn) -> None:
+    """Fill the new column for every incident (migration 0016), the fastest way each database has.
+
+    PostgreSQL: an ``UPDATE`` of every incident writes a new version of each row into every index, the trigram
+    index included (56 s at 200,000 incidents); rewriting the table once with the value computed per row (a
+    temporary function in ``ALTER COLUMN … USING``) builds each index once instead (29 s) and leaves no dead
+    rows. It locks the table, as a migration may; the repair path (``rebuild``) updates in place. SQLite:
+    ``rebuild``.
+    """
+    if conn.vendor != "postgresql":
+        rebuild(conn)
+        return
+    cases = " ".join(f"WHEN '{name}' THEN {bit}" for name, bit in BITS.items())
+    statuses = ", ".join(f"'{s}'" for s in APPLYING)
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION pg_temp.incident_regimes(bigint) RETURNS integer LANGUAGE sql STABLE AS $$ "
+            f"SELECT COALESCE(SUM(DISTINCT CASE o.regime {cases} ELSE 0 END), 0)::integer FROM {OBLIGATION_TABLE} o "
+            f"WHERE o.incident_id = $1 AND o.status IN ({statuses}) $$")
+        cursor.execute(f"ALTER TABLE {INCIDENT_TABLE} ALTER COLUMN regimes TYPE integer "
+                       "USING pg_temp.incident_regimes(id)")
+        cursor.execute("DROP FUNCTION pg_temp.incident_regimes(bigint)")
+
+
 def drift(conn=None) -> int:
     """How many incidents' stored regimes differ from their obligations (0 when the column holds its truth)."""
     conn = conn or connection

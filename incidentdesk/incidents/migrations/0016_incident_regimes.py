@@ -13,7 +13,7 @@ import incidentdesk.incidents.regimes
 
 
 def backfill(apps, schema_editor):
-    incidentdesk.incidents.regimes.rebuild(schema_editor.connection)
+    incidentdesk.incidents.regimes.backfill(schema_editor.connection)
 
 
 def _index(regime: str, suffix: str, fields: list[str]) -> migrations.AddIndex:
