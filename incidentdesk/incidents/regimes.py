@@ -96,6 +96,8 @@ def backfill(conn) -> None:
     cases = " ".join(f"WHEN '{name}' THEN {bit}" for name, bit in BITS.items())
     statuses = ", ".join(f"'{s}'" for s in APPLYING)
     with conn.cursor() as cursor:
+        # Deferred foreign-key checks of rows written earlier in this transaction must run before a rewrite.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             "CREATE FUNCTION pg_temp.incident_regimes(bigint) RETURNS integer LANGUAGE sql STABLE AS $$ "
             f"SELECT COALESCE(SUM(DISTINCT CASE o.regime {cases} ELSE 0 END), 0)::integer FROM {OBLIGATION_TABLE} o "

@@ -153,3 +153,12 @@ def test_a_change_of_the_rule_files_keeps_the_column_true(record, people, tmp_pa
         assert "gdpr" in stored(incidents[1])
     finally:
         rulebook.default_rulebook.cache_clear()
+
+
+def test_the_migrations_backfill_fills_every_incident(record):
+    """Migration 0016's backfill (a table rewrite on PostgreSQL, one UPDATE on SQLite) gives what refresh gives."""
+    incident, personal = record(), record(title="Leak", facts=PERSONAL)
+    Incident.objects.update(regimes=0)
+    regimes.backfill(connection)
+    assert_true_to_obligations(incident, personal)
+    assert "gdpr" in stored(personal)
