@@ -108,8 +108,9 @@ class RegisterFilter(df.FilterSet):
     def __init__(self, data=None, queryset=None, *, user: Any = None, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.user = user
-        self.filters["owner"].extra["choices"] = owner_choices()
-        self.form.fields["owner"].choices = owner_choices()
+        choices = owner_choices()  # one read of the people for the filter and its form field
+        self.filters["owner"].extra["choices"] = choices
+        self.form.fields["owner"].choices = choices
         # Any username is a fair question ("whose are these?"): a name that owns nothing finds nothing, as the
         # API's schema promises for a string, rather than refusing it as an unknown choice.
         self.form.fields["owner"].valid_value = lambda value: True
