@@ -162,3 +162,16 @@ def test_the_migrations_backfill_fills_every_incident(record):
     regimes.backfill(connection)
     assert_true_to_obligations(incident, personal)
     assert "gdpr" in stored(personal)
+
+
+def test_the_register_counts_real_incidents_when_exercises_exist(record, manager):
+    """The count subtracts the exercises among the matches (decision 217) and equals the rows of the real ones."""
+    real = [record(), record(title="Leak", facts=PERSONAL)]
+    record(title="Tabletop", exercise=True)
+    for params in ({}, {"regime": "gdpr"}, {"severity_min": 1}):
+        page = register_page(user=manager, params=params)
+        expected = Incident.objects.real().filter(pk__in=[i.pk for i in real])
+        expected = expected.filter(regimes__has="gdpr") if params.get("regime") else expected
+        assert page.page.paginator.count == expected.count() == len(page.rows)
+        assert page.hidden_exercises == (0 if params.get("regime") else 1)
+    assert register_page(user=manager, params={"exercises": "include"}).page.paginator.count == 3
