@@ -62,12 +62,24 @@ class AuditEventQuerySet(models.QuerySet):
         return qs
 
 
+class _Numbered(models.Lookup):
+    """``seq >= 1`` written ``+seq >= 1``: the same rows, but SQLite no longer reads the condition as a range of
+    the table itself, so counting every event scans a small index (21 ms at 200,000 events, 76 ms before:
+    the audit log's page count, decision 220)."""
+
+    lookup_name = "numbered"
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"+{lhs} >= 1", params
+
+
 class _ChainManager(models.Manager.from_queryset(AuditEventQuerySet)):
     """Only rows numbered as the chain numbers them (from 1): a row inserted by hand with a number of 0 or
     below is never shown as an event anywhere (``verify`` names it: ``verification._intruders``)."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(seq__gte=1)
+        return super().get_queryset().filter(_Numbered(models.F("seq"), 1))
 
 
 class SequenceField(models.BigIntegerField):

@@ -8,10 +8,9 @@ from typing import Any
 import django_filters as df
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import BooleanField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from incidentdesk import times
 from incidentdesk.assessment import vocabulary
@@ -109,27 +108,51 @@ class RegisterFilter(df.FilterSet):
     def __init__(self, data=None, queryset=None, *, user: Any = None, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.user = user
-        self.filters["owner"].extra["choices"] = owner_choices()
-        self.form.fields["owner"].choices = owner_choices()
+        choices = owner_choices()  # one read of the people for the filter and its form field
+        self.filters["owner"].extra["choices"] = choices
+        self.form.fields["owner"].choices = choices
         # Any username is a fair question ("whose are these?"): a name that owns nothing finds nothing, as the
         # API's schema promises for a string, rather than refusing it as an unknown choice.
         self.form.fields["owner"].valid_value = lambda value: True
+
+    @cached_property
+    def exercise_ids(self) -> list[int]:
+        """The few exercises (their partial index), read once per page for the filter and the hidden count."""
+        return list(Incident.objects.filter(is_exercise=True).order_by().values_list("pk", flat=True))
 
     @property
     def qs(self) -> QuerySet[Incident]:
         qs = super().qs
         if not getattr(self.form, "cleaned_data", {}).get("exercises"):
-            qs = qs.real()
+            # ``real()`` by the exercises' ids, and no condition at all when there are none: SQLite then counts
+            # the unfiltered register from its smallest index (0.6 ms at 200,000, 40 ms with "not in (…)").
+            qs = qs.exclude(pk__in=self.exercise_ids) if self.exercise_ids else qs
         if not getattr(self.form, "cleaned_data", {}).get("sort"):
             qs = qs.order_by("-detected_at")
         return qs
+
+    def count(self) -> int:
+        """How many incidents the filters keep: those matching the filters, less the exercises among them.
+
+        Counting with the exercises excluded made SQLite check each of a million index entries against their ids
+        (945 ms at 1,000,000, newest first); counting without that condition keeps SQLite's fast count (11 ms),
+        and the exercises among the matches are few and counted by id (``hidden_exercises``)."""
+        if getattr(self.form, "cleaned_data", {}).get("exercises") or not self.exercise_ids:
+            return self.qs.count()
+        return super().qs.count() - self.hidden_exercises()
 
     def hidden_exercises(self) -> int:
         """How many exercises match the other filters but the default view leaves out (decision 192): exercises
         take numbers from the real sequence, so the register says why those numbers are missing."""
         if getattr(self.form, "cleaned_data", {}).get("exercises"):
             return 0
-        return super().qs.filter(is_exercise=True).count()
+        # The few exercises by id first: "is_exercise" as a condition of the count let SQLite walk a filter's
+        # index and read each incident's row (131 ms at 200,000 incidents for "at least level 3").
+        if not self.exercise_ids:
+            return 0
+        if getattr(self, "_hidden_count", None) is None:  # asked by the count and by the page: counted once
+            self._hidden_count = super().qs.filter(pk__in=self.exercise_ids).count()
+        return self._hidden_count
 
     def filter_text(self, qs, name, value):
         return search_incidents(qs, value) if value.strip() else qs
@@ -179,16 +202,9 @@ class RegisterFilter(df.FilterSet):
         return qs if end is None else qs.filter(detected_at__lt=end)
 
     def filter_regime(self, qs, name, value):
-        # One covering-index scan of the obligations (index obligation_regime), not a check per incident.
-        applies = Obligation.objects.filter(regime=value, status__in=[
-            ObligationStatus.PENDING, ObligationStatus.MAY_APPLY, ObligationStatus.DONE]).order_by().values(
-            "incident_id")
-        if connection.vendor != "sqlite":
-            return qs.filter(pk__in=applies)
-        # A regime applies to many incidents: "+id" keeps SQLite walking the register in the page's order
-        # and checking each row against the set, instead of fetching and sorting the whole set.
-        sql, params = applies.query.sql_with_params()
-        return qs.filter(RawSQL(f"+{qs.model._meta.db_table}.id IN ({sql})", params, output_field=BooleanField()))
+        # The incident's own regimes column and the regime's partial index (decision 216): the register walks
+        # that index in the page's order and stops at the page, with no set built from the obligations.
+        return qs.filter(regimes__has=value)
 
     def filter_overdue(self, qs, name, value):
         if value is None:

@@ -17,6 +17,7 @@ from incidentdesk.assessment.categories import label as category_label
 from incidentdesk.inventory.models import AITool
 
 from .policy import IncidentQuerySet, scoped
+from .regimes import BITS, RegimeSet
 
 
 class Status(models.TextChoices):
@@ -83,6 +84,9 @@ class Incident(models.Model):
         help_text="The version of the incident procedure in force when the incident was recorded")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    regimes = RegimeSet(default=0, db_default=0, editable=False,
+                        help_text="The regimes with an obligation that is pending, may apply or is done, one bit "
+                                  "each: derived from the obligations by regimes.refresh, never written otherwise")
 
     objects = IncidentQuerySet.as_manager()
 
@@ -96,10 +100,23 @@ class Incident(models.Model):
             models.Index(fields=["-severity_level", "-detected_at"], name="incident_severity_desc"),
             models.Index(fields=["status", "severity_level", "-detected_at"], name="incident_status_severity"),
             models.Index(fields=["restricted"], condition=models.Q(restricted=True), name="incident_restricted"),
+            models.Index(fields=["is_exercise"], condition=models.Q(is_exercise=True), name="incident_exercise"),
+            # Per regime, the register's two orders over only that regime's incidents (decision 216).
+            *(models.Index(fields=fields, condition=models.Q(regimes__has=regime), name=f"inc_{regime}_{suffix}")
+              for regime in BITS for suffix, fields in (("new", ["-detected_at"]),
+                                                          ("sev", ["-severity_level", "-detected_at"]))),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def save(self, *args, **kwargs):
+        """Write every field but ``regimes``, which only ``regimes.refresh`` writes: a copy of the incident read
+        before its obligations changed must not put back the regimes it was read with."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name != "regimes"]
+        super().save(*args, **kwargs)
 
     @property
     def audit_incident_ref(self) -> str:

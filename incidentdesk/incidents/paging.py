@@ -11,14 +11,15 @@ SEARCH_COUNT_CAP = 1000
 
 
 class RegisterPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, capped: bool = False, **kwargs):
+    def __init__(self, object_list, per_page, *, capped: bool = False, counter=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.capped = capped
+        self.counter = counter  # how to count when not capped, if not ``object_list.count()``
 
     @cached_property
     def count(self) -> int:
         if not self.capped:
-            return super().count
+            return self.counter() if self.counter else super().count
         return self.object_list[: SEARCH_COUNT_CAP + 1].count()
 
     @property

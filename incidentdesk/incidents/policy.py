@@ -76,8 +76,13 @@ class IncidentQuerySet(models.QuerySet):
 
     def real(self) -> IncidentQuerySet:
         """Real incidents only: exercises (issue 15) are left out of every figure, the register's default view
-        and the exports. The one place that says so; the dashboard, the register and the exports call it."""
-        return self.filter(is_exercise=False)
+        and the exports. The one place that says so; the dashboard, the register and the exports call it.
+
+        As an exclusion of the few exercises (their partial index), like ``visible_to``'s hidden ones: a condition
+        on the flag itself made every count of the register read the whole table (166 ms at 200,000 incidents),
+        where "id not in (the exercises)" counts on an index (decision 217)."""
+        exercises = type(self)(self.model, using=self._db).filter(is_exercise=True).order_by().values("pk")
+        return self.exclude(pk__in=exercises)
 
 
 class IncidentScopedQuerySet(models.QuerySet):

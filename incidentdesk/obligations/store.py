@@ -20,6 +20,7 @@ from django.utils import timezone
 from incidentdesk.assessment.obligations import Obligation as Outcome
 from incidentdesk.assessment.rulebook import ObligationRule
 from incidentdesk.audit import services as audit
+from incidentdesk.incidents import regimes
 from incidentdesk.incidents.models import Incident
 
 from .models import Obligation, ObligationStatus, RuleSnapshot, Settlement
@@ -133,6 +134,7 @@ def _after_write(incident_ids: list[int]) -> None:
     """Called once at the end of every write of obligations, inside its transaction: the single place where a
     value derived from the obligations (a per-incident regimes column, issue 16) is brought up to date, so it
     can never differ from them. The recording path budgets two queries for it (decision 229)."""
+    regimes.refresh(incident_ids)  # the register's regime filter reads this column (one UPDATE; decision 216)
 
 
 #: Statuses of a clock that still asks something of the organisation.
