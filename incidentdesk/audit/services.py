@@ -41,9 +41,13 @@ def canonical(data: Any) -> str:
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The stored fields of a model instance, JSON-ready, for an event's before/after."""
+    """The stored fields of a model instance, JSON-ready, for an event's before/after. A column derived from
+    other rows (``derived = True`` on its field, e.g. the incident's regimes) is left out: the events of the rows
+    it is derived from already tell its changes."""
     values: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
+        if getattr(field, "derived", False):
+            continue
         value = getattr(instance, field.attname)
         values[field.name] = json.loads(canonical(value)) if value is not None else None
     return values

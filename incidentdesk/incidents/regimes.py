@@ -123,6 +123,9 @@ def names(bits: int) -> list[str]:
 class RegimeSet(models.IntegerField):
     """The regimes concerning an incident, one bit each (``BITS``); filter with ``regimes__has="gdpr"``."""
 
+    #: derived from the obligations, whose own events tell every change: not repeated in the incident's events
+    derived = True
+
 
 @RegimeSet.register_lookup
 class Has(Lookup):

@@ -21,10 +21,10 @@ GOLDEN = Path(__file__).with_name("recording_golden.json")
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 #: The budget (decision 226): every statement the recording sends as it runs in production, where its transaction
 #: is the outermost one (SQLite's BEGIN IMMEDIATE counted; inside the tests' usual wrapping transaction it would
-#: be a SAVEPOINT and a RELEASE instead), including the two the obligations' ``_after_write`` hook may take
-#: (issue 16: the per-incident regimes column, engineer "pages").
+#: be a SAVEPOINT and a RELEASE instead), including what the obligations' ``_after_write`` hook takes (the
+#: per-incident regimes column: one UPDATE, counted in what is measured).
 BUDGET = 20
-HOOK = 2
+HOOK = 0
 
 PROFILES = {
     "plain": {"facts": {"published_externally": True, "personal_data": {"involved": False}}},
@@ -111,7 +111,9 @@ def dump(incident) -> dict:
         Obligation.objects.filter(incident=incident).order_by("rule_id").values_list("snapshot__digest", flat=True),
         strict=True)])
     return {
-        "incident": rows(Incident.objects.filter(pk=incident.pk), ["pk"]),
+        # ``regimes`` came after the golden file: derived from the obligations, compared in test_regimes.py
+        "incident": [{k: v for k, v in row.items() if k != "regimes"}
+                     for row in rows(Incident.objects.filter(pk=incident.pk), ["pk"])],
         "tools": rows(IncidentTool.objects.filter(incident=incident), ["pk"]),
         "classifications": rows(Classification.objects.filter(incident=incident), ["pk"]),
         "obligations": obligations,
