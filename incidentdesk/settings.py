@@ -324,6 +324,7 @@ SCHEDULED_PASSES: list[str] = [
     "incidentdesk.governance.services.scheduled",  # approved versions whose effective date has come
     "incidentdesk.reviews.cycle.scheduled",
     "incidentdesk.routing.services.escalation_pass",  # unacknowledged internal notices go to the next contact
+    "incidentdesk.intake.services.prune",  # replay marks and rate counters whose window has passed (issue 16)
 ]
 
 # Called at the end of every reassessment of an incident (incidents.services.reassess), inside its transaction:

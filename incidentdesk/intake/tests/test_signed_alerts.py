@@ -159,15 +159,35 @@ def test_a_post_that_stored_nothing_can_be_sent_again_with_the_same_signature(cl
         assert send(client, token, headers, body).status_code == 422
 
 
-def test_expired_signatures_are_pruned(client, source, token):
+def test_expired_signatures_are_pruned_by_the_scheduler_not_by_the_posts(client, source, token):
+    """A post writes one mark and deletes nothing (a short write transaction); the schedule's pass forgets
+    the marks whose window has passed, and a replay inside the window is still refused after it."""
+    from incidentdesk.reminders.runner import run_scheduled_passes
+
     body = json.dumps(ALERT).encode()
     with time_machine.travel(NOW, tick=False):
         send(client, token, sign(body, NOW), body)
     assert SeenSignature.objects.count() == 1
     later = NOW + timedelta(hours=1)
     with time_machine.travel(later, tick=False):
-        send(client, token, sign(body, later), body)
-    assert SeenSignature.objects.count() == 1  # the first one's window had passed
+        assert send(client, token, sign(body, later), body).status_code == 202
+    assert SeenSignature.objects.count() == 2  # the post did not prune
+    run_scheduled_passes(later)
+    assert SeenSignature.objects.count() == 1  # the first one's window had passed; the second is kept
+    with time_machine.travel(later, tick=False):
+        assert send(client, token, sign(body, later), body).status_code == 401
+
+
+def test_expired_rate_counters_are_pruned_by_the_scheduler(db):
+    from incidentdesk.intake import ratelimit
+    from incidentdesk.intake.models import RateCounter
+
+    assert ratelimit.hit("report:203.0.113.7", seconds=3600, now=NOW) == 1
+    assert ratelimit.hit("report:203.0.113.7", seconds=3600, now=NOW + timedelta(hours=1)) == 1  # a new window
+    assert RateCounter.objects.count() == 2
+    assert services.prune(NOW + timedelta(hours=1, minutes=1)) == 1
+    assert list(RateCounter.objects.values_list("hits", flat=True)) == [1]
+    assert ratelimit.hit("report:203.0.113.7", seconds=3600, now=NOW + timedelta(hours=1, minutes=2)) == 2
 
 
 def test_the_signature_helper_refuses_what_the_endpoint_refuses(source):
