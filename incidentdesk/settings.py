@@ -148,7 +148,9 @@ if env("INCIDENTDESK_DB_ENGINE", "sqlite") == "postgres":
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend whose writers queue on a file lock instead of sleeping in SQLite's busy
+            # handler: intake no longer slows down when processes are added (issue 16, dbbackends/sqlite3).
+            "ENGINE": "incidentdesk.dbbackends.sqlite3",
             "NAME": env("INCIDENTDESK_DB_NAME", str(DATA_DIR / "incidentdesk.sqlite3")),
             "CONN_MAX_AGE": 600,
             # WAL and IMMEDIATE avoid "database is locked" when a read upgrades to a write (stack notes).
