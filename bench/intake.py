@@ -131,7 +131,7 @@ def measure(n: int, counts: list[int], engine: str) -> dict:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, connections
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -199,7 +199,7 @@ def measure(n: int, counts: list[int], engine: str) -> dict:
         made = items.filter(fingerprint__startswith=f"{run}-").count()
         assert made == count, f"{run}: {made} triage items, expected {count} (one per fingerprint)"
 
-    result = {"backend": type(connection).__module__, "engine": engine,
+    result = {"backend": type(connections["default"]).__module__, "engine": engine,
               "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
               "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
               "load": _load(), "requests": n, "queries": queries, "webhook_alerts_per_s": webhook,

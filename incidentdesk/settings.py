@@ -163,6 +163,13 @@ else:
         }
     }
 
+# Nothing shared lives in a process (issue 16): rate limits, replay marks, idempotency keys, sign-in lock-outs
+# (django-axes' database handler) and sessions are rows in the database, so N web processes, M workers and the
+# schedulers on several machines see one truth. Without this setting Django's cache is a LocMemCache in each
+# process; the dummy cache makes any use of django.core.cache a miss instead of a limit that holds per process.
+# Use a shared cache (DatabaseCache, Redis) here if something ever needs one. Tested: intake/tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
