@@ -13,7 +13,8 @@ web servers, and one signed post replayed at once to both), and the public repor
 one address than INCIDENTDESK_REPORTS_PER_HOUR, spread over both servers); a few incidents have reminders due. It
 checks, and exits 1 naming each failure:
 
-- one open triage item per fingerprint, every alert counted in it, and the replayed post accepted exactly once;
+- one triage item per fingerprint (each posted by every sender at the same moment), every alert counted in
+  it, and the replayed post accepted exactly once;
 - exactly the reporting limit accepted across the two servers (the rest 429);
 - each reminder claimed once, one delivery per reminder and recipient, every delivery delivered, and no
   message received twice by the SMTP server;
@@ -50,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 LIMIT = 5                  # reports per hour from one address
 REPORTS = 3 * LIMIT        # sent from 127.0.0.1, across both servers
-SENDERS, POSTS, FINGERPRINTS = 12, 20, 6   # intake: 240 alerts over 6 fingerprints
+SENDERS, POSTS = 12, 20     # intake: 20 rounds, in each 12 senders post one new fingerprint at once
 REPLAYS = 6
 SECRET = "multiprocess-secret"
 
@@ -202,12 +203,17 @@ def post_report(base: str, n: int) -> int:
 
 
 def flood(bases: list[str], token: str, check: Check) -> dict:
+    """Intake: in each round every sender posts the same new fingerprint at once (a barrier), half to each
+    server, so the servers race to open its item; reports from one address run alongside."""
+    rounds = threading.Barrier(SENDERS)
+
     def sender(s: int) -> list[int]:
         statuses = []
         for i in range(POSTS):
-            body = json.dumps({"title": f"Toxic output on model {i % FINGERPRINTS}", "fingerprint":
-                               f"fp-{(s + i) % FINGERPRINTS}", "details": f"sender {s} post {i} {time.time_ns()}"})
-            statuses.append(post_alert(bases[(s + i) % 2], token, body.encode()))
+            body = json.dumps({"title": f"Toxic output on model {i}", "fingerprint": f"fp-{i}",
+                               "details": f"sender {s} post {i} {time.time_ns()}"})
+            rounds.wait(timeout=120)
+            statuses.append(post_alert(bases[s % 2], token, body.encode()))
         return statuses
 
     with ThreadPoolExecutor(SENDERS + REPORTS) as pool:
@@ -264,7 +270,7 @@ def verify(check: Check, mailbox: Mailbox, env: dict, logs: list[Path]) -> None:
 
     alerts = TriageItem.objects.filter(kind="alert", fingerprint__startswith="fp-")
     per_fingerprint = dict(alerts.values_list("fingerprint").annotate(n=Count("id")))
-    check.that(per_fingerprint == {f"fp-{n}": 1 for n in range(FINGERPRINTS)},
+    check.that(per_fingerprint == {f"fp-{n}": 1 for n in range(POSTS)},
                f"one triage item per fingerprint: {per_fingerprint}")
     check.that(alerts.aggregate(n=Sum("count"))["n"] == SENDERS * POSTS,
                f"every alert counted in its item: {alerts.aggregate(n=Sum('count'))['n']} of {SENDERS * POSTS}")
