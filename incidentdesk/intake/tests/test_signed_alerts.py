@@ -237,11 +237,15 @@ def test_concurrent_replays_of_one_signed_post_are_accepted_exactly_once(transac
 
 def test_a_signed_alert_costs_seven_queries_and_a_repeat_six(client, source, token, django_assert_num_queries):
     """Token with its owner and role, the source, BEGIN, the replay mark, the fold (and for a new fingerprint
-    the insert), COMMIT: no pruning in the write transaction (the scheduler prunes), no second owner query."""
+    the insert), COMMIT: no pruning in the write transaction (the scheduler prunes), no second owner query.
+    PostgreSQL adds one: the fingerprint's advisory lock (SQLite's IMMEDIATE transactions need none)."""
+    from django.db import connection
+
+    lock = 1 if connection.vendor == "postgresql" else 0
     with time_machine.travel(NOW, tick=False):
         warm = json.dumps(ALERT | {"fingerprint": "warm"}).encode()  # the token's first use records it (once a minute)
         assert send(client, token, sign(warm, NOW), warm).status_code == 202
-        for expected, details in ((7, "first"), (6, "again")):
+        for expected, details in ((7 + lock, "first"), (6 + lock, "again")):
             body = json.dumps(ALERT | {"details": details, "fingerprint": "measured"}).encode()
             with django_assert_num_queries(expected):
                 assert send(client, token, sign(body, NOW), body).status_code == 202
