@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres screenshots lint bench clean
+.PHONY: run test test-sqlite test-postgres multiprocess screenshots lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	INCIDENTDESK_DB_ENGINE=postgres $(BIN)/python -m pytest -n 2 -q
+
+multiprocess: $(STAMP)
+	BIN=$(BIN) bash scripts/multiprocess-check.sh
 
 screenshots: $(STAMP)
 	INCIDENTDESK_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser

@@ -148,7 +148,9 @@ if env("INCIDENTDESK_DB_ENGINE", "sqlite") == "postgres":
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend whose writers queue on a file lock instead of sleeping in SQLite's busy
+            # handler: intake no longer slows down when processes are added (issue 16, dbbackends/sqlite3).
+            "ENGINE": "incidentdesk.dbbackends.sqlite3",
             "NAME": env("INCIDENTDESK_DB_NAME", str(DATA_DIR / "incidentdesk.sqlite3")),
             "CONN_MAX_AGE": 600,
             # WAL and IMMEDIATE avoid "database is locked" when a read upgrades to a write (stack notes).
@@ -160,6 +162,13 @@ else:
             "TEST": {"NAME": str(DATA_DIR / "test-incidentdesk.sqlite3")},
         }
     }
+
+# Nothing shared lives in a process (issue 16): rate limits, replay marks, idempotency keys, sign-in lock-outs
+# (django-axes' database handler) and sessions are rows in the database, so N web processes, M workers and the
+# schedulers on several machines see one truth. Without this setting Django's cache is a LocMemCache in each
+# process; the dummy cache makes any use of django.core.cache a miss instead of a limit that holds per process.
+# Use a shared cache (DatabaseCache, Redis) here if something ever needs one. Tested: intake/tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 PASSWORD_HASHERS = [
@@ -324,6 +333,7 @@ SCHEDULED_PASSES: list[str] = [
     "incidentdesk.governance.services.scheduled",  # approved versions whose effective date has come
     "incidentdesk.reviews.cycle.scheduled",
     "incidentdesk.routing.services.escalation_pass",  # unacknowledged internal notices go to the next contact
+    "incidentdesk.intake.services.prune",  # replay marks and rate counters whose window has passed (issue 16)
 ]
 
 # Called at the end of every reassessment of an incident (incidents.services.reassess), inside its transaction:

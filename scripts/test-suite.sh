@@ -40,3 +40,6 @@ trap 'pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true; rm -
    -c "CREATE ROLE incidentdesk LOGIN SUPERUSER PASSWORD 'incidentdesk'" >/dev/null
 INCIDENTDESK_DB_ENGINE=postgres INCIDENTDESK_DB_PORT=$PGPORT INCIDENTDESK_DB_PASSWORD=incidentdesk \
   "$BIN/python" -m pytest -n 2 -q
+
+echo "== several processes on PostgreSQL: 2 web servers, 2 workers, 2 schedulers (scripts/multiprocess-check.sh)"
+INCIDENTDESK_DB_PORT=$PGPORT INCIDENTDESK_DB_PASSWORD=incidentdesk BIN=$BIN bash scripts/multiprocess-check.sh

@@ -72,7 +72,8 @@ class SeenSignature(models.Model):
 
     The unique digest makes a replay of the same signed request fail on insert, in the same transaction
     as the alerts it carried: exact across server processes on both databases, and a post that failed
-    (nothing stored) can be retried. Rows whose window has passed are deleted as new posts arrive.
+    (nothing stored) can be retried. Rows whose window has passed are deleted by the scheduler
+    (``services.prune``), not by the posts.
     """
 
     digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the source and signature")
@@ -83,7 +84,8 @@ class RateCounter(models.Model):
     """Hits of one key (e.g. reports from one address) in one time window, in the database.
 
     Shared by every server process (a per-process cache let 17 of 40 reports through a limit of 5 on four
-    workers) and counted with one atomic statement (no read-then-write race). Expired rows are pruned.
+    workers) and counted with one atomic statement (no read-then-write race). Expired rows are pruned by
+    the scheduler (``services.prune``).
     """
 
     key = models.CharField(max_length=200, unique=True)

@@ -20,13 +20,13 @@ def hit(key: str, *, seconds: int, now: datetime | None = None) -> int:
     """Count one hit of ``key`` in the current window of ``seconds`` and return the hits so far in it.
 
     Windows are fixed (e.g. each clock hour for 3600), so a counter's row is simply dropped once its
-    window has ended; old rows are pruned here, which keeps the table as small as the traffic of one window.
+    window has ended: the scheduler prunes old rows (``services.prune``), which keeps the table as small as
+    the traffic of one window and this hit a single statement.
     """
     now = now or timezone.now()
     window = int(now.timestamp()) // seconds
     ends = datetime.fromtimestamp((window + 1) * seconds, UTC)
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {_TABLE} WHERE expires_at < %s", [adapt(now)])
         cursor.execute(_HIT, [f"{key}:{window}", adapt(ends)])
         return cursor.fetchone()[0]

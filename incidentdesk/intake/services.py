@@ -18,7 +18,7 @@ from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import DetectionSource, Incident
 from incidentdesk.refusals import Refused
 
-from .models import AlertSource, Kind, SeenSignature, TriageItem, TriageStatus
+from .models import AlertSource, Kind, RateCounter, SeenSignature, TriageItem, TriageStatus
 from .parsing import PayloadRefused, Signal, parse
 
 
@@ -110,16 +110,31 @@ _SEEN = SeenSignature._meta.db_table
 def _remember(digest: str, now: datetime) -> None:
     """Mark a signed post as received; a second one with the same signature is a replay (unique digest).
 
-    Hand-written SQL (once per signed post, like ``_fold``); passed windows are pruned on the way.
+    Hand-written SQL, one INSERT per signed post (like ``_fold``), run first in ``receive``'s transaction: a
+    replay's IntegrityError ends that transaction with nothing stored, so no savepoint is needed. Marks whose
+    window has passed are pruned by the scheduler (``prune``), not here: deleting on every post put a second
+    statement and a scan of the index into every write transaction, which held SQLite's one write lock longer.
     """
     adapt = connection.ops.adapt_datetimefield_value
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {_SEEN} WHERE expires_at < %s", [adapt(now)])
+        with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {_SEEN} (digest, expires_at) VALUES (%s, %s)",
                            [digest, adapt(now + 2 * SIGNATURE_WINDOW)])
     except IntegrityError as exc:
         raise Replayed("this signed post was already received; sign each post with the time it is sent") from exc
+
+
+def prune(now: datetime | None = None) -> int:
+    """Forget replay marks and rate counters whose window has passed (a scheduled pass: ``SCHEDULED_PASSES``).
+
+    Neither is needed once its window has ended: a post signed that long ago is refused for its timestamp,
+    and a counter's key names its window. Idempotent, so several schedulers may run it at once. Returns the
+    rows deleted.
+    """
+    now = now or timezone.now()
+    marks, _ = SeenSignature.objects.filter(expires_at__lt=now).delete()
+    counters, _ = RateCounter.objects.filter(expires_at__lt=now).delete()
+    return marks + counters
 
 
 def _reference(prefix: str) -> str:
@@ -291,4 +306,4 @@ def dismiss(*, item: TriageItem, reason: str, by: Any) -> TriageItem:
 
 
 __all__ = ["PayloadRefused", "Replayed", "SignatureRefused", "StaleTimestamp", "TriageRefused", "add_to_incident",
-           "check_signature", "dismiss", "followed", "promote", "receive", "report"]
+           "check_signature", "dismiss", "followed", "promote", "prune", "receive", "report"]

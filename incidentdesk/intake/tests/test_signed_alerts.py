@@ -159,15 +159,35 @@ def test_a_post_that_stored_nothing_can_be_sent_again_with_the_same_signature(cl
         assert send(client, token, headers, body).status_code == 422
 
 
-def test_expired_signatures_are_pruned(client, source, token):
+def test_expired_signatures_are_pruned_by_the_scheduler_not_by_the_posts(client, source, token):
+    """A post writes one mark and deletes nothing (a short write transaction); the schedule's pass forgets
+    the marks whose window has passed, and a replay inside the window is still refused after it."""
+    from incidentdesk.reminders.runner import run_scheduled_passes
+
     body = json.dumps(ALERT).encode()
     with time_machine.travel(NOW, tick=False):
         send(client, token, sign(body, NOW), body)
     assert SeenSignature.objects.count() == 1
     later = NOW + timedelta(hours=1)
     with time_machine.travel(later, tick=False):
-        send(client, token, sign(body, later), body)
-    assert SeenSignature.objects.count() == 1  # the first one's window had passed
+        assert send(client, token, sign(body, later), body).status_code == 202
+    assert SeenSignature.objects.count() == 2  # the post did not prune
+    run_scheduled_passes(later)
+    assert SeenSignature.objects.count() == 1  # the first one's window had passed; the second is kept
+    with time_machine.travel(later, tick=False):
+        assert send(client, token, sign(body, later), body).status_code == 401
+
+
+def test_expired_rate_counters_are_pruned_by_the_scheduler(db):
+    from incidentdesk.intake import ratelimit
+    from incidentdesk.intake.models import RateCounter
+
+    assert ratelimit.hit("report:203.0.113.7", seconds=3600, now=NOW) == 1
+    assert ratelimit.hit("report:203.0.113.7", seconds=3600, now=NOW + timedelta(hours=1)) == 1  # a new window
+    assert RateCounter.objects.count() == 2
+    assert services.prune(NOW + timedelta(hours=1, minutes=1)) == 1
+    assert list(RateCounter.objects.values_list("hits", flat=True)) == [1]
+    assert ratelimit.hit("report:203.0.113.7", seconds=3600, now=NOW + timedelta(hours=1, minutes=2)) == 2
 
 
 def test_the_signature_helper_refuses_what_the_endpoint_refuses(source):
@@ -213,3 +233,19 @@ def test_concurrent_replays_of_one_signed_post_are_accepted_exactly_once(transac
     assert errors == []
     assert sorted(statuses) == [202] + [401] * (senders - 1)
     assert TriageItem.objects.get().count == 1
+
+
+def test_a_signed_alert_costs_seven_queries_and_a_repeat_six(client, source, token, django_assert_num_queries):
+    """Token with its owner and role, the source, BEGIN, the replay mark, the fold (and for a new fingerprint
+    the insert), COMMIT: no pruning in the write transaction (the scheduler prunes), no second owner query.
+    PostgreSQL adds one: the fingerprint's advisory lock (SQLite's IMMEDIATE transactions need none)."""
+    from django.db import connection
+
+    lock = 1 if connection.vendor == "postgresql" else 0
+    with time_machine.travel(NOW, tick=False):
+        warm = json.dumps(ALERT | {"fingerprint": "warm"}).encode()  # the token's first use records it (once a minute)
+        assert send(client, token, sign(warm, NOW), warm).status_code == 202
+        for expected, details in ((7 + lock, "first"), (6 + lock, "again")):
+            body = json.dumps(ALERT | {"details": details, "fingerprint": "measured"}).encode()
+            with django_assert_num_queries(expected):
+                assert send(client, token, sign(body, NOW), body).status_code == 202
