@@ -250,8 +250,12 @@ def _drop_indexes(connection, tables: list[str]) -> list[str]:
     return [definition for _, definition in found]
 
 
-def generate(n: int, now: datetime = NOW, seed: int = SEED, log=print) -> dict:
-    """Write ``n`` incidents and what hangs off them; return what was written (for the report)."""
+def generate(n: int, now: datetime = NOW, seed: int = SEED, log=print, large_rows: int = LARGE_ROWS,
+             large_events: int = LARGE_AUDIT_EVENTS) -> dict:
+    """Write ``n`` incidents and what hangs off them; return what was written (for the report).
+
+    ``large_rows`` and ``large_events`` size the large incident (smaller in CI, where the point is that
+    every page answers, not how long a 2,000-event timeline takes)."""
     from django.db import connection, transaction
 
     from incidentdesk.assessment.facts import Category
@@ -364,8 +368,8 @@ def generate(n: int, now: datetime = NOW, seed: int = SEED, log=print) -> dict:
                 large_detected = detected
         # The large incident's own records, and its 2,000 audit events at the end of the chain.
         pk, detected, reference = large_pk, large_detected, large_ref
-        step = (now - detected) / (LARGE_AUDIT_EVENTS + 1)
-        for k in range(LARGE_ROWS):
+        step = (now - detected) / (max(large_rows, large_events) + 1)
+        for k in range(large_rows):
             at = detected + step * (k + 1)
             writer.add("containment_containmentaction", (pk, "other", f"Step {k + 1} to contain it.", t(at), "bench",
                                                          "pending" if k % 3 else "partial", t(at),
@@ -379,7 +383,7 @@ def generate(n: int, now: datetime = NOW, seed: int = SEED, log=print) -> dict:
                                                  "open", "", "", "", t(at), t(at)))
             writer.add("notifications_notification", (pk, None, f"Partner {k + 1}", "email", t(at), f"MSG-{k + 1}",
                                                        "Update sent.", t(at), ""))
-        for k in range(LARGE_AUDIT_EVENTS):
+        for k in range(large_events):
             at = detected + step * (k + 1)
             audit(at, "comment.added" if k % 2 else "containment.added", "comment" if k % 2 else "containment",
                   str(k + 1), reference, {"summary": f"Bench event {k + 1}", "before": None, "after": {"n": k + 1}})
