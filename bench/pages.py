@@ -134,6 +134,10 @@ class Sql:
         """A FROM item of each incident's categories (``c.value``)."""
         return "jsonb_array_elements_text(i.categories) AS c(value)" if self.pg else "json_each(i.categories) AS c"
 
+    def in_category(self, name: str) -> str:
+        """Incidents filed under a category (a JSON list: containment on PostgreSQL, its text on SQLite)."""
+        return f"i.categories @> '[\"{name}\"]'" if self.pg else f"i.categories LIKE '%%\"{name}\"%%'"
+
     def matches(self, term: str) -> tuple[str, list]:
         """Free text, as the register searches it (SQLite: FTS5 trigram; PostgreSQL: pg_trgm over the columns)."""
         if self.pg:
@@ -353,7 +357,7 @@ def pages(sql: Sql, large: tuple[int, str], owner: str) -> list[Page]:
         Page("register, tag=vendor", "/incidents/?tag=vendor",
              reg(where="i.id IN (SELECT incident_id FROM linking_incidenttag WHERE lower(name) = 'vendor')")),
         Page("register, category=privacy", "/incidents/?category=privacy",
-             reg(where="i.categories LIKE '%%\"privacy\"%%'")),
+             reg(where=sql.in_category("privacy"))),
         Page("register, AI tool 'acme chat'", "/incidents/?tool=acme+chat",
              reg(where="i.id IN (SELECT incident_id FROM incidents_incidenttool "
                        "WHERE lower(name) LIKE '%%acme chat%%')")),
