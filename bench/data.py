@@ -79,8 +79,9 @@ def configure(*, engine: str, db: str, data_dir: Path, pg_port: int | None = Non
               pg_user: str = "incidentdesk", pg_password: str = "incidentdesk", key_file: Path | None = None) -> None:
     """Point Django at the benchmark database (before ``django.setup()``), with an audit key file of its own.
 
-    The key lives outside the database, as in production; the bench makes it on first use so the copies
-    other people take of the data verify with the same file.
+    The key lives outside the database, as in production: ``key_file``, else INCIDENTDESK_AUDIT_KEY_FILE, else
+    ``audit.key`` in ``data_dir``, made on first use. A copy of the shared data verifies with the shared key
+    (INCIDENTDESK_AUDIT_KEY_FILE=/work/bench-data/audit.key, as READY says).
     """
     os.environ["DJANGO_SETTINGS_MODULE"] = "incidentdesk.settings"
     os.environ["INCIDENTDESK_DATA_DIR"] = str(data_dir)
@@ -89,7 +90,8 @@ def configure(*, engine: str, db: str, data_dir: Path, pg_port: int | None = Non
     if engine == "postgres":
         os.environ.update(INCIDENTDESK_DB_HOST=pg_host, INCIDENTDESK_DB_PORT=str(pg_port),
                           INCIDENTDESK_DB_USER=pg_user, INCIDENTDESK_DB_PASSWORD=pg_password)
-    key_file = key_file or data_dir / "audit.key"
+    given = os.environ.get("INCIDENTDESK_AUDIT_KEY_FILE")
+    key_file = key_file or (Path(given) if given else data_dir / "audit.key")
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
