@@ -179,7 +179,10 @@ class Writer:
         buffer = self.rows[table]
         buffer.append(row)
         if len(buffer) >= BATCH:
-            self.flush(table)
+            # Every table, parents first: a child row written before its parent is a pending violation of a
+            # deferred foreign key, and while one is pending SQLite scans the child tables on every parent
+            # insert (their indexes are dropped for the load): quadratic, found at 1M.
+            self.flush()
 
     def flush(self, table: str | None = None) -> None:
         for name in [table] if table else list(self.rows):
