@@ -423,7 +423,8 @@ def measure(page: Page, client, sql: Sql, repeat: int, budget_s: float, headers:
                   page.note)
 
 
-def run_pages(repeat: int, budget_s: float, only: str | None, log=print) -> tuple[list[Result], Result, dict]:
+def run_pages(repeat: int, budget_s: float, only: str | None, skip: list[str] = (),
+              log=print) -> tuple[list[Result], Result, dict]:
     import time_machine
     from django.conf import settings
     from django.db import connection
@@ -446,7 +447,7 @@ def run_pages(repeat: int, budget_s: float, only: str | None, log=print) -> tupl
                        max(repeat, 20), budget_s, {})
         results = []
         for page in pages(sql, large, users["owner"].username):
-            if only and only not in page.name:
+            if (only and only not in page.name) or any(word in page.name for word in skip):
                 continue
             headers = {"Authorization": f"Bearer {token}"} if page.url.startswith("/api/") else {}
             result = measure(page, clients[page.as_], sql, repeat, budget_s, headers)
@@ -507,6 +508,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--keep", action="store_true", help="PostgreSQL: keep --pg-name afterwards")
     parser.add_argument("--data-dir", type=Path, help="Folder of the audit key (default: beside --db, or temporary)")
     parser.add_argument("--only", help="Measure only the pages whose name contains this")
+    parser.add_argument("--skip", default="", help="Leave out the pages whose name contains any of these "
+                        "(comma-separated), e.g. pages already known to take minutes")
     parser.add_argument("--json", type=Path, help="Also write every figure as JSON here")
     parser.add_argument("--markdown", action="store_true", help="Print the docs/performance.md subsection")
     args = parser.parse_args(argv)
@@ -558,7 +561,8 @@ def _main(args, command: str, private: bool) -> dict:
                                           large_rows=args.large_rows, large_events=args.large_events)
     prepared_s = time.perf_counter() - started
     try:
-        results, bare, found = run_pages(args.repeat, args.budget, args.only)
+        results, bare, found = run_pages(args.repeat, args.budget, args.only,
+                                         [word for word in args.skip.split(",") if word])
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM incidents_incident")
             incidents = cursor.fetchone()[0]
