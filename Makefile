@@ -38,8 +38,10 @@ multiprocess: $(STAMP)
 screenshots: $(STAMP)
 	INCIDENTDESK_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser
 
-bench: $(STAMP)
+bench: $(STAMP)  # full scale; each script alone re-measures existing data with --reuse (see docs/performance.md)
 	$(BIN)/python bench/register.py --incidents 1000000
+	$(BIN)/python bench/pages.py --incidents 1000000 --db var/bench/pages.sqlite3 --markdown
+	$(BIN)/python bench/pages.py --incidents 1000000 --postgres --markdown
 
 clean:
 	rm -rf $(VENV) var

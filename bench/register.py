@@ -8,8 +8,9 @@ Each figure is reported beside a floor measured in the same run on the same data
 - clocks due in the next 24 h (ORM) vs the same SELECT written by hand;
 - audit verify (events/s) vs bare HMAC-SHA256 over the same bytes, already in memory.
 
-Obligation rows come from the real assessment engine (a few fact profiles, shifted in time); only the
-obligations that apply are stored (not the not-required rows), see docs/performance.md.
+The data comes from ``bench/data.py`` (shared with ``bench/pages.py``, which times whole pages): obligation rows
+from the real assessment engine (a few fact profiles, shifted in time; only the obligations that apply are
+stored), tools, containment, notifications, restricted incidents and one large incident.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import statistics
 import sys
 import tempfile
@@ -28,162 +28,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import data  # noqa: E402  (the shared generator, bench/data.py)
 
 TARGETS = {"list_p95_ms": 150, "due_24h_ms": 50, "verify_events_per_s": 200_000}
 
 
 def setup_django(db_path: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "incidentdesk.settings"
-    os.environ["INCIDENTDESK_DATA_DIR"] = str(db_path.parent)
-    os.environ["INCIDENTDESK_DB_NAME"] = str(db_path)
-    os.environ["INCIDENTDESK_DB_ENGINE"] = "sqlite"
+    data.configure(engine="sqlite", db=str(db_path), data_dir=db_path.parent)
     import django
 
     django.setup()
 
 
-def placeholders(n: int) -> str:
-    return ",".join(["%s"] * n)
-
-
 def sql_time(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if value else None
-
-
-PROFILES = [
-    # (weight, facts) — the mix of a real register: mostly minor, some moderate, few major/serious.
-    (55, {"published_externally": False, "personal_data": {"involved": False}, "caught_in_review": True}),
-    (25, {"published_externally": True, "personal_data": {"involved": False}}),
-    (12, {"published_externally": False, "personal_data": {"involved": True, "lost": ["confidentiality"],
-                                                           "data_categories": ["contact"], "recipient": "trusted",
-                                                           "identifiability": "maximum", "malicious": False}}),
-    (6, {"published_externally": False, "automated_decision_without_human_review": True,
-         "personal_data": {"involved": True, "lost": []}}),
-    (2, {"published_externally": False, "personal_data": {"involved": False},
-         "harm": {"serious_health_harm": True}, "tools": [{"name": "Model", "in_inventory": True, "high_risk": True}]}),
-]
-TITLES = ["Chatbot gave a wrong answer", "Hallucinated figure in a report", "Prompt injection on support bot",
-          "Personal data pasted into assistant", "Biased ranking in screening", "Translation leaked draft",
-          "Model drift on fraud scores", "Unapproved tool used by contractor"]
-STATUSES_OPEN = ["detected", "contained", "classified", "investigating"]
-
-
-def templates(now: datetime):
-    """Run the real engine once per profile; keep the obligations that apply, as offsets from detection."""
-    from incidentdesk.assessment import IncidentFacts, assess
-    from incidentdesk.assessment.rulebook import default_rulebook
-    from incidentdesk.obligations.store import snapshots_for
-
-    organisation = {"country": "BE", "time_zone": "Europe/Brussels", "ai_act_role": "both", "nis2_entity": False,
-                    "dora_financial_entity": False, "sb53_frontier_developer": False,
-                    "raise_frontier_developer": False, "gpai_systemic_risk_provider": False}
-    snapshots = snapshots_for(default_rulebook().obligations)
-    base = datetime(2026, 9, 1, 8, tzinfo=UTC)
-    result = []
-    for weight, facts in PROFILES:
-        assessed = assess(IncidentFacts.model_validate({"detected_at": base.isoformat(), "organisation": organisation}
-                                                       | facts), now=base)
-        rows = []
-        for o in assessed.obligations:
-            if o.status == "not_required":
-                continue
-            rows.append({k: getattr(o, k) for k in ("rule_id", "rule_version", "regime", "action", "recipient",
-                                                      "citation", "deadline", "clock_start_event", "reasons",
-                                                      "applies")}
-                        | {"snapshot_id": snapshots[o.rule_id].pk,
-                           "due": (o.due_at - base) if o.due_at else None,
-                           "legal": (o.legal_latest - base) if o.legal_latest else None,
-                           "start": (o.clock_start - base) if o.clock_start else None,
-                           "may_apply": o.status == "may_apply"})
-        result.append((weight, assessed.severity.level, json.dumps(assessed.severity.reasons), json.dumps(facts), rows))
-    return result
-
-
-def generate(n: int, now: datetime, seed: int = 7) -> dict:
-    from django.db import connection, transaction
-
-    from incidentdesk.audit.chain import keyed_hash, stamp
-    from incidentdesk.audit.keys import keyring
-    from incidentdesk.audit.models import GENESIS
-
-    rng = random.Random(seed)
-    profiles = templates(now)
-    weights = [p[0] for p in profiles]
-    start = now - timedelta(days=5 * 365)
-    span = (now - start).total_seconds()
-    inc_sql = ("INSERT INTO incidents_incident (id, reference, year, number, title, description, status, "
-               "detection_source, detected_at, occurred_at, aware_at, causal_link_established_at, classified_at, "
-               "categories, affected_parties, facts, severity_level, severity_reasons, "
-               "severity_reasoning, level_override, override_basis, restricted, is_exercise, "
-               f"created_at, updated_at) VALUES ({placeholders(25)})")
-    obl_sql = ("INSERT INTO obligations_obligation (incident_id, rule_id, rule_version, regime, action, recipient, "
-               "citation, deadline, clock_start_event, clock_start_at, due_at, legal_latest_at, status, applies, "
-               f"reasons, snapshot_id, completed_at, updated_at) VALUES ({placeholders(18)})")
-    aud_sql = ("INSERT INTO audit_auditevent (seq, at, actor_name, action, object_type, object_id, incident_ref, "
-               f"data, prev_hash, hash, key_id) VALUES ({placeholders(11)})")
-    ring = keyring()  # the bench database's own key ring, made beside it (DEBUG on)
-    pads, kid = ring.pads(ring.current), ring.current
-    times = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(n))
-    counters: dict[int, int] = {}
-    prev_hash = GENESIS
-    obligations = pending = 0
-    batch_inc, batch_obl, batch_aud = [], [], []
-
-    def flush(cursor):
-        cursor.executemany(inc_sql, batch_inc)
-        cursor.executemany(obl_sql, batch_obl)
-        cursor.executemany(aud_sql, batch_aud)
-        batch_inc.clear(), batch_obl.clear(), batch_aud.clear()
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        for pk, detected in enumerate(times, start=1):
-            year = detected.year
-            counters[year] = counters.get(year, 0) + 1
-            reference = f"INC-{year}-{counters[year]:03d}"
-            _, level, reasons, facts, rows = rng.choices(profiles, weights)[0]
-            age = now - detected
-            open_ = age < timedelta(days=30) and rng.random() < 0.8
-            status = rng.choice(STATUSES_OPEN) if open_ else "closed"
-            classified = None if (open_ and age < timedelta(days=1)) else detected + timedelta(hours=rng.randint(1, 30))
-            title = rng.choice(TITLES)
-            created = sql_time(detected)
-            batch_inc.append((pk, reference, year, counters[year], title, f"{title}. Generated for the benchmark.",
-                              status, "own_observation", created, None, None, None, sql_time(classified), "[]",
-                              "", facts, level, reasons, "", None, None, False, False, created, created))
-            for row in rows:
-                due = detected + row["due"] if row["due"] is not None else None
-                done = not open_ or (due is not None and due < now and rng.random() < 0.7)
-                state = "done" if done else ("may_apply" if row["may_apply"] else "pending")
-                pending += state == "pending"
-                batch_obl.append((pk, row["rule_id"], row["rule_version"], row["regime"], row["action"],
-                                  row["recipient"], row["citation"], row["deadline"], row["clock_start_event"],
-                                  sql_time(detected + row["start"]) if row["start"] is not None else None,
-                                  sql_time(due), sql_time(detected + row["legal"]) if row["legal"] else None,
-                                  state, row["applies"], json.dumps(row["reasons"]),
-                                  row["snapshot_id"], sql_time(due or detected) if done else None, created))
-            obligations += len(rows)
-            data = json.dumps({"summary": "", "before": None, "after": {"reference": reference, "title": title,
-                               "status": status, "severity_level": level, "detected_at": created}},
-                              sort_keys=True, separators=(",", ":"))
-            at = stamp(detected)
-            digest = keyed_hash(pads, pk, at, None, "bench", "incident.created", "incident", str(pk), reference, data,
-                                prev_hash, kid)
-            batch_aud.append((pk, at, "bench", "incident.created", "incident", str(pk), reference, data,
-                              prev_hash, digest, kid))
-            prev_hash = digest
-            if len(batch_inc) >= 20_000:
-                flush(cursor)
-        flush(cursor)
-        cursor.execute("UPDATE audit_audithead SET last_seq=%s, last_hash=%s WHERE id=1", [n, prev_hash])
-        if cursor.rowcount == 0:
-            cursor.execute("INSERT INTO audit_audithead (id, last_seq, last_hash) VALUES (1, %s, %s)", [n, prev_hash])
-        for year, last in counters.items():
-            cursor.execute("INSERT OR REPLACE INTO incidents_incidentsequence (year, last) VALUES (%s, %s)",
-                           [year, last])
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # measure the database file, not a 5 GB write-ahead log
-    return {"incidents": n, "obligations": obligations, "pending_obligations": pending, "audit_events": n}
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -317,14 +176,15 @@ def main(argv: list[str] | None = None) -> dict:
     started = time.perf_counter()
     if not args.reuse:
         call_command("migrate", verbosity=0)
-        meta |= generate(args.incidents, now)
+        meta |= data.generate(args.incidents, now)
     else:
+        from incidentdesk.audit.models import AuditEvent
         from incidentdesk.incidents.models import Incident
         from incidentdesk.obligations.models import Obligation
 
         meta |= {"incidents": Incident.objects.count(), "obligations": Obligation.objects.count(),
                  "pending_obligations": Obligation.objects.filter(status="pending").count(),
-                 "audit_events": Incident.objects.count()}
+                 "audit_events": AuditEvent.objects.count()}
     meta["generate_s"] = time.perf_counter() - started
     meta["db_mb"] = db.stat().st_size / 1e6
     results = measure(now, args.repeat)
