@@ -415,9 +415,23 @@ def generate(n: int, now: datetime = NOW, seed: int = SEED, log=print, large_row
     loaded_s = time.perf_counter() - started
     log(f"rows written in {loaded_s:.0f} s: " + ", ".join(f"{k} {v:,}" for k, v in writer.counts.items()))
     finish(connection, rebuild, log)
+    derive(log)
     return {"incidents": n, "obligations": writer.counts["obligations_obligation"], "pending_obligations": pending,
             "audit_events": seq, "large_incident": large_ref, "restricted": len(restricted),
             "rows": dict(writer.counts), "generate_s": time.perf_counter() - started}
+
+
+def derive(log=print) -> None:
+    """What the app derives from the rows written here in SQL, made once as its repair paths do: each incident's
+    regimes (from its obligations) and the dashboard's rollups (from the incidents, in the organisation's zone)."""
+    from incidentdesk import times
+    from incidentdesk.dashboard import rollups
+    from incidentdesk.incidents import regimes
+
+    started = time.perf_counter()
+    regimes.rebuild()
+    rollups.rebuild(str(times.zone()))
+    log(f"regimes and dashboard rollups derived in {time.perf_counter() - started:.0f} s")
 
 
 def finish(connection, rebuild: list[str], log=print, tables: list[str] | None = None) -> None:
@@ -481,6 +495,7 @@ def copy_from_sqlite(source: Path, log=print) -> dict:
         log(f"{table}: {counts[table]:,} rows at {time.perf_counter() - started:.0f} s")
     finish(connection, rebuild, log, tables=[t for t in tables if t not in ("audit_auditevent", "audit_audithead",
                                                                            "incidents_incidentsequence")])
+    derive(log)
     return {"rows": counts, "copy_s": time.perf_counter() - started}
 
 
