@@ -36,6 +36,20 @@ def hidden_incident_ids(user: Any) -> list[int]:
                 .values_list("pk", flat=True))
 
 
+def may_see_new(user: Any, incident: Any) -> bool:
+    """Whether ``visible_to(user)`` would include this incident, recorded in the current transaction and not
+    changed since: the same three rules, decided in memory. Nobody is named on an incident recorded a moment
+    ago, so a restricted one is hidden from everyone (as ``hidden_incident_ids`` would say); an unrestricted
+    one needs no query at all. Recording an exercise tells its owner only if the owner may see it (decision
+    190), and two queries for that (the hidden ids, then the incident among the rest) took the recording past
+    its budget of 20 (decision 270)."""
+    if not _signed_in(user):
+        return False
+    if not can(user, Capability.VIEW_REGISTER) and incident.created_by_id != getattr(user, "pk", None):
+        return False
+    return not incident.restricted
+
+
 def _hidden_deleted(user: Any) -> models.QuerySet:
     """Tombstones of restricted incidents deleted by retention that this person was not named on.
 

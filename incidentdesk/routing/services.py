@@ -25,6 +25,7 @@ from incidentdesk.contacts.services import escalation_chain
 from incidentdesk.incidents import facts as incident_facts
 from incidentdesk.incidents.lock import ensure_open
 from incidentdesk.incidents.models import Incident, Status
+from incidentdesk.incidents.policy import may_see_new
 from incidentdesk.refusals import Conflict, NotFound, Refused
 from incidentdesk.reminders.models import Channel, Delivery
 from incidentdesk.reminders.tasks import send_deliveries, send_delivery
@@ -99,7 +100,7 @@ def _open_first_notices(incident: Incident, wanted: list[Decision], by: Any, now
     notices = Notice.objects.bulk_create([
         Notice(incident=incident, team=d.route.team, rule_id=d.route.id, reason=d.route.reason, because=d.because,
                citation=d.route.citation, ack_hours=d.route.ack_hours, created_at=now) for d in wanted])
-    owner = _owner(incident) if incident.is_exercise else None  # decision 190: an exercise tells its owner
+    owner = _owner(incident, new=True) if incident.is_exercise else None  # decision 190: tells its owner
     steps = _first_steps(incident, notices, now, owner)
     made = NoticeStep.objects.bulk_create([step for step in steps if step is not None])
     emails = _write_first_emails(incident, made, owner)
@@ -195,11 +196,16 @@ def _tell_next(notice: Notice, now: datetime, by: Any = None) -> NoticeStep | No
     return step
 
 
-def _owner(incident: Incident) -> Any:
+def _owner(incident: Incident, *, new: bool = False) -> Any:
     """The incident owner (or, with none, whoever recorded it), if they are active and may see the incident: the
-    e-mail names it, and a restricted incident stays with the people named on it."""
+    e-mail names it, and a restricted incident stays with the people named on it.
+
+    ``new``: recorded in this transaction, so the policy is decided in memory (``may_see_new``, decision 270)."""
     for user in (incident.owner, incident.created_by):
-        if user is not None and user.is_active and Incident.objects.visible_to(user).filter(pk=incident.pk).exists():
+        if user is None or not user.is_active:
+            continue
+        if may_see_new(user, incident) if new else (
+                Incident.objects.visible_to(user).filter(pk=incident.pk).exists()):
             return user
     return None
 
