@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from incidentdesk import assignment
+from incidentdesk import assignment, times
 from incidentdesk.accounts.permissions import Capability, can, capabilities
 from incidentdesk.assessment import vocabulary
 from incidentdesk.audit.models import AuditEvent
@@ -121,7 +121,16 @@ def read_only(may: dict[str, bool], may_reopen: bool) -> bool:
 
 
 def render_workspace(request, incident: Incident, forms: dict | None = None, status: int = 200):
-    """The workspace page; ``forms`` replaces panel forms (a refused form shown again with what was typed)."""
+    """The workspace page; ``forms`` replaces panel forms (a refused form shown again with what was typed).
+
+    The organisation's time zone is read once for the whole page (``times.pinned``): the record's texts write
+    every containment action's time with it, one profile query per line otherwise (306 at the large incident).
+    """
+    with times.pinned():
+        return _render_workspace(request, incident, forms, status)
+
+
+def _render_workspace(request, incident: Incident, forms: dict | None, status: int):
     now = timezone.now()
     obligations = list(incident.obligations.select_related("snapshot").order_by("due_at", "rule_id"))
     rank = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
