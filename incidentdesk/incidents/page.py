@@ -7,6 +7,7 @@ so what was typed is not lost; it imports this module, never ``incidents.views``
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import render
@@ -93,6 +94,33 @@ def opened_step(request, checklist: list[workflow.Step], panels: list[tuple[str,
     return next((s.key for s in checklist if s.next), "")
 
 
+#: The workspace's lists that grow with the incident (a large one has hundreds of actions, comments, files):
+#: each shows its latest ``LATEST`` rows with the count and a link showing them all (``?all=<name>``). A
+#: manager under stress needs the next step, not 300 rows; rendering them all took seconds.
+LONG_LISTS = ("containment", "evidence", "capa", "comments", "notifications", "lessons", "informed")
+LATEST = 20
+
+
+def latest_rows(context: dict, panels: list[tuple[str, str, set[str]]], shown_all: str) -> dict:
+    """Cut each long list of the panels' ``context`` to its latest rows (in place), but not ``shown_all``.
+
+    Returns ``more``: per list cut, how many are shown, how many there are, and the link showing all of them
+    (its step open, scrolled to it). The rows are read once (one query per panel, as before): only the
+    rendering is saved, which is what cost seconds.
+    """
+    more = {}
+    for name in LONG_LISTS:
+        if name not in context or name == shown_all:
+            continue
+        rows = list(context[name])
+        context[name] = rows[-LATEST:]
+        if len(rows) > LATEST:
+            step = next((step for _t, step, names in panels if name in names), "")
+            more[name] = {"shown": LATEST, "total": len(rows),
+                          "url": f"?{urlencode({'step': step, 'all': name})}#{name}-all"}
+    return more
+
+
 def next_deadline(clocks: list[tuple]) -> tuple | None:
     """The open clock due first (overdue ones first): the header's "next deadline"."""
     return next(((o, state) for o, state in clocks if state in ("overdue", "pending") and o.due_at), None)
@@ -141,13 +169,14 @@ def _render_workspace(request, incident: Incident, forms: dict | None, status: i
     # The history in words (who changed what from what to what), newest first: the codes stay in the audit log.
     activity = list(reversed(timeline.lines(incident, list(reversed(recent)))))
     panels, context = step_panels(incident, request.user, now)
+    more = latest_rows(context, panels, request.GET.get("all", ""))
     context |= workflow_context(incident, now) | people_context(incident) | (forms or {})
     checklist = workflow.steps(incident, now, context["conditions"])
     clocks = [(o, s) for o, s in shown if s not in ("not_required",)]
     may, may_reopen = locked_capabilities(request.user, incident), can(request.user, Capability.EDIT)
     return render(request, "incidents/workspace.html", context | {
         "sections": sections(checklist, panels, opened_step(request, checklist, panels, forms)),
-        "aside_panels": aside(panels),
+        "aside_panels": aside(panels), "more": more,
         "next_action": workflow.next_action(checklist, context["moves"]), "next_deadline": next_deadline(clocks),
         "may": may, "read_only": read_only(may, may_reopen),
         "locked": incident.status == Status.CLOSED, "may_reopen": may_reopen,
