@@ -99,6 +99,8 @@ def opened_step(request, checklist: list[workflow.Step], panels: list[tuple[str,
 #: manager under stress needs the next step, not 300 rows; rendering them all took seconds.
 LONG_LISTS = ("containment", "evidence", "capa", "comments", "notifications", "lessons", "informed")
 LATEST = 20
+#: The audit events the activity feed reads and puts in words (10 shown, the rest folded).
+ACTIVITY = 50
 
 
 def latest_rows(context: dict, panels: list[tuple[str, str, set[str]]], shown_all: str) -> dict:
@@ -164,8 +166,10 @@ def _render_workspace(request, incident: Incident, forms: dict | None, status: i
     rank = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
     shown = sorted(((o, o.shown_status(now)) for o in obligations),
                    key=lambda pair: (rank.get(pair[1], 5), pair[0].due_at or now + timedelta(days=3650)))
+    # The latest page of the history only (a large incident has thousands of events): the rest is one link
+    # away in the audit log, filtered to this incident.
     recent = list(AuditEvent.objects.visible_to(request.user).filter(
-        incident_ref=incident.reference).order_by("-seq")[:200])
+        incident_ref=incident.reference).order_by("-seq")[:ACTIVITY])
     # The history in words (who changed what from what to what), newest first: the codes stay in the audit log.
     activity = list(reversed(timeline.lines(incident, list(reversed(recent)))))
     panels, context = step_panels(incident, request.user, now)
@@ -193,6 +197,7 @@ def _render_workspace(request, incident: Incident, forms: dict | None, status: i
         "category_names": [vocabulary.choice_label("categories", c) for c in incident.categories],
         "history": incident.classifications.all(),
         "breach": getattr(incident, "breach_assessment", None), "activity": activity,
+        "activity_more": len(recent) == ACTIVITY,
         "classify_form": ClassifyForm(initial={"level": incident.severity_level}),
         "decision_form": DecisionForm(), "restrict_form": RestrictForm(initial={
             "restricted": incident.restricted, "people": [a.user_id for a in incident.access.all()]}),
