@@ -98,7 +98,7 @@ def opened_step(request, checklist: list[workflow.Step], panels: list[tuple[str,
 #: each shows its latest ``LATEST`` rows with the count and a link showing them all (``?all=<name>``). A
 #: manager under stress needs the next step, not 300 rows; rendering them all took seconds.
 LONG_LISTS = ("containment", "evidence", "capa", "comments", "notifications", "lessons", "informed")
-LATEST = 20
+LATEST = 10
 #: The audit events the activity feed reads and puts in words (10 shown, the rest folded).
 ACTIVITY = 50
 
