@@ -66,7 +66,8 @@ def test_a_long_list_shows_its_latest_rows_with_the_count_and_a_link_to_all(as_p
     client = as_person("manager")
     page = client.get(f"/incidents/{incident.reference}/").content.decode()
     assert f"The latest {LATEST} of {LATEST + 5}" in page
-    assert f": Step {LATEST + 4} · " in page and ": Step 4 · " not in page  # the latest kept, the oldest left out
+    assert f": Step {LATEST + 4} · " in page  # the latest kept
+    assert ": Step 4 · " not in page  # the oldest left out
     assert "?step=contain&amp;all=containment#containment-all" in page
     everything = client.get(f"/incidents/{incident.reference}/?step=contain&all=containment").content.decode()
     assert all(f": Step {k} · " in everything for k in range(LATEST + 5))
