@@ -13,4 +13,6 @@ from .models import Evidence
 
 def panel(incident: Incident, user: Any, now: datetime) -> dict[str, Any]:
     return {"template": "evidence/_panel.html", "step": "detect",
-            "evidence": Evidence.objects.visible_to(user).filter(incident=incident), "evidence_form": EvidenceForm()}
+            "evidence": Evidence.objects.visible_to(user).filter(incident=incident)
+            .select_related("superseded_by"),  # "superseded" per file without a query per file
+            "evidence_form": EvidenceForm()}

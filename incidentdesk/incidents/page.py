@@ -7,13 +7,15 @@ so what was typed is not lost; it imports this module, never ``incidents.views``
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from incidentdesk import assignment
+from incidentdesk import assignment, times
 from incidentdesk.accounts.permissions import Capability, can, capabilities
 from incidentdesk.assessment import vocabulary
 from incidentdesk.audit.models import AuditEvent
@@ -93,6 +95,44 @@ def opened_step(request, checklist: list[workflow.Step], panels: list[tuple[str,
     return next((s.key for s in checklist if s.next), "")
 
 
+#: The workspace's lists that grow with the incident (a large one has hundreds of actions, comments, files):
+#: each shows its latest ``LATEST`` rows with the count and a link showing them all (``?all=<name>``). A
+#: manager under stress needs the next step, not 300 rows; rendering them all took seconds.
+LONG_LISTS = ("containment", "evidence", "capa", "comments", "notifications", "lessons", "informed")
+LATEST = 10
+#: The audit events the activity feed reads and puts in words (10 shown, the rest folded).
+ACTIVITY = 50
+
+
+def latest(rows) -> tuple[list, int]:
+    """The last ``LATEST`` of ``rows`` in their order, and how many there are. An ordered queryset is read as a
+    count and the latest rows only (not hundreds of model instances); a list (built by its panel) is cut."""
+    if isinstance(rows, QuerySet) and rows.ordered:
+        return list(rows.reverse()[:LATEST])[::-1], rows.count()
+    rows = list(rows)
+    return rows[-LATEST:], len(rows)
+
+
+def latest_rows(context: dict, panels: list[tuple[str, str, set[str]]], shown_all: str) -> dict:
+    """Cut each long list of the panels' ``context`` to its latest rows (in place), but not ``shown_all``.
+
+    Returns ``more``: per list cut, how many are shown, how many there are, and the link showing all of them
+    (its step open, scrolled to it). A panel's queryset is read as its count and its latest rows (two
+    queries whatever the incident's size); rendering the rows was what cost seconds.
+    """
+    more = {}
+    for name in LONG_LISTS:
+        if name not in context or name == shown_all:
+            continue
+        rows, total = latest(context[name])
+        context[name] = rows
+        if total > LATEST:
+            step = next((step for _t, step, names in panels if name in names), "")
+            more[name] = {"shown": LATEST, "total": total,
+                          "url": f"?{urlencode({'step': step, 'all': name})}#{name}-all"}
+    return more
+
+
 def next_deadline(clocks: list[tuple]) -> tuple | None:
     """The open clock due first (overdue ones first): the header's "next deadline"."""
     return next(((o, state) for o, state in clocks if state in ("overdue", "pending") and o.due_at), None)
@@ -121,24 +161,36 @@ def read_only(may: dict[str, bool], may_reopen: bool) -> bool:
 
 
 def render_workspace(request, incident: Incident, forms: dict | None = None, status: int = 200):
-    """The workspace page; ``forms`` replaces panel forms (a refused form shown again with what was typed)."""
+    """The workspace page; ``forms`` replaces panel forms (a refused form shown again with what was typed).
+
+    The organisation's time zone is read once for the whole page (``times.pinned``): the record's texts write
+    every containment action's time with it, one profile query per line otherwise (306 at the large incident).
+    """
+    with times.pinned():
+        return _render_workspace(request, incident, forms, status)
+
+
+def _render_workspace(request, incident: Incident, forms: dict | None, status: int):
     now = timezone.now()
     obligations = list(incident.obligations.select_related("snapshot").order_by("due_at", "rule_id"))
     rank = {"overdue": 0, "pending": 1, "may_apply": 2, "done": 3, "not_required": 4}
     shown = sorted(((o, o.shown_status(now)) for o in obligations),
                    key=lambda pair: (rank.get(pair[1], 5), pair[0].due_at or now + timedelta(days=3650)))
+    # The latest page of the history only (a large incident has thousands of events): the rest is one link
+    # away in the audit log, filtered to this incident.
     recent = list(AuditEvent.objects.visible_to(request.user).filter(
-        incident_ref=incident.reference).order_by("-seq")[:200])
+        incident_ref=incident.reference).order_by("-seq")[:ACTIVITY])
     # The history in words (who changed what from what to what), newest first: the codes stay in the audit log.
     activity = list(reversed(timeline.lines(incident, list(reversed(recent)))))
     panels, context = step_panels(incident, request.user, now)
+    more = latest_rows(context, panels, request.GET.get("all", ""))
     context |= workflow_context(incident, now) | people_context(incident) | (forms or {})
     checklist = workflow.steps(incident, now, context["conditions"])
     clocks = [(o, s) for o, s in shown if s not in ("not_required",)]
     may, may_reopen = locked_capabilities(request.user, incident), can(request.user, Capability.EDIT)
     return render(request, "incidents/workspace.html", context | {
         "sections": sections(checklist, panels, opened_step(request, checklist, panels, forms)),
-        "aside_panels": aside(panels),
+        "aside_panels": aside(panels), "more": more,
         "next_action": workflow.next_action(checklist, context["moves"]), "next_deadline": next_deadline(clocks),
         "may": may, "read_only": read_only(may, may_reopen),
         "locked": incident.status == Status.CLOSED, "may_reopen": may_reopen,
@@ -155,6 +207,7 @@ def render_workspace(request, incident: Incident, forms: dict | None = None, sta
         "category_names": [vocabulary.choice_label("categories", c) for c in incident.categories],
         "history": incident.classifications.all(),
         "breach": getattr(incident, "breach_assessment", None), "activity": activity,
+        "activity_more": len(recent) == ACTIVITY,
         "classify_form": ClassifyForm(initial={"level": incident.severity_level}),
         "decision_form": DecisionForm(), "restrict_form": RestrictForm(initial={
             "restricted": incident.restricted, "people": [a.user_id for a in incident.access.all()]}),
