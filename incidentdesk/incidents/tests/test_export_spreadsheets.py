@@ -114,3 +114,29 @@ def test_the_export_reads_the_time_zone_once_not_per_cell(record):
     for n in range(5):
         record(title=f"Another incident {n}")
     assert queries() == one
+
+
+def test_the_workbook_reads_the_owners_of_corrective_actions_in_one_query_not_one_per_action(record, people):
+    """The corrective-actions sheet shows each action's owner: read per action, 300 actions were 300 queries."""
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from incidentdesk.capa.models import CorrectiveAction
+    from incidentdesk.incidents import exports
+
+    incident = record()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            exports.write_xlsx(io.BytesIO())
+        return len(captured)
+
+    CorrectiveAction.objects.create(incident=incident, description="First", assignee=people["manager"],
+                                    due_on=date(2026, 12, 1))
+    one = queries()
+    for role in ("viewer", "auditor", "administrator"):
+        CorrectiveAction.objects.create(incident=incident, description=f"By {role}", assignee=people[role],
+                                        due_on=date(2026, 12, 1))
+    assert queries() == one
