@@ -123,7 +123,7 @@ def _with_reading(o: Any) -> str:
 
 
 def obligations(incident: Incident) -> str:
-    rows = sorted(incident.obligations.select_related("completed_by"),
+    rows = sorted(incident.obligations.select_related("completed_by", "snapshot"),  # its reading: no query each
                   key=lambda o: (o.status == "not_required", o.due_at is None, o.due_at or o.pk))
     return "\n".join(_with_reading(o) for o in rows) or "None."
 
@@ -194,7 +194,7 @@ def rca(incident: Incident) -> str:
 
 def corrective_actions(incident: Incident) -> str:
     lines = []
-    for a in incident.corrective_actions.all():
+    for a in incident.corrective_actions.select_related("assignee"):  # its owner's name: not a query per action
         lines += [f"- **{_md(a.description)}** — {a.get_kind_display().split(' (')[0]}, owner {_md(a.owner_name)}, "
                   f"due {a.due_on:%Y-%m-%d}: **{a.get_status_display()}**",
                   f"  - Implemented: {_t(a.implemented_at)}",
@@ -219,7 +219,8 @@ def lessons(incident: Incident) -> str:
 
 def evidence(incident: Incident) -> str:
     lines = []
-    for e in incident.evidence.prefetch_related("custody"):
+    # "superseded" reads the file that replaced it: joined, not a query per file
+    for e in incident.evidence.select_related("superseded_by").prefetch_related("custody"):
         lines += [f"- **{_md(e.original_name)}**, {e.size} bytes, added {_t(e.added_at)} by {_md(e.added_by_name)}"
                   f"{'' if e.current else ' (superseded)'}", f"  - SHA-256 `{e.sha256}`"]
         lines += [f"  - {_t(c.at)} {c.get_action_display().lower()} by {_md(c.by_name)}"

@@ -22,6 +22,7 @@ from django.db.models import Prefetch, QuerySet
 from incidentdesk import spreadsheet, times
 from incidentdesk.assessment import vocabulary
 from incidentdesk.audit import services as audit
+from incidentdesk.capa.models import CorrectiveAction
 from incidentdesk.notifications.models import Notification
 
 from . import section8
@@ -103,7 +104,8 @@ def _rows(incidents: QuerySet[Incident] | None, *, sheets: bool = False) -> Iter
     sent = Notification.objects.select_related("obligation").order_by("sent_at")
     related = ["tools", "containment_actions", "lessons__changes", Prefetch("notifications", queryset=sent)]
     if sheets:
-        related += ["obligations", "corrective_actions"]
+        actions = CorrectiveAction.objects.select_related("assignee")  # the sheet names each action's owner
+        related += ["obligations", Prefetch("corrective_actions", queryset=actions)]
     return qs.select_related("rca").prefetch_related(*related).iterator(chunk_size=2000)
 
 

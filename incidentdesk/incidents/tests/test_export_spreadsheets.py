@@ -114,3 +114,66 @@ def test_the_export_reads_the_time_zone_once_not_per_cell(record):
     for n in range(5):
         record(title=f"Another incident {n}")
     assert queries() == one
+
+
+def test_the_workbook_reads_the_owners_of_corrective_actions_in_one_query_not_one_per_action(record, people):
+    """The corrective-actions sheet shows each action's owner: read per action, 300 actions were 300 queries."""
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from incidentdesk.capa.models import CorrectiveAction
+    from incidentdesk.incidents import exports
+
+    incident = record()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            exports.write_xlsx(io.BytesIO())
+        return len(captured)
+
+    CorrectiveAction.objects.create(incident=incident, description="First", assignee=people["manager"],
+                                    due_on=date(2026, 12, 1))
+    one = queries()
+    for role in ("viewer", "auditor", "administrator"):
+        CorrectiveAction.objects.create(incident=incident, description=f"By {role}", assignee=people[role],
+                                        due_on=date(2026, 12, 1))
+    assert queries() == one
+
+
+def test_the_workbook_written_as_xml_reads_back_cell_for_cell(organisation):
+    """The workbook is written as its XML (decision 265): openpyxl reads back every value and format we wrote."""
+    from datetime import UTC, date
+
+    from incidentdesk import spreadsheet
+
+    book = spreadsheet.workbook()
+    sheet = spreadsheet.Sheet(book, "Incidents & <more> \"quoted\" it's", ["Reference", "Detected", "Level"])
+    detected = datetime(2026, 11, 9, 6, 52, 31, 123456, tzinfo=UTC)
+    rows = [["INC-2026-000001", detected, 4], ["=HYPERLINK(\"x\")", date(2026, 12, 1), True],
+            [" two\nlines <b>&amp;</b> ", None, 2.5], [["one", "two"], "", False], ["bell\x07 gone", None, None]]
+    for values in rows:
+        sheet.append(values)
+    sheet.close()
+    out = io.BytesIO()
+    book.save(out)
+    read = load_workbook(io.BytesIO(out.getvalue()))
+    assert read.sheetnames == ["Incidents & <more> \"quoted\" it's"[:31]]
+    ws = read.worksheets[0]
+    assert [[c.value for c in r] for r in ws.iter_rows()] == [
+        ["Reference", "Detected", "Level"],
+        ["INC-2026-000001", datetime(2026, 11, 9, 7, 52, 31), 4],
+        ["'=HYPERLINK(\"x\")", datetime(2026, 12, 1), True],
+        [" two\nlines <b>&amp;</b> ", None, 2.5],
+        ["one\ntwo", None, False],
+        ["bell gone", None, None]]
+    assert ws.cell(1, 1).font.bold
+    assert not ws.cell(2, 1).font.bold
+    assert ws.cell(2, 2).number_format == "yyyy-mm-dd hh:mm"
+    assert ws.cell(2, 2).is_date
+    assert ws.cell(3, 2).number_format == "yyyy-mm-dd"
+    assert ws.cell(3, 2).is_date
+    assert ws.cell(4, 1).alignment.wrap_text
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:C6"
