@@ -44,7 +44,8 @@ def register_page(*, user: Any, params: Mapping[str, Any], number: Any = 1, per_
     # Counting every match of a text search or a regime costs more than the page: stop at 1,000.
     broad = bool((data.get("q") or "").strip() or data.get("regime"))
     page = RegisterPaginator(filterset.qs, per_page, capped=broad, counter=filterset.count).get_page(number)
-    rows = list(page.object_list.select_related("owner").prefetch_related("tools", "tags"))
+    # The legal holds too: the row's hold badge read each incident's holds (50 queries a page, decision 251).
+    rows = list(page.object_list.select_related("owner").prefetch_related("tools", "tags", "legal_holds"))
     deadlines = next_deadlines([i.pk for i in rows], user)
     return RegisterPage(filterset, page, [(i, deadlines.get(i.pk)) for i in rows], filterset.hidden_exercises())
 
