@@ -79,3 +79,21 @@ def test_the_count_has_no_not_in_over_the_whole_register(register, people):
 def test_the_api_list_leaves_the_hidden_incidents_out(register, people):
     rows = RegisterFilter.for_person({"exercises": "include"}, people["viewer"]).qs
     assert set(rows.values_list("pk", flat=True)) == {register[k].pk for k in (0, 2, 3, 6, 7)}
+
+
+def test_the_register_page_reads_no_hold_or_zone_per_row(register, people, client):
+    """The rows' legal-hold badges come with the page (decision 251): as many queries for 3 holds as for none."""
+    from incidentdesk.retention import services as retention
+
+    client.force_login(people["viewer"])
+    with CaptureQueriesContext(connection) as before:
+        assert client.get("/incidents/").status_code == 200
+    for incident in (register[0], register[3], register[6]):
+        retention.place_hold(incident=incident, reason="Claim pending", by=people["administrator"])
+    with CaptureQueriesContext(connection) as after:
+        response = client.get("/incidents/")
+    assert len(after.captured_queries) == len(before.captured_queries)
+    assert response.content.count(b"hold") >= 3
+    sql = [q["sql"] for q in after.captured_queries]
+    assert sum("retention_legalhold" in q for q in sql) == 1  # one for the page, not one per row
+    assert sum('FROM "organisation_organisation"' in q for q in sql) <= 2  # the zone read once, not per row
