@@ -228,7 +228,7 @@ DELIBERATION_HIDDEN: dict[str, Any] = {"severity_reasons": [], "severity_reasoni
 @paginate(RegisterCursor, ordering=("-detected_at", "-id"), page_size=50)
 def list_incidents(request, filters: Query[RegisterQuery]):
     params = {k: v for k, v in filters.dict().items() if v is not None}
-    form = RegisterFilter(params, queryset=Incident.objects.visible_to(request.user), user=request.user)
+    form = RegisterFilter.for_person(params, request.user)
     if not form.is_valid():
         raise Problem(422, "Invalid filter", "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return form.qs.select_related("owner").prefetch_related("tags")

@@ -115,44 +115,74 @@ class RegisterFilter(df.FilterSet):
         # API's schema promises for a string, rather than refusing it as an unknown choice.
         self.form.fields["owner"].valid_value = lambda value: True
 
+    #: Restricted incidents the person may not see, when the filter starts from their role's whole scope
+    #: (``for_person``); empty when the queryset given is already narrowed.
+    hidden_ids: list[int] = []
+
+    @classmethod
+    def for_person(cls, data: Any, user: Any) -> RegisterFilter:
+        """The register as ``user`` may see it (``Incident.objects.visible_to``), counted on an index.
+
+        The filter starts from the person's scope (``visible_parts``) and leaves the hidden incidents out of its
+        rows (``qs``) and its count (``count``) by id, as it does the exercises: a count with "id not in (the 200
+        restricted incidents)" checked each of a million index entries (1 s at 1,000,000, decision 250)."""
+        scope, hidden = Incident.objects.visible_parts(user)
+        filterset = cls(data, queryset=scope, user=user)
+        filterset.hidden_ids = hidden
+        return filterset
+
     @cached_property
     def exercise_ids(self) -> list[int]:
         """The few exercises (their partial index), read once per page for the filter and the hidden count."""
         return list(Incident.objects.filter(is_exercise=True).order_by().values_list("pk", flat=True))
 
+    def _with_exercises(self) -> bool:
+        if self.is_bound:
+            self.form.errors  # noqa: B018  (validates the form once, as ``qs`` does, before reading its data)
+        return bool(getattr(self.form, "cleaned_data", {}).get("exercises"))
+
+    @cached_property
+    def left_out_ids(self) -> list[int]:
+        """The incidents the filters' rows leave out by id: the hidden ones and, by default, the exercises."""
+        return [*self.hidden_ids, *([] if self._with_exercises() else self.exercise_ids)]
+
     @property
     def qs(self) -> QuerySet[Incident]:
         qs = super().qs
-        if not getattr(self.form, "cleaned_data", {}).get("exercises"):
-            # ``real()`` by the exercises' ids, and no condition at all when there are none: SQLite then counts
-            # the unfiltered register from its smallest index (0.6 ms at 200,000, 40 ms with "not in (…)").
-            qs = qs.exclude(pk__in=self.exercise_ids) if self.exercise_ids else qs
+        # ``real()`` and ``visible_to`` by ids, and no condition at all when there are none: SQLite then counts
+        # the unfiltered register from its smallest index (0.6 ms at 200,000, 40 ms with "not in (…)").
+        if self.left_out_ids:
+            qs = qs.exclude(pk__in=self.left_out_ids)
         if not getattr(self.form, "cleaned_data", {}).get("sort"):
             qs = qs.order_by("-detected_at")
         return qs
 
     def count(self) -> int:
-        """How many incidents the filters keep: those matching the filters, less the exercises among them.
+        """How many incidents the filters keep: those matching the filters, less the ones left out among them.
 
-        Counting with the exercises excluded made SQLite check each of a million index entries against their ids
-        (945 ms at 1,000,000, newest first); counting without that condition keeps SQLite's fast count (11 ms),
-        and the exercises among the matches are few and counted by id (``hidden_exercises``)."""
-        if getattr(self.form, "cleaned_data", {}).get("exercises") or not self.exercise_ids:
-            return self.qs.count()
-        return super().qs.count() - self.hidden_exercises()
+        Counting with the exercises (or the hidden incidents) excluded made SQLite check each of a million index
+        entries against their ids (945 ms at 1,000,000, newest first); counting without that condition keeps
+        SQLite's fast count (11 ms), and the few left out among the matches are looked up by id."""
+        if not self.left_out_ids:
+            return super().qs.count()
+        return super().qs.count() - len(self._matched_left_out())
+
+    def _matched_left_out(self) -> set[int]:
+        """Which of the incidents left out by id match the other filters (one query, asked once per page)."""
+        if getattr(self, "_matched", None) is None:
+            self._matched = set(super().qs.filter(pk__in=self.left_out_ids).order_by()
+                                .values_list("pk", flat=True))
+        return self._matched
 
     def hidden_exercises(self) -> int:
         """How many exercises match the other filters but the default view leaves out (decision 192): exercises
-        take numbers from the real sequence, so the register says why those numbers are missing."""
-        if getattr(self.form, "cleaned_data", {}).get("exercises"):
+        take numbers from the real sequence, so the register says why those numbers are missing. Exercises the
+        person may not see are not told either."""
+        if self._with_exercises() or not self.exercise_ids:
             return 0
-        # The few exercises by id first: "is_exercise" as a condition of the count let SQLite walk a filter's
+        # The few exercises by id: "is_exercise" as a condition of the count let SQLite walk a filter's
         # index and read each incident's row (131 ms at 200,000 incidents for "at least level 3").
-        if not self.exercise_ids:
-            return 0
-        if getattr(self, "_hidden_count", None) is None:  # asked by the count and by the page: counted once
-            self._hidden_count = super().qs.filter(pk__in=self.exercise_ids).count()
-        return self._hidden_count
+        return len(self._matched_left_out().intersection(self.exercise_ids).difference(self.hidden_ids))
 
     def filter_text(self, qs, name, value):
         return search_incidents(qs, value) if value.strip() else qs

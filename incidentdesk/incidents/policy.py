@@ -80,13 +80,23 @@ def hidden_triage_item_ids(user: Any) -> list[str]:
 
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> IncidentQuerySet:
+        scope, hidden = self.visible_parts(user)
+        # "id NOT IN (short list)" is answered from any index, and with nothing hidden (the usual case) there is
+        # no condition at all.
+        return scope.exclude(pk__in=hidden) if hidden else scope
+
+    def visible_parts(self, user: Any) -> tuple[IncidentQuerySet, list[int]]:
+        """What ``visible_to`` is made of: the incidents this person's role reaches, and the few restricted ones
+        among them the person is not named on. ``visible_to`` is the first less the second.
+
+        Only for a count that must stay fast at a million incidents (the register's): counting "id not in (200
+        ids)" made SQLite check each of a million index entries (1 s for a viewer, newest first), where counting
+        the scope on its index and subtracting the hidden ones among the matches, looked up by id, is two index
+        reads (decision 250). Whoever takes the scope must take the hidden ones out of every row it shows."""
         if not _signed_in(user):
-            return self.none()
-        qs = self if can(user, Capability.VIEW_REGISTER) else self.filter(created_by=user)
-        # "id NOT IN (short list)" is answered from any index, so the register's counts stay index
-        # scans, and with nothing hidden (the usual case) there is no condition at all.
-        hidden = hidden_incident_ids(user)
-        return qs.exclude(pk__in=hidden) if hidden else qs
+            return self.none(), []
+        scope = self if can(user, Capability.VIEW_REGISTER) else self.filter(created_by=user)
+        return scope, hidden_incident_ids(user)
 
     def real(self) -> IncidentQuerySet:
         """Real incidents only: exercises (issue 15) are left out of every figure, the register's default view

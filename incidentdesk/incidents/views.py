@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from incidentdesk import times
 from incidentdesk.accounts.permissions import Capability, can
 from incidentdesk.assessment import vocabulary
 from incidentdesk.breaches import services as breaches
@@ -48,12 +49,13 @@ def register(request):
     query.pop("page", None)
     now = timezone.now()
     views = [(view, urlencode(view.params)) for view in savedviews.views_for(request.user)]
-    return render(request, "incidents/register.html", {
-        "filter": result.filter, "page": result.page, "rows": result.rows, "now": now,
-        "soon": now + timedelta(hours=24), "query": query.urlencode(), "views": views,
-        "current_view": next((v.name for v, q in views if q and QueryDict(q) == QueryDict(query.urlencode())), ""),
-        "may_share": can(request.user, savedviews.SHARE), "hidden_exercises": result.hidden_exercises,
-        "filter_values": [(k, v) for k, v in query.items() if v]})
+    with times.pinned():  # the organisation's zone read once, not once per row's time and hold badge
+        return render(request, "incidents/register.html", {
+            "filter": result.filter, "page": result.page, "rows": result.rows, "now": now,
+            "soon": now + timedelta(hours=24), "query": query.urlencode(), "views": views,
+            "current_view": next((v.name for v, q in views if q and QueryDict(q) == QueryDict(query.urlencode())), ""),
+            "may_share": can(request.user, savedviews.SHARE), "hidden_exercises": result.hidden_exercises,
+            "filter_values": [(k, v) for k, v in query.items() if v]})
 
 
 @login_required
