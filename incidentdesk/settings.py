@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "incidentdesk.notfound.VisitorNotFoundMiddleware",  # DEBUG (the demo): the visitor's 404, not the URL list
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "incidentdesk.readmemo.ReadMemoMiddleware",  # a reading request asks "which incidents are hidden" once
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -21,6 +21,7 @@ from django.apps import apps
 from django.db import models
 
 from incidentdesk.accounts.permissions import Capability, can
+from incidentdesk.readmemo import remembered
 
 
 def _signed_in(user: Any) -> bool:
@@ -28,10 +29,16 @@ def _signed_in(user: Any) -> bool:
 
 
 def hidden_incident_ids(user: Any) -> list[int]:
-    """Restricted incidents this person is not named on (usually none, always few)."""
+    """Restricted incidents this person is not named on (usually none, always few); asked once per reading
+    request however many panels and counts ask (``incidentdesk/readmemo.py``)."""
+    pk = getattr(user, "pk", None)
+    return list(remembered(("hidden incidents", pk), lambda: tuple(_hidden_incident_ids(pk))))
+
+
+def _hidden_incident_ids(pk: int | None) -> list[int]:
     incident = apps.get_model("incidents", "Incident")
     access = apps.get_model("incidents", "IncidentAccess")
-    named = access.objects.filter(user_id=getattr(user, "pk", None)).values("incident_id")
+    named = access.objects.filter(user_id=pk).values("incident_id")
     return list(incident.objects.filter(restricted=True).exclude(pk__in=named).order_by()
                 .values_list("pk", flat=True))
 
