@@ -11,17 +11,8 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
 
 if [ -z "${INCIDENTDESK_DB_PORT:-}" ]; then
-  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-  PGDATA=$(mktemp -d /tmp/incidentdesk-pg.XXXXXX)
-  PGPORT=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-  [ "$(id -u)" = 0 ] && chown postgres "$PGDATA"
-  pg "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres >/dev/null
-  pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w \
-     -o "-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-  trap 'pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PGDATA"' EXIT
-  "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -q \
-     -c "CREATE ROLE incidentdesk LOGIN SUPERUSER PASSWORD 'incidentdesk'" >/dev/null
+  source scripts/private-postgres.sh
+  start_private_postgres
   export INCIDENTDESK_DB_PORT=$PGPORT INCIDENTDESK_DB_PASSWORD=incidentdesk
 fi
 
